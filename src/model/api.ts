@@ -1,0 +1,85 @@
+/**
+ * Shapes of the HTTP API, shared by the server (validation, OpenAPI) and the dashboard (types).
+ */
+import { z } from 'zod';
+import { EventTypeSchema, StoredEventSchema, SubEventTypeSchema } from './event.js';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+/** "minLon,minLat,maxLon,maxLat" */
+export const BboxSchema = z
+  .string()
+  .transform((s, ctx) => {
+    const parts = s.split(',').map((p) => Number(p.trim()));
+    const [w, s2, e, n] = parts;
+    if (
+      parts.length !== 4 || parts.some((p) => !Number.isFinite(p)) ||
+      w! < -180 || e! > 180 || s2! < -90 || n! > 90 || w! > e! || s2! > n!
+    ) {
+      ctx.addIssue({ code: 'custom', message: 'bbox must be minLon,minLat,maxLon,maxLat within [-180,-90,180,90]' });
+      return z.NEVER;
+    }
+    return [w!, s2!, e!, n!] as [number, number, number, number];
+  });
+
+/** "lat,lon" */
+export const NearSchema = z.string().transform((s, ctx) => {
+  const parts = s.split(',').map((p) => Number(p.trim()));
+  const [lat, lon] = parts;
+  if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p)) || Math.abs(lat!) > 90 || Math.abs(lon!) > 180) {
+    ctx.addIssue({ code: 'custom', message: 'near must be lat,lon' });
+    return z.NEVER;
+  }
+  return [lat!, lon!] as [number, number];
+});
+
+export const EVENT_SORTS = ['date_desc', 'date_asc', 'fatalities_desc'] as const;
+
+/** Filters accepted by GET /api/events, /api/stats and /api/export. */
+export const EventFilterSchema = z
+  .object({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    country: z.string().min(1).optional(),
+    admin1: z.string().min(1).optional(),
+    event_type: EventTypeSchema.optional(),
+    sub_event_type: SubEventTypeSchema.optional(),
+    actor: z.string().min(1).optional(),
+    q: z.string().min(1).max(500).optional(),
+    bbox: BboxSchema.optional(),
+    near: NearSchema.optional(),
+    km: z.coerce.number().positive().max(20000).optional(),
+    min_fatalities: z.coerce.number().int().nonnegative().optional(),
+    review_status: z.enum(['unreviewed', 'confirmed', 'edited', 'rejected']).optional(),
+  })
+  .strict();
+export type EventFilter = z.infer<typeof EventFilterSchema>;
+
+export const EventListQuerySchema = EventFilterSchema.extend({
+  sort: z.enum(EVENT_SORTS).default('date_desc'),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+}).strict();
+export type EventListQuery = z.infer<typeof EventListQuerySchema>;
+
+export const EventListResponseSchema = z.object({
+  events: z.array(StoredEventSchema),
+  next_cursor: z.string().nullable(),
+});
+export type EventListResponse = z.infer<typeof EventListResponseSchema>;
+
+export const StatsResponseSchema = z.object({
+  total: z.number().int(),
+  by_day: z.array(z.object({ day: z.string(), event_type: EventTypeSchema, count: z.number().int() })),
+  by_type: z.array(z.object({ event_type: EventTypeSchema, count: z.number().int(), fatalities: z.number().int() })),
+  by_actor: z.array(z.object({ actor: z.string(), count: z.number().int() })),
+  by_admin1: z.array(z.object({ country: z.string(), admin1: z.string().nullable(), count: z.number().int() })),
+});
+export type StatsResponse = z.infer<typeof StatsResponseSchema>;
+
+export const ErrorResponseSchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  statusCode: z.number().int(),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
