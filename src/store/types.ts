@@ -17,12 +17,40 @@ export interface IngestResult {
   events: StoredEvent[]; // events created or updated (merged into) by this document
 }
 
+/** A change to the stored events, as published to listeners (stream, alerts). */
+export interface EventChange {
+  kind: 'created' | 'updated' | 'deleted';
+  event: StoredEvent;
+}
+
+export interface StoredDocument {
+  id: string;
+  text: string;
+  title: string | null;
+  url: string | null;
+  source: string | null;
+  published: string | null;
+}
+
+/** A review action by an analyst; kept with who and when. */
+export type ReviewAction =
+  | { action: 'confirm'; reviewer: string; note?: string }
+  | { action: 'reject'; reviewer: string; note?: string }
+  | { action: 'edit'; reviewer: string; fields: Partial<CodedEvent>; note?: string };
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Store the document (before extraction), then its extracted events in one transaction, merging duplicates. */
   ingest(doc: SourceDocument, extract: (doc: SourceDocument) => CodedEvent[]): Promise<IngestResult>;
-  getEvent(id: string): Promise<(StoredEvent & { documents?: { id: string; text: string }[] }) | null>;
+  /** An event with its sources, evidence, and the full text of its source documents. */
+  getEvent(id: string): Promise<(StoredEvent & { documents: StoredDocument[] }) | null>;
   listEvents(query: EventListQuery): Promise<{ events: StoredEvent[]; next_cursor: string | null }>;
   stats(filter: EventFilter): Promise<StatsResponse>;
+  /** Apply a review action; returns the updated event, or null for an unknown id. */
+  review(id: string, action: ReviewAction): Promise<StoredEvent | null>;
+  /** Undo the merge of one document's contribution into an event: that document's event becomes its own event again. */
+  unmerge(id: string, documentId: string): Promise<StoredEvent[] | null>;
+  /** Listen to created/updated events (after commit). Returns an unsubscribe function. */
+  subscribe(listener: (change: EventChange) => void): () => void;
   close(): Promise<void>;
 }
