@@ -6,3 +6,4 @@ export * from './taxonomy.js';
 export * from './event.js';
 export * from './formats.js';
 export * from './api.js';
+export * from './text.js';
