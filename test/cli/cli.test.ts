@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CodedEventSchema } from '../../src/model/index.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin/frontline.js');
+const SEED = path.resolve(ROOT, '../shared/mission/seed-article.txt');
+
+function run(args: string[], input?: string | Buffer) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'frontline-cli-'));
+
+test('--help lists the commands; unknown commands and options fail with a clear message', () => {
+  const help = run(['--help']);
+  assert.equal(help.code, 0);
+  for (const c of ['extract', 'ingest', 'serve', 'eval', 'gazetteer import']) assert.match(help.out, new RegExp(c));
+  const bad = run(['frobnicate']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown command "frobnicate"/);
+  const badOpt = run(['extract', 'x.txt', '--colour', 'red']);
+  assert.equal(badOpt.code, 2);
+  assert.match(badOpt.err, /--colour/);
+  const badDate = run(['extract', 'x.txt', '--published', '23/07/2024']);
+  assert.match(badDate.err, /--published must be YYYY-MM-DD/);
+});
+
+test('extract rejects a missing file, binary input and invalid UTF-8 with clear errors', () => {
+  assert.match(run(['extract', path.join(tmp, 'nope.txt')]).err, /cannot read .*ENOENT/);
+  const bin = path.join(tmp, 'image.png');
+  writeFileSync(bin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
+  const r = run(['extract', bin]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /binary/);
+  const latin = path.join(tmp, 'latin1.txt');
+  writeFileSync(latin, Buffer.from('Shelling hit the caf\xe9 in Saraqib', 'latin1'));
+  assert.match(run(['extract', latin]).err, /not valid UTF-8/);
+});
+
+test('extract codes a report from stdin in every format', () => {
+  const text = 'Regime forces shelled the town of Kafr Nabl in southern Idlib on Monday, killing two civilians.';
+  const json = run(['extract', '-', '--published', '2024-07-23', '--source', 'Test desk'], text);
+  assert.equal(json.code, 0, json.err);
+  const events = JSON.parse(json.out);
+  assert.ok(Array.isArray(events) && events.length >= 1);
+  for (const e of events) CodedEventSchema.parse(e);
+  assert.equal(events[0].location.replace(/\s/g, '').toLowerCase().includes('nabl'), true);
+  assert.equal(events[0].event_date, '2024-07-22');
+  const csv = run(['extract', '-', '--published', '2024-07-23', '--format', 'csv'], text);
+  assert.match(csv.out.split('\n')[0]!, /^event_id_cnty,event_date,year,time_precision,disorder_type,event_type/);
+  const gj = JSON.parse(run(['extract', '-', '--published', '2024-07-23', '--format', 'geojson'], text).out);
+  assert.equal(gj.type, 'FeatureCollection');
+  assert.equal(gj.features.length, events.length);
+});
+
+test('extract --batch: one line per document in input order; a bad line does not stop the batch', () => {
+  const file = path.join(tmp, 'batch.jsonl');
+  writeFileSync(
+    file,
+    [
+      JSON.stringify({ id: 'a', text: 'Turkish artillery shelled the village of Harbal north of Aleppo on Monday.', published: '2024-07-23' }),
+      '{"id": "broken", "text": ',
+      JSON.stringify({ id: 'c', published: '23 July' , text: 'x' }),
+      JSON.stringify({ id: 'd', text: 'The weather was mild in Damascus.', published: '2024-07-23' }),
+    ].join('\n') + '\n',
+  );
+  const r = run(['extract', '--batch', file]);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.id), ['a', null, 'c', 'd']);
+  assert.ok(lines[0].events.length >= 1);
+  assert.match(lines[1].error, /line 2: not valid JSON/);
+  assert.match(lines[2].error, /published/);
+  assert.deepEqual(lines[3].events, []);
+});
+
+test('extract codes the seed article into its seven events', { skip: !existsSync(SEED) && 'shared seed article not present' }, () => {
+  const r = run(['extract', SEED, '--published', '2024-07-23', '--format', 'json']);
+  assert.equal(r.code, 0, r.err);
+  const events = JSON.parse(r.out) as { location: string; event_date: string; sub_event_type: string }[];
+  const required = ['Harbal', 'Kharbashah', 'Shaalah', 'Nayrab', 'Ghab', 'Sarmin'];
+  for (const name of required) assert.ok(events.some((e) => e.location.includes(name)), `missing ${name}`);
+  const nonOptional = events.filter((e) => !/Zawiya|Idlib$/.test(e.location));
+  assert.equal(nonOptional.length, 7, JSON.stringify(events.map((e) => e.location)));
+});
