@@ -2,7 +2,7 @@
  * Shapes of the HTTP API, shared by the server (validation, OpenAPI) and the dashboard (types).
  */
 import { z } from 'zod';
-import { EventTypeSchema, StoredEventSchema, SubEventTypeSchema } from './event.js';
+import { CodedEventSchema, EventTypeSchema, StoredEventSchema, SubEventTypeSchema } from './event.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
@@ -83,3 +83,53 @@ export const ErrorResponseSchema = z.object({
   statusCode: z.number().int(),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
+
+// ---- Added by the server (backwards-compatible): request/response shapes shared with the dashboard. ----
+
+/** POST /api/documents response: the document id and the events it created or updated. */
+export const IngestResponseSchema = z.object({
+  document_id: z.string(),
+  duplicate: z.boolean(),
+  events: z.array(StoredEventSchema),
+});
+export type IngestResponse = z.infer<typeof IngestResponseSchema>;
+
+/** A source document's full text as served with an event (GET /api/events/:id). */
+export const StoredDocumentSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  title: z.string().nullable(),
+  url: z.string().nullable(),
+  source: z.string().nullable(),
+  published: z.string().nullable(),
+});
+
+/** GET /api/events/:id: the event, its sources and evidence, and the text of its source documents. */
+export const EventDetailResponseSchema = StoredEventSchema.extend({
+  documents: z.array(StoredDocumentSchema),
+});
+export type EventDetailResponse = z.infer<typeof EventDetailResponseSchema>;
+
+/** Coded fields an analyst may edit in a review (ids, document and evidence are not editable). */
+export const EditableFieldsSchema = CodedEventSchema.omit({ event_id_cnty: true, document_id: true, evidence: true })
+  .partial()
+  .strict()
+  .refine((f) => Object.keys(f).length > 0, { message: 'fields must name at least one field to edit' });
+
+const reviewer = z.string().trim().min(1, 'reviewer is required').max(200);
+const note = z.string().max(2000).optional();
+
+/** POST /api/events/:id/review */
+export const ReviewRequestSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('confirm'), reviewer, note }).strict(),
+  z.object({ action: z.literal('reject'), reviewer, note }).strict(),
+  z.object({ action: z.literal('edit'), reviewer, fields: EditableFieldsSchema, note }).strict(),
+]);
+export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
+
+/** POST /api/events/:id/unmerge: split one document's contribution back out into its own event. */
+export const UnmergeRequestSchema = z.object({ document_id: z.string().min(1) }).strict();
+export type UnmergeRequest = z.infer<typeof UnmergeRequestSchema>;
+
+/** POST /api/events/:id/unmerge response: the events after the split. */
+export const UnmergeResponseSchema = z.object({ events: z.array(StoredEventSchema) });

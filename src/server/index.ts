@@ -1,0 +1,201 @@
+/**
+ * server: the HTTP API and the dashboard host. Owns routing, request validation (zod schemas from
+ * src/model), JSON errors, token auth for writes, the SSE stream, exports, the OpenAPI document and
+ * static files. Reaches data only through the Store interface and extraction only through Extractor;
+ * must not touch the database, the extractor's internals or web/ sources.
+ *
+ *   const app = await buildServer({ store, extractor });      // fastify.inject() in tests
+ *   await serveCommand({ port: 8080, host: '127.0.0.1', store, extractor });
+ *
+ * One plugin per resource in routes/: events, stats, documents, review, stream, export, meta.
+ */
+import { readFileSync } from 'node:fs';
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { decodeText } from '../model/text.js';
+import type { Extractor } from '../extract/types.js';
+import type { Store } from '../store/types.js';
+import { HttpError, errorBody, installErrorHandlers, zodValidatorCompiler } from './errors.js';
+import { collectRoutes, openApiPlugin } from './openapi.js';
+import { documentsRoutes } from './routes/documents.js';
+import { eventsRoutes } from './routes/events.js';
+import { exportRoutes } from './routes/export.js';
+import { metaRoutes } from './routes/meta.js';
+import { reviewRoutes } from './routes/review.js';
+import { statsRoutes } from './routes/stats.js';
+import { StreamHub, streamRoutes } from './routes/stream.js';
+import { installDashboard, installSecurityHeaders } from './static.js';
+
+export { StreamHub } from './routes/stream.js';
+export { HttpError } from './errors.js';
+
+export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
+
+export interface ServerOptions {
+  store: Store;
+  extractor: Extractor;
+  /** Folder with the built dashboard (default: web/dist of this checkout). */
+  webRoot?: string;
+  /** Bearer token required on every write; defaults to env FRONTLINE_TOKEN. Empty means no token. */
+  token?: string;
+  logger?: boolean;
+  /** Largest accepted request body in bytes (default 2 MB); larger bodies get 413. */
+  bodyLimit?: number;
+  /** Interval of SSE heartbeat comments (default 15 s). */
+  heartbeatMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Send a named message to every open /api/stream client (used by alerts). */
+    publish(event: string, data: unknown): void;
+  }
+}
+
+const VERSION: string = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Bodies arrive as bytes and are decoded strictly: invalid UTF-8 or binary content is a 400, not mojibake. */
+function installBodyParsers(app: FastifyInstance): void {
+  const jsonParse = app.getDefaultJsonParser('error', 'error');
+  const decode = (body: Buffer, contentType: string | undefined): string => {
+    const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+    if (charset && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(charset)) {
+      let decoder: TextDecoder;
+      try {
+        decoder = new TextDecoder(charset);
+      } catch {
+        throw new HttpError(415, `unsupported charset ${JSON.stringify(charset)}; send UTF-8`);
+      }
+      if (body.subarray(0, 8192).includes(0)) throw new HttpError(400, 'request body looks binary (it contains NUL bytes); expected text');
+      return decoder.decode(body);
+    }
+    const result = decodeText(body, Number.MAX_SAFE_INTEGER);
+    if (!result.ok) throw new HttpError(400, result.error.replace(/^document/, 'request body'));
+    return result.text;
+  };
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    let text: string;
+    try {
+      text = decode(body as Buffer, req.headers['content-type']);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
+    jsonParse(req, text, done);
+  });
+  app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, (req, body, done) => {
+    try {
+      done(null, decode(body as Buffer, req.headers['content-type']));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+}
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const token = opts.token ?? process.env.FRONTLINE_TOKEN ?? '';
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    forceCloseConnections: true,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installErrorHandlers(app);
+  installBodyParsers(app);
+  installSecurityHeaders(app);
+  const routes = collectRoutes(app);
+
+  // Empty query parameters (?actor=&country=) mean "no filter", as an HTML form sends them.
+  app.addHook('preValidation', async (req) => {
+    const q = req.query as Record<string, unknown> | undefined;
+    if (q && typeof q === 'object') for (const k of Object.keys(q)) if (q[k] === '') delete q[k];
+  });
+
+  if (token) {
+    app.addHook('onRequest', async (req, reply) => {
+      if (!WRITE_METHODS.has(req.method)) return;
+      const header = req.headers.authorization ?? '';
+      const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
+      if (!given || !sameSecret(given, token)) {
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer realm="frontline"')
+          .type('application/json; charset=utf-8')
+          .send(errorBody(401, header ? 'wrong bearer token' : 'this server requires Authorization: Bearer <token> for writes'));
+      }
+    });
+  }
+
+  const hub = new StreamHub();
+  app.decorate('publish', (event: string, data: unknown) => hub.publish(event, data));
+
+  const deps = { store: opts.store, extractor: opts.extractor };
+  await app.register(eventsRoutes, deps);
+  await app.register(statsRoutes, deps);
+  await app.register(documentsRoutes, deps);
+  await app.register(reviewRoutes, deps);
+  await app.register(streamRoutes, { ...deps, hub, heartbeatMs: opts.heartbeatMs ?? 15_000 });
+  await app.register(exportRoutes, deps);
+  await app.register(metaRoutes, { ...deps, version: VERSION });
+  await app.register(openApiPlugin(routes, { version: VERSION, tokenRequired: Boolean(token) }));
+  await installDashboard(app, opts.webRoot);
+  return app;
+}
+
+export interface ServeOptions {
+  port: number;
+  host?: string;
+  store: Store;
+  extractor: Extractor;
+  webRoot?: string;
+  token?: string;
+  logger?: boolean;
+  /** Poll configured feeds while serving (handled by the alerts part when present). */
+  feeds?: boolean;
+  /** Close the server and the store on SIGINT/SIGTERM (default true). */
+  handleSignals?: boolean;
+}
+
+/** Build and listen; prints the URL. Returns the app and its URL (port 0 picks a free port). */
+export async function serveCommand(opts: ServeOptions): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildServer(opts);
+  const host = opts.host ?? '127.0.0.1';
+  await app.listen({ port: opts.port, host });
+  const addr = app.server.address();
+  const port = addr && typeof addr === 'object' ? addr.port : opts.port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/`;
+  console.log(`Frontline is serving on ${url} (API: ${url}api/events, OpenAPI: ${url}api/openapi.json)`);
+  if (opts.handleSignals ?? true) {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`frontline: ${signal}, shutting down`);
+      try {
+        await app.close();
+        await opts.store.close();
+      } finally {
+        process.exit(0);
+      }
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  }
+  return { app, url };
+}
