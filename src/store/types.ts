@@ -38,12 +38,40 @@ export type ReviewAction =
   | { action: 'reject'; reviewer: string; note?: string }
   | { action: 'edit'; reviewer: string; fields: Partial<CodedEvent>; note?: string };
 
+/** One entry of an event's review log. */
+export interface ReviewRecord {
+  action: 'confirm' | 'reject' | 'edit';
+  reviewer: string;
+  note: string | null;
+  fields: Partial<CodedEvent> | null;
+  at: string;
+}
+
+/** One entry of an event's merge log: a document's report was merged into the event. */
+export interface MergeRecord {
+  event_id: string;
+  document_id: string;
+  score: number;
+  reason: string;
+  at: string;
+  undone_at: string | null;
+}
+
+/** What getEvent adds to a stored event: its documents and its history. */
+export interface EventDetail extends StoredEvent {
+  documents: StoredDocument[];
+  /** Fields whose value comes from an analyst's edit rather than from extraction. */
+  edited_fields: string[];
+  reviews: ReviewRecord[];
+  merges: MergeRecord[];
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Store the document (before extraction), then its extracted events in one transaction, merging duplicates. */
   ingest(doc: SourceDocument, extract: (doc: SourceDocument) => CodedEvent[]): Promise<IngestResult>;
   /** An event with its sources, evidence, and the full text of its source documents. */
-  getEvent(id: string): Promise<(StoredEvent & { documents: StoredDocument[] }) | null>;
+  getEvent(id: string): Promise<EventDetail | null>;
   listEvents(query: EventListQuery): Promise<{ events: StoredEvent[]; next_cursor: string | null }>;
   stats(filter: EventFilter): Promise<StatsResponse>;
   /** Apply a review action; returns the updated event, or null for an unknown id. */
@@ -52,5 +80,10 @@ export interface Store {
   unmerge(id: string, documentId: string): Promise<StoredEvent[] | null>;
   /** Listen to created/updated events (after commit). Returns an unsubscribe function. */
   subscribe(listener: (change: EventChange) => void): () => void;
+  /**
+   * Insert already-coded events as they are, without merging (bench generator, imports). Each event gets
+   * one synthetic source document per distinct `document_id` (not stored as text). Returns the count inserted.
+   */
+  bulkInsert(events: CodedEvent[]): Promise<number>;
   close(): Promise<void>;
 }

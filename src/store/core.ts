@@ -1,0 +1,548 @@
+/**
+ * The store's behaviour, written once over the `Db` adapter (db.ts) and shared by the SQLite and
+ * PostgreSQL implementations: ingest with merging, listing with every filter, stats, review, unmerge,
+ * change notifications. A stored event is always recomputed from its contributions (one per report)
+ * and its analyst edits, with the pure functions of src/merge.
+ */
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  CodedEventSchema,
+  SourceDocumentSchema,
+  type CodedEvent,
+  type EventFilter,
+  type EventListQuery,
+  type EventSource,
+  type SourceDocument,
+  type StatsResponse,
+  type StoredEvent,
+} from '../model/index.js';
+import { applyEdits, combine, EDITABLE_FIELDS, findMatch, MAX_DAY_GAP, type MatchResult } from '../merge/index.js';
+import type { Db, Param, Tx } from './db.js';
+import type {
+  EventChange,
+  EventDetail,
+  IngestResult,
+  MergeRecord,
+  ReviewAction,
+  ReviewRecord,
+  Store,
+  StoredDocument,
+} from './types.js';
+
+/** A caller's mistake (bad cursor, bad edit): the server answers 400 with this message. */
+export class StoreInputError extends Error {
+  readonly statusCode = 400;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreInputError';
+  }
+}
+
+export const DEFAULT_NEAR_KM = 25;
+const BY_ACTOR_LIMIT = 20;
+const BY_ADMIN1_LIMIT = 200;
+
+/** sha256 of the text with line endings and trailing spaces normalised: the document's identity. */
+export function contentHash(text: string): string {
+  const norm = text.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').trim();
+  return createHash('sha256').update(norm, 'utf8').digest('hex');
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(date + 'T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const EditFieldsSchema = CodedEventSchema.pick(
+  Object.fromEntries(EDITABLE_FIELDS.map((f) => [f, true])) as { [K in (typeof EDITABLE_FIELDS)[number]]: true },
+)
+  .partial()
+  .strict();
+
+type EventRow = { seq: number | string; id: string; data: string };
+
+/** Column values of the events table derived from a stored event. */
+function eventColumns(e: StoredEvent) {
+  return {
+    sort_date: e.event_date ?? '',
+    event_date: e.event_date,
+    event_type: e.event_type,
+    sub_event_type: e.sub_event_type,
+    actor1: e.actor1,
+    actor2: e.actor2,
+    country: e.country,
+    admin1: e.admin1,
+    location: e.location,
+    latitude: e.latitude,
+    longitude: e.longitude,
+    fatalities: e.fatalities,
+    notes: e.notes,
+    review_status: e.review_status,
+  };
+}
+const EVENT_COLUMNS = Object.keys(eventColumns({} as StoredEvent));
+
+function actorNames(e: CodedEvent): string[] {
+  const names = [e.actor1, e.actor2, ...(e.assoc_actor_1 ?? '').split(';'), ...(e.assoc_actor_2 ?? '').split(';')];
+  return [...new Set(names.map((n) => (n ?? '').trim().toLowerCase()).filter((n) => n.length > 0))];
+}
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+/** Build the WHERE clause for a filter (events alias `e`). Rejected events are hidden unless asked for. */
+export function buildWhere(db: Db, f: EventFilter): { sql: string; params: Param[] } {
+  const conds: string[] = [];
+  const params: Param[] = [];
+  const add = (sql: string, ...p: Param[]) => {
+    conds.push(sql);
+    params.push(...p);
+  };
+  if (f.from) add('e.sort_date >= ?', f.from);
+  if (f.to) add("e.sort_date >= '0' AND e.sort_date <= ?", f.to);
+  if (f.country) add('lower(e.country) = lower(CAST(? AS TEXT))', f.country);
+  if (f.admin1) add('lower(e.admin1) = lower(CAST(? AS TEXT))', f.admin1);
+  if (f.event_type) add('e.event_type = ?', f.event_type);
+  if (f.sub_event_type) add('e.sub_event_type = ?', f.sub_event_type);
+  if (f.min_fatalities != null) add('e.fatalities >= ?', f.min_fatalities);
+  add(f.review_status ? 'e.review_status = ?' : "e.review_status <> 'rejected'", ...(f.review_status ? [f.review_status] : []));
+  if (f.actor) {
+    add(
+      "e.seq IN (SELECT ea.event_seq FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE a.name_lc LIKE ? ESCAPE '\\')",
+      `%${likeEscape(f.actor.trim().toLowerCase())}%`,
+    );
+  }
+  if (f.q) {
+    const m = db.dialect.textMatch(f.q);
+    if (!m) add('1 = 0');
+    else add(m.sql, ...m.params);
+  }
+  if (f.bbox) {
+    const [w, s, e, n] = f.bbox;
+    const b = db.dialect.bbox(w, s, e, n);
+    add(b.sql, ...b.params);
+  }
+  if (f.near) {
+    const [lat, lon] = f.near;
+    const b = db.dialect.near(lat, lon, f.km ?? DEFAULT_NEAR_KM);
+    add(b.sql, ...b.params);
+  }
+  return { sql: conds.join(' AND '), params };
+}
+
+const SORTS = {
+  date_desc: { cols: ['e.sort_date', 'e.seq'], dir: 'DESC', op: '<' },
+  date_asc: { cols: ['e.sort_date', 'e.seq'], dir: 'ASC', op: '>' },
+  fatalities_desc: { cols: ['e.fatalities', 'e.seq'], dir: 'DESC', op: '<' },
+} as const;
+
+function encodeCursor(sort: string, key: string | number, seq: number): string {
+  return Buffer.from(JSON.stringify([sort, key, seq]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: string): [string | number, number] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(v) && v.length === 3 && v[0] === sort &&
+      (typeof v[1] === 'string' || typeof v[1] === 'number') && Number.isInteger(v[2])
+    ) {
+      return [v[1], v[2]];
+    }
+  } catch {
+    // fall through
+  }
+  throw new StoreInputError('cursor is not valid for this query (use the next_cursor of the previous page with the same sort)');
+}
+
+export class CoreStore implements Store {
+  private readonly emitter = new EventEmitter();
+  private closed = false;
+
+  constructor(private readonly db: Db) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  get kind() {
+    return this.db.kind;
+  }
+
+  // -------------------------------------------------------------------------------------------- ingest
+
+  async ingest(input: SourceDocument, extract: (doc: SourceDocument) => CodedEvent[]): Promise<IngestResult> {
+    const parsed = SourceDocumentSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new StoreInputError(`invalid document: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'document'}: ${i.message}`).join('; ')}`);
+    }
+    const doc = parsed.data;
+    const hash = contentHash(doc.text);
+
+    // 1. Store the document before extraction (its own transaction), or find it.
+    const stored = await this.db.transaction(async (tx) => {
+      const existing = await tx.all<{ id: string; status: string }>('SELECT id, status FROM documents WHERE content_hash = ?', [hash]);
+      if (existing[0]) return existing[0];
+      let id = doc.id;
+      const taken = await tx.all('SELECT 1 AS x FROM documents WHERE id = ?', [id]);
+      if (taken.length) id = `${doc.id}~${hash.slice(0, 12)}`;
+      await tx.run(
+        'INSERT INTO documents (id, content_hash, text, title, url, source, published, status, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [id, hash, doc.text, doc.title ?? null, doc.url ?? null, doc.source ?? null, doc.published ?? null, 'pending', new Date().toISOString()],
+      );
+      return { id, status: 'pending' };
+    });
+    if (stored.status === 'done') return { document_id: stored.id, duplicate: true, events: [] };
+
+    // 2. Extract outside any transaction.
+    const sdoc: SourceDocument = { ...doc, id: stored.id };
+    const coded = extract(sdoc).map((e, i) => {
+      const r = CodedEventSchema.safeParse(e);
+      if (!r.success) throw new Error(`extractor returned an invalid event #${i}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      return { ...r.data, document_id: stored.id };
+    });
+
+    // 3. All of the document's events in one transaction.
+    const changes: EventChange[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      const status = await tx.all<{ status: string }>('SELECT status FROM documents WHERE id = ?', [stored.id]);
+      if (status[0]?.status === 'done') return null; // another writer finished it meanwhile
+      const touched = new Map<number, 'created' | 'updated'>();
+      for (const ev of coded) {
+        const match = await this.findStoredMatch(tx, ev);
+        if (match) {
+          const cseq = await this.insertContribution(tx, match.seq, ev);
+          await tx.run('INSERT INTO merge_log (event_id, document_id, contribution_seq, score, reason, at) VALUES (?, ?, ?, ?, ?, ?)', [
+            match.id, stored.id, cseq, match.result.score, match.result.reason, new Date().toISOString(),
+          ]);
+          if (!touched.has(match.seq)) touched.set(match.seq, 'updated');
+        } else {
+          const seq = await this.createEvent(tx, ev);
+          touched.set(seq, 'created');
+        }
+      }
+      const events: StoredEvent[] = [];
+      for (const [seq, kind] of touched) {
+        const e = await this.recompute(tx, seq);
+        events.push(e);
+        changes.push({ kind, event: e });
+      }
+      await tx.run("UPDATE documents SET status = 'done' WHERE id = ?", [stored.id]);
+      return events;
+    });
+    if (result === null) return { document_id: stored.id, duplicate: true, events: [] };
+    this.emit(changes);
+    return { document_id: stored.id, duplicate: false, events: result };
+  }
+
+  private async findStoredMatch(tx: Tx, ev: CodedEvent): Promise<{ seq: number; id: string; result: MatchResult } | null> {
+    if (!ev.event_date) return null;
+    const rows = await tx.all<EventRow>(
+      `SELECT e.seq, e.id, e.data FROM events e
+        WHERE e.sort_date >= ? AND e.sort_date <= ? AND lower(e.country) = lower(CAST(? AS TEXT))
+          AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.event_seq = e.seq AND c.document_id = ?)
+        ORDER BY e.seq`,
+      [addDays(ev.event_date, -MAX_DAY_GAP), addDays(ev.event_date, MAX_DAY_GAP), ev.country, ev.document_id],
+    );
+    const candidates = rows.map((r) => ({ ...(JSON.parse(r.data) as StoredEvent), _seq: Number(r.seq) }));
+    const best = findMatch(candidates, ev);
+    return best ? { seq: best.event._seq, id: best.event.event_id_cnty, result: best.result } : null;
+  }
+
+  private async insertContribution(tx: Tx, eventSeq: number, ev: CodedEvent): Promise<number> {
+    const rows = await tx.all<{ seq: number | string }>(
+      'INSERT INTO contributions (event_seq, document_id, coded) VALUES (?, ?, ?) RETURNING seq',
+      [eventSeq, ev.document_id, JSON.stringify(ev)],
+    );
+    return Number(rows[0]!.seq);
+  }
+
+  /** A new event row for one coded event (its id: the extractor's, made unique). Returns its seq. */
+  private async createEvent(tx: Tx, ev: CodedEvent): Promise<number> {
+    const id = await this.uniqueId(tx, ev.event_id_cnty);
+    const now = new Date().toISOString();
+    const rows = await tx.all<{ seq: number | string }>(
+      `INSERT INTO events (id, sort_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, data, edits, created_at, updated_at)
+       VALUES (?, '', ?, ?, ?, ?, 0, '', 'unreviewed', '{}', '{}', ?, ?) RETURNING seq`,
+      [id, ev.event_type, ev.sub_event_type, ev.actor1, ev.country, now, now],
+    );
+    const seq = Number(rows[0]!.seq);
+    await this.insertContribution(tx, seq, ev);
+    return seq;
+  }
+
+  private async uniqueId(tx: Tx, wanted: string): Promise<string> {
+    const base = wanted.trim() || 'EVT';
+    let id = base;
+    for (let n = 2; ; n++) {
+      const r = await tx.all('SELECT 1 AS x FROM events WHERE id = ?', [id]);
+      if (!r.length) return id;
+      id = `${base}-${n}`;
+    }
+  }
+
+  /** Recompute an event from its contributions and edits, write it back, and return it. */
+  private async recompute(tx: Tx, seq: number): Promise<StoredEvent> {
+    const [row] = await tx.all<{ id: string; edits: string; review_status: string; created_at: string }>(
+      'SELECT id, edits, review_status, created_at FROM events WHERE seq = ?',
+      [seq],
+    );
+    if (!row) throw new Error(`event #${seq} vanished`);
+    const contribs = await tx.all<{ seq: number | string; coded: string; document_id: string; source: string | null; url: string | null; title: string | null; published: string | null }>(
+      `SELECT c.seq, c.coded, c.document_id, d.source, d.url, d.title, d.published
+         FROM contributions c LEFT JOIN documents d ON d.id = c.document_id
+        WHERE c.event_seq = ? ORDER BY c.seq`,
+      [seq],
+    );
+    const parsed = contribs.map((c) => ({ coded: JSON.parse(c.coded) as CodedEvent, order: Number(c.seq), row: c }));
+    const combined = applyEdits(combine(parsed), JSON.parse(row.edits) as Partial<CodedEvent>);
+    const sources: EventSource[] = [];
+    const seenDocs = new Set<string>();
+    for (const p of parsed) {
+      if (seenDocs.has(p.row.document_id)) continue;
+      seenDocs.add(p.row.document_id);
+      sources.push({
+        document_id: p.row.document_id,
+        source: p.row.source ?? p.coded.source ?? 'unknown',
+        url: p.row.url,
+        title: p.row.title,
+        published: p.row.published,
+      });
+    }
+    const event: StoredEvent = {
+      ...combined,
+      event_id_cnty: row.id,
+      sources,
+      review_status: row.review_status as StoredEvent['review_status'],
+      created_at: row.created_at,
+      updated_at: new Date().toISOString(),
+    };
+    await this.writeEvent(tx, seq, event);
+    return event;
+  }
+
+  private async writeEvent(tx: Tx, seq: number, event: StoredEvent): Promise<void> {
+    const cols = eventColumns(event);
+    await tx.run(
+      `UPDATE events SET ${EVENT_COLUMNS.map((c) => `${c} = ?`).join(', ')}, data = ?, updated_at = ? WHERE seq = ?`,
+      [...(Object.values(cols) as Param[]), JSON.stringify(event), event.updated_at, seq],
+    );
+    await tx.run('DELETE FROM event_actors WHERE event_seq = ?', [seq]);
+    for (const name of actorNames(event)) {
+      await tx.run('INSERT INTO actors (name_lc) VALUES (?) ON CONFLICT (name_lc) DO NOTHING', [name]);
+      await tx.run('INSERT INTO event_actors (actor_id, event_seq) SELECT id, CAST(? AS INTEGER) FROM actors WHERE name_lc = ? ON CONFLICT DO NOTHING', [seq, name]);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------- read
+
+  async getEvent(id: string): Promise<EventDetail | null> {
+    const [row] = await this.db.all<{ seq: number | string; data: string; edits: string }>('SELECT seq, data, edits FROM events WHERE id = ?', [id]);
+    if (!row) return null;
+    const event = JSON.parse(row.data) as StoredEvent;
+    const documents = await this.db.all<StoredDocument & Record<string, unknown>>(
+      `SELECT d.id, d.text, d.title, d.url, d.source, d.published FROM documents d
+        WHERE d.id IN (SELECT c.document_id FROM contributions c WHERE c.event_seq = ?) ORDER BY d.seq`,
+      [Number(row.seq)],
+    );
+    const reviews = await this.db.all<{ action: ReviewRecord['action']; reviewer: string; note: string | null; fields: string | null; at: string }>(
+      'SELECT action, reviewer, note, fields, at FROM review_log WHERE event_id = ? ORDER BY seq',
+      [id],
+    );
+    const merges = await this.db.all<MergeRecord & { score: number | string }>(
+      'SELECT event_id, document_id, score, reason, at, undone_at FROM merge_log WHERE event_id = ? ORDER BY seq',
+      [id],
+    );
+    return {
+      ...event,
+      documents: documents.map((d) => ({ id: d.id, text: d.text, title: d.title, url: d.url, source: d.source, published: d.published })),
+      edited_fields: Object.keys(JSON.parse(row.edits) as object),
+      reviews: reviews.map((r) => ({ ...r, fields: r.fields ? (JSON.parse(r.fields) as Partial<CodedEvent>) : null })),
+      merges: merges.map((m) => ({ ...m, score: Number(m.score) })),
+    };
+  }
+
+  async listEvents(query: EventListQuery): Promise<{ events: StoredEvent[]; next_cursor: string | null }> {
+    const sortName = query.sort ?? 'date_desc';
+    const sort = SORTS[sortName];
+    const limit = Math.max(1, Math.min(1000, query.limit ?? 100));
+    const where = buildWhere(this.db, query);
+    const params = [...where.params];
+    let sql = `SELECT e.seq, e.data, ${sort.cols[0]} AS k FROM events e WHERE ${where.sql}`;
+    if (query.cursor) {
+      const [key, seq] = decodeCursor(query.cursor, sortName);
+      sql += ` AND ${this.db.dialect.rowCompare([...sort.cols], sort.op)}`;
+      params.push(key, seq);
+    }
+    sql += ` ORDER BY ${sort.cols.map((c) => `${c} ${sort.dir}`).join(', ')} LIMIT ?`;
+    params.push(limit + 1);
+    const rows = await this.db.all<{ seq: number | string; data: string; k: string | number }>(sql, params);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      events: page.map((r) => JSON.parse(r.data) as StoredEvent),
+      next_cursor: rows.length > limit && last ? encodeCursor(sortName, sortName === 'fatalities_desc' ? Number(last.k) : String(last.k), Number(last.seq)) : null,
+    };
+  }
+
+  async stats(filter: EventFilter): Promise<StatsResponse> {
+    const w = buildWhere(this.db, filter);
+    const num = (v: unknown) => Number(v ?? 0);
+    const [total] = await this.db.all<{ n: unknown }>(`SELECT count(*) AS n FROM events e WHERE ${w.sql}`, w.params);
+    const byDay = await this.db.all<{ day: string; event_type: string; n: unknown }>(
+      `SELECT e.sort_date AS day, e.event_type, count(*) AS n FROM events e WHERE ${w.sql} AND e.sort_date <> '' GROUP BY e.sort_date, e.event_type ORDER BY e.sort_date, e.event_type`,
+      w.params,
+    );
+    const byType = await this.db.all<{ event_type: string; n: unknown; f: unknown }>(
+      `SELECT e.event_type, count(*) AS n, sum(e.fatalities) AS f FROM events e WHERE ${w.sql} GROUP BY e.event_type ORDER BY count(*) DESC, e.event_type`,
+      w.params,
+    );
+    const byActor = await this.db.all<{ actor: string; n: unknown }>(
+      `SELECT actor, count(*) AS n FROM (
+         SELECT e.actor1 AS actor FROM events e WHERE ${w.sql}
+         UNION ALL SELECT e.actor2 AS actor FROM events e WHERE ${w.sql} AND e.actor2 IS NOT NULL
+       ) t WHERE actor <> '' GROUP BY actor ORDER BY count(*) DESC, actor LIMIT ${BY_ACTOR_LIMIT}`,
+      [...w.params, ...w.params],
+    );
+    const byAdmin1 = await this.db.all<{ country: string; admin1: string | null; n: unknown }>(
+      `SELECT e.country, e.admin1, count(*) AS n FROM events e WHERE ${w.sql} GROUP BY e.country, e.admin1 ORDER BY count(*) DESC, e.country, e.admin1 LIMIT ${BY_ADMIN1_LIMIT}`,
+      w.params,
+    );
+    return {
+      total: num(total?.n),
+      by_day: byDay.map((r) => ({ day: r.day, event_type: r.event_type as StoredEvent['event_type'], count: num(r.n) })),
+      by_type: byType.map((r) => ({ event_type: r.event_type as StoredEvent['event_type'], count: num(r.n), fatalities: num(r.f) })),
+      by_actor: byActor.map((r) => ({ actor: r.actor, count: num(r.n) })),
+      by_admin1: byAdmin1.map((r) => ({ country: r.country, admin1: r.admin1, count: num(r.n) })),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------- review / unmerge
+
+  async review(id: string, action: ReviewAction): Promise<StoredEvent | null> {
+    if (!action || !['confirm', 'reject', 'edit'].includes(action.action)) throw new StoreInputError('review action must be confirm, reject or edit');
+    if (typeof action.reviewer !== 'string' || !action.reviewer.trim()) throw new StoreInputError('review needs a reviewer');
+    let fields: Partial<CodedEvent> | null = null;
+    if (action.action === 'edit') {
+      const r = EditFieldsSchema.safeParse(action.fields ?? {});
+      if (!r.success) throw new StoreInputError(`invalid edit: ${r.error.issues.map((i) => `${i.path.join('.') || 'fields'}: ${i.message}`).join('; ')}`);
+      fields = r.data as Partial<CodedEvent>;
+      if (Object.keys(fields).length === 0) throw new StoreInputError('an edit needs at least one field');
+    }
+    const event = await this.db.transaction(async (tx) => {
+      const [row] = await tx.all<{ seq: number | string; edits: string }>('SELECT seq, edits FROM events WHERE id = ?', [id]);
+      if (!row) return null;
+      const edits = { ...(JSON.parse(row.edits) as object), ...(fields ?? {}) };
+      const hasEdits = Object.keys(edits).length > 0;
+      const status = action.action === 'reject' ? 'rejected' : hasEdits ? 'edited' : 'confirmed';
+      await tx.run('UPDATE events SET edits = ?, review_status = ? WHERE seq = ?', [JSON.stringify(edits), status, Number(row.seq)]);
+      await tx.run('INSERT INTO review_log (event_id, action, reviewer, note, fields, at) VALUES (?, ?, ?, ?, ?, ?)', [
+        id, action.action, action.reviewer.trim(), action.note ?? null, fields ? JSON.stringify(fields) : null, new Date().toISOString(),
+      ]);
+      return this.recompute(tx, Number(row.seq));
+    });
+    if (event) this.emit([{ kind: 'updated', event }]);
+    return event;
+  }
+
+  async unmerge(id: string, documentId: string): Promise<StoredEvent[] | null> {
+    const changes: EventChange[] = [];
+    const out = await this.db.transaction(async (tx) => {
+      const [row] = await tx.all<{ seq: number | string }>('SELECT seq FROM events WHERE id = ?', [id]);
+      if (!row) return null;
+      const seq = Number(row.seq);
+      const contribs = await tx.all<{ seq: number | string; document_id: string; coded: string }>(
+        'SELECT seq, document_id, coded FROM contributions WHERE event_seq = ? ORDER BY seq',
+        [seq],
+      );
+      const moving = contribs.filter((c) => c.document_id === documentId);
+      if (!moving.length) return null;
+      if (moving.length === contribs.length) {
+        throw new StoreInputError(`document ${documentId} is the only report of event ${id}: there is nothing to unmerge`);
+      }
+      const coded = JSON.parse(moving[0]!.coded) as CodedEvent;
+      const newId = await this.uniqueId(tx, coded.event_id_cnty);
+      const now = new Date().toISOString();
+      const [created] = await tx.all<{ seq: number | string }>(
+        `INSERT INTO events (id, sort_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, data, edits, created_at, updated_at)
+         VALUES (?, '', ?, ?, ?, ?, 0, '', 'unreviewed', '{}', '{}', ?, ?) RETURNING seq`,
+        [newId, coded.event_type, coded.sub_event_type, coded.actor1, coded.country, now, now],
+      );
+      const newSeq = Number(created!.seq);
+      await tx.run('UPDATE contributions SET event_seq = ? WHERE event_seq = ? AND document_id = ?', [newSeq, seq, documentId]);
+      await tx.run('UPDATE merge_log SET undone_at = ? WHERE event_id = ? AND document_id = ? AND undone_at IS NULL', [now, id, documentId]);
+      const a = await this.recompute(tx, seq);
+      const b = await this.recompute(tx, newSeq);
+      changes.push({ kind: 'updated', event: a }, { kind: 'created', event: b });
+      return [a, b];
+    });
+    this.emit(changes);
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------- bulk
+
+  async bulkInsert(events: CodedEvent[]): Promise<number> {
+    if (!events.length) return 0;
+    return this.db.transaction(async (tx) => {
+      const now = new Date().toISOString();
+      const [mx] = await tx.all<{ m: unknown }>('SELECT max(seq) AS m FROM events');
+      let seq = Number(mx?.m ?? 0);
+      const evRows: Param[][] = [];
+      const cRows: Param[][] = [];
+      const actorRows: Param[][] = [];
+      const actorNamesAll = new Set<string>();
+      const withSeq: [number, StoredEvent][] = [];
+      for (const ev of events) {
+        seq++;
+        const stored: StoredEvent = {
+          ...ev,
+          sources: [{ document_id: ev.document_id, source: ev.source || 'unknown', url: null, title: null, published: null }],
+          review_status: 'unreviewed',
+          created_at: now,
+          updated_at: now,
+        };
+        const cols = eventColumns(stored);
+        evRows.push([seq, ev.event_id_cnty, ...(Object.values(cols) as Param[]), JSON.stringify(stored), '{}', now, now]);
+        cRows.push([seq, ev.document_id, JSON.stringify(ev)]);
+        for (const n of actorNames(ev)) actorNamesAll.add(n);
+        withSeq.push([seq, stored]);
+      }
+      await this.db.insertMany('events', ['seq', 'id', ...EVENT_COLUMNS, 'data', 'edits', 'created_at', 'updated_at'], evRows, tx);
+      await this.db.insertMany('contributions', ['event_seq', 'document_id', 'coded'], cRows, tx);
+      const known = new Map<string, number>();
+      for (const name of actorNamesAll) {
+        await tx.run('INSERT INTO actors (name_lc) VALUES (?) ON CONFLICT (name_lc) DO NOTHING', [name]);
+        const [r] = await tx.all<{ id: number | string }>('SELECT id FROM actors WHERE name_lc = ?', [name]);
+        known.set(name, Number(r!.id));
+      }
+      for (const [s, e] of withSeq) for (const n of actorNames(e)) actorRows.push([known.get(n)!, s]);
+      await this.db.insertMany('event_actors', ['actor_id', 'event_seq'], actorRows, tx);
+      return events.length;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------- changes
+
+  subscribe(listener: (change: EventChange) => void): () => void {
+    const wrapped = (c: EventChange) => {
+      try {
+        listener(c);
+      } catch (err) {
+        process.emitWarning(`store subscriber failed: ${(err as Error).message}`);
+      }
+    };
+    this.emitter.on('change', wrapped);
+    return () => this.emitter.off('change', wrapped);
+  }
+
+  private emit(changes: EventChange[]) {
+    for (const c of changes) this.emitter.emit('change', c);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.emitter.removeAllListeners();
+    await this.db.close();
+  }
+}

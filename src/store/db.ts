@@ -1,0 +1,57 @@
+/**
+ * The small database adapter the store core is written against, so that one implementation of the
+ * store's behaviour runs on SQLite and on PostgreSQL. SQL is written with `?` placeholders (never with
+ * values spliced in); the PostgreSQL adapter numbers them. Dialect-specific SQL fragments (full text,
+ * space) come from the `Dialect` object.
+ */
+export type Param = string | number | null | boolean;
+export type Row = Record<string, unknown>;
+
+export interface Tx {
+  all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]>;
+  run(sql: string, params?: readonly Param[]): Promise<number>; // rows changed
+}
+
+export interface Dialect {
+  /** Condition on `e` (events alias) for a full-text query; `match` is the user's text. */
+  textMatch(q: string): { sql: string; params: Param[] } | null;
+  /** Condition: the event's point lies within the box. */
+  bbox(w: number, s: number, e: number, n: number): { sql: string; params: Param[] };
+  /** Condition: the event's point is within `km` of lat/lon. */
+  near(lat: number, lon: number, km: number): { sql: string; params: Param[] };
+  /** Row-value keyset comparison, e.g. (a, b) < (?, ?). */
+  rowCompare(cols: string[], op: '<' | '>'): string;
+}
+
+export interface Db extends Tx {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly dialect: Dialect;
+  /** Run fn in one transaction, serialised with every other write transaction of this store. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Insert many rows fast (bulk path). `columns` in order; rows of params. */
+  insertMany(table: string, columns: string[], rows: Param[][], tx: Tx): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A promise-chain mutex: one holder at a time, in arrival order. */
+export class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  async lock<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((r) => (release = r));
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+/** Turn user text into a list of search words (letters and digits), keeping a trailing `*` as a prefix mark. */
+export function searchTerms(q: string): { word: string; prefix: boolean }[] {
+  const out: { word: string; prefix: boolean }[] = [];
+  for (const m of q.matchAll(/([\p{L}\p{N}]+)(\*)?/gu)) out.push({ word: m[1]!, prefix: !!m[2] });
+  return out.slice(0, 32);
+}

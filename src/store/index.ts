@@ -1,0 +1,43 @@
+/**
+ * store: the only way the CLI, server, alerts and dashboard reach stored data (the `Store` contract in
+ * ./types.ts). Owns the database schema, its versioned migrations, and the persistence of documents,
+ * events, their contributions (one per report), merge and review logs. Two backends behind one core:
+ * SQLite (default; better-sqlite3, WAL, FTS5, R*Tree) and PostgreSQL 15 + PostGIS (`pg`), chosen by
+ * `openStore`. Merge decisions come from src/merge (pure); this part must not extract, geocode or serve.
+ *
+ *   const store = await openStore();                          // ./frontline.db, or FRONTLINE_DATABASE_URL
+ *   const store = await openStore({ path: ':memory:' });      // throwaway SQLite
+ *   const store = await openStore({ url: 'postgres://…' });   // PostgreSQL + PostGIS
+ *
+ * Choices: rejected events are hidden from listEvents/stats unless `review_status=rejected` is asked for;
+ * `actor` matches a case-insensitive substring of actor1, actor2 or an associated actor; `q` matches
+ * event notes or the text of any of the event's source documents (all words, `word*` for a prefix).
+ */
+import { CoreStore } from './core.js';
+import { SqliteDb } from './sqlite.js';
+import type { Store } from './types.js';
+
+export type { Store, EventChange, IngestResult, ReviewAction, StoredDocument, EventDetail, ReviewRecord, MergeRecord } from './types.js';
+export { StoreInputError, contentHash, DEFAULT_NEAR_KM } from './core.js';
+
+export interface OpenStoreOptions {
+  /** SQLite file (default ./frontline.db); ':memory:' for a throwaway store. */
+  path?: string;
+  /** postgres:// or postgresql:// URL; default: env FRONTLINE_DATABASE_URL. */
+  url?: string;
+}
+
+function isPostgresUrl(u: string | undefined): u is string {
+  return !!u && /^postgres(ql)?:\/\//i.test(u);
+}
+
+/** Open (and migrate) the store: PostgreSQL when a postgres:// URL is given or set in the environment, else SQLite. */
+export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
+  const url = opts.url ?? process.env.FRONTLINE_DATABASE_URL;
+  if (opts.url && !isPostgresUrl(opts.url)) throw new Error(`openStore: url must start with postgres:// (got "${opts.url}")`);
+  if (isPostgresUrl(url)) {
+    const { openPostgresDb } = await import('./postgres.js');
+    return new CoreStore(await openPostgresDb(url));
+  }
+  return new CoreStore(new SqliteDb(opts.path ?? './frontline.db'));
+}

@@ -1,0 +1,223 @@
+/**
+ * PostgreSQL 15 + PostGIS implementation of the store's database adapter (`pg` pool): a geography
+ * column with GiST indexes for space, generated tsvector columns with GIN indexes for full text.
+ * Write transactions take a transaction-scoped advisory lock, so merge decisions are serialised across
+ * processes sharing one database. Versioned migrations are applied at open under a session lock.
+ */
+import pg from 'pg';
+import { searchTerms, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
+
+const WRITE_LOCK = 0x6672_6f6e; // "fron"
+const MIGRATION_LOCK = 0x6672_6f6d;
+
+export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'documents, events, contributions, actors, logs, tsvector, geography',
+    sql: `
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE TABLE documents (
+  seq bigserial PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  content_hash text NOT NULL UNIQUE,
+  text text NOT NULL,
+  title text, url text, source text, published text,
+  status text NOT NULL CHECK (status IN ('pending', 'done')),
+  ingested_at text NOT NULL,
+  tsv tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, left(text, 200000))) STORED
+);
+CREATE INDEX documents_tsv ON documents USING gin (tsv);
+CREATE TABLE events (
+  seq bigserial PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  sort_date text NOT NULL,
+  event_date text,
+  event_type text NOT NULL,
+  sub_event_type text NOT NULL,
+  actor1 text NOT NULL,
+  actor2 text,
+  country text NOT NULL,
+  admin1 text,
+  location text,
+  latitude double precision,
+  longitude double precision,
+  fatalities integer NOT NULL,
+  notes text NOT NULL,
+  review_status text NOT NULL,
+  data text NOT NULL,
+  edits text NOT NULL,
+  created_at text NOT NULL,
+  updated_at text NOT NULL,
+  geog geography(Point, 4326) GENERATED ALWAYS AS (
+    CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL
+      THEN ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography END) STORED,
+  notes_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, notes)) STORED
+);
+CREATE INDEX events_date ON events (sort_date, seq);
+CREATE INDEX events_country_date ON events (lower(country), sort_date);
+CREATE INDEX events_admin1_date ON events (lower(admin1), sort_date);
+CREATE INDEX events_type_date ON events (event_type, sort_date);
+CREATE INDEX events_subtype_date ON events (sub_event_type, sort_date);
+CREATE INDEX events_fatalities ON events (fatalities, seq);
+CREATE INDEX events_geog ON events USING gist (geog);
+CREATE INDEX events_geom ON events USING gist ((geog::geometry));
+CREATE INDEX events_notes_tsv ON events USING gin (notes_tsv);
+CREATE TABLE contributions (
+  seq bigserial PRIMARY KEY,
+  event_seq bigint NOT NULL,
+  document_id text NOT NULL,
+  coded text NOT NULL
+);
+CREATE INDEX contributions_event ON contributions (event_seq);
+CREATE INDEX contributions_document ON contributions (document_id);
+CREATE TABLE actors (id bigserial PRIMARY KEY, name_lc text NOT NULL UNIQUE);
+CREATE TABLE event_actors (actor_id bigint NOT NULL, event_seq bigint NOT NULL, PRIMARY KEY (actor_id, event_seq));
+CREATE INDEX event_actors_event ON event_actors (event_seq);
+CREATE TABLE merge_log (
+  seq bigserial PRIMARY KEY, event_id text NOT NULL, document_id text NOT NULL, contribution_seq bigint NOT NULL,
+  score double precision NOT NULL, reason text NOT NULL, at text NOT NULL, undone_at text
+);
+CREATE INDEX merge_log_event ON merge_log (event_id);
+CREATE TABLE review_log (
+  seq bigserial PRIMARY KEY, event_id text NOT NULL, action text NOT NULL, reviewer text NOT NULL, note text,
+  fields text, at text NOT NULL
+);
+CREATE INDEX review_log_event ON review_log (event_id);
+`,
+  },
+];
+
+function tsQuery(q: string): string | null {
+  const terms = searchTerms(q);
+  if (!terms.length) return null;
+  return terms.map((t) => `'${t.word}'${t.prefix ? ':*' : ''}`).join(' & ');
+}
+
+const pgDialect: Dialect = {
+  textMatch(q) {
+    const m = tsQuery(q);
+    if (!m) return null;
+    return {
+      sql: `(e.notes_tsv @@ to_tsquery('english'::regconfig, CAST(? AS TEXT))
+             OR e.seq IN (SELECT c.event_seq FROM contributions c JOIN documents d ON d.id = c.document_id
+                           WHERE d.tsv @@ to_tsquery('english'::regconfig, CAST(? AS TEXT))))`,
+      params: [m, m],
+    };
+  },
+  bbox(w, s, e, n) {
+    return {
+      sql: 'e.geog::geometry && ST_MakeEnvelope(CAST(? AS float8), CAST(? AS float8), CAST(? AS float8), CAST(? AS float8), 4326)',
+      params: [w, s, e, n],
+    };
+  },
+  near(lat, lon, km) {
+    return {
+      sql: 'ST_DWithin(e.geog, ST_SetSRID(ST_MakePoint(CAST(? AS float8), CAST(? AS float8)), 4326)::geography, CAST(? AS float8) * 1000, false)',
+      params: [lon, lat, km],
+    };
+  },
+  rowCompare(cols, op) {
+    return `(${cols.join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`;
+  },
+};
+
+/** `?` placeholders to `$1…$n` (the store never writes a literal `?` in SQL). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function clientTx(c: pg.PoolClient | pg.Pool): Tx {
+  return {
+    all: async <T>(sql: string, params?: readonly Param[]) => (await c.query(numbered(sql), params as unknown[])).rows as T[],
+    run: async (sql: string, params?: readonly Param[]) => (await c.query(numbered(sql), params as unknown[])).rowCount ?? 0,
+  };
+}
+
+export class PostgresDb implements Db {
+  readonly kind = 'postgres' as const;
+  readonly dialect = pgDialect;
+  private readonly direct: Tx;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.direct = clientTx(pool);
+  }
+
+  async migrate(): Promise<void> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)');
+      const done = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      for (const m of POSTGRES_MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        await c.query('BEGIN');
+        try {
+          await c.query(m.sql);
+          await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+          await c.query('COMMIT');
+        } catch (err) {
+          await c.query('ROLLBACK');
+          throw new Error(`migration ${m.version} (${m.name}) failed: ${(err as Error).message}`);
+        }
+      }
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      c.release();
+    }
+  }
+
+  all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    return this.direct.all<T>(sql, params);
+  }
+
+  run(sql: string, params?: readonly Param[]): Promise<number> {
+    return this.direct.run(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      const out = await fn(clientTx(c));
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async insertMany(table: string, columns: string[], rows: Param[][], tx: Tx): Promise<void> {
+    const per = Math.max(1, Math.floor(30000 / columns.length));
+    for (let i = 0; i < rows.length; i += per) {
+      const chunk = rows.slice(i, i + per);
+      const values = chunk.map((r) => `(${r.map(() => '?').join(', ')})`).join(', ');
+      await tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, chunk.flat());
+    }
+    if (table === 'events' || table === 'contributions' || table === 'actors' || table === 'documents') {
+      // keep the serial sequence ahead of explicitly inserted seq values
+      if (columns.includes('seq')) await tx.run(`SELECT setval(pg_get_serial_sequence('${table}', 'seq'), (SELECT max(seq) FROM ${table}))`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+export async function openPostgresDb(url: string): Promise<PostgresDb> {
+  const pool = new pg.Pool({ connectionString: url, max: 8 });
+  pool.on('error', (err) => process.emitWarning(`postgres pool: ${err.message}`));
+  const db = new PostgresDb(pool);
+  try {
+    await db.migrate();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  return db;
+}

@@ -1,0 +1,245 @@
+/**
+ * SQLite implementation of the store's database adapter: better-sqlite3 in WAL mode, FTS5 over event
+ * notes and document text, an R*Tree over event points. Versioned migrations are applied at open.
+ */
+import Database from 'better-sqlite3';
+import { Mutex, searchTerms, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
+
+/** Versioned schema migrations. Append only: never edit a released migration, add a new one. */
+export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'documents, events, contributions, actors, logs, fts5, rtree',
+    sql: `
+CREATE TABLE documents (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  content_hash TEXT NOT NULL UNIQUE,
+  text TEXT NOT NULL,
+  title TEXT, url TEXT, source TEXT, published TEXT,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'done')),
+  ingested_at TEXT NOT NULL
+);
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  sort_date TEXT NOT NULL,
+  event_date TEXT,
+  event_type TEXT NOT NULL,
+  sub_event_type TEXT NOT NULL,
+  actor1 TEXT NOT NULL,
+  actor2 TEXT,
+  country TEXT NOT NULL,
+  admin1 TEXT,
+  location TEXT,
+  latitude REAL,
+  longitude REAL,
+  fatalities INTEGER NOT NULL,
+  notes TEXT NOT NULL,
+  review_status TEXT NOT NULL,
+  data TEXT NOT NULL,
+  edits TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX events_date ON events (sort_date, seq);
+CREATE INDEX events_country_date ON events (lower(country), sort_date);
+CREATE INDEX events_admin1_date ON events (lower(admin1), sort_date);
+CREATE INDEX events_type_date ON events (event_type, sort_date);
+CREATE INDEX events_subtype_date ON events (sub_event_type, sort_date);
+CREATE INDEX events_fatalities ON events (fatalities, seq);
+CREATE TABLE contributions (
+  seq INTEGER PRIMARY KEY,
+  event_seq INTEGER NOT NULL,
+  document_id TEXT NOT NULL,
+  coded TEXT NOT NULL
+);
+CREATE INDEX contributions_event ON contributions (event_seq);
+CREATE INDEX contributions_document ON contributions (document_id);
+CREATE TABLE actors (id INTEGER PRIMARY KEY, name_lc TEXT NOT NULL UNIQUE);
+CREATE TABLE event_actors (actor_id INTEGER NOT NULL, event_seq INTEGER NOT NULL, PRIMARY KEY (actor_id, event_seq)) WITHOUT ROWID;
+CREATE INDEX event_actors_event ON event_actors (event_seq);
+CREATE TABLE merge_log (
+  seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, document_id TEXT NOT NULL, contribution_seq INTEGER NOT NULL,
+  score REAL NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL, undone_at TEXT
+);
+CREATE INDEX merge_log_event ON merge_log (event_id);
+CREATE TABLE review_log (
+  seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, action TEXT NOT NULL, reviewer TEXT NOT NULL, note TEXT,
+  fields TEXT, at TEXT NOT NULL
+);
+CREATE INDEX review_log_event ON review_log (event_id);
+
+CREATE VIRTUAL TABLE events_fts USING fts5 (notes, content='events', content_rowid='seq', tokenize='porter unicode61 remove_diacritics 2');
+CREATE TRIGGER events_fts_ai AFTER INSERT ON events BEGIN
+  INSERT INTO events_fts (rowid, notes) VALUES (new.seq, new.notes);
+END;
+CREATE TRIGGER events_fts_ad AFTER DELETE ON events BEGIN
+  INSERT INTO events_fts (events_fts, rowid, notes) VALUES ('delete', old.seq, old.notes);
+END;
+CREATE TRIGGER events_fts_au AFTER UPDATE OF notes ON events WHEN old.notes IS NOT new.notes BEGIN
+  INSERT INTO events_fts (events_fts, rowid, notes) VALUES ('delete', old.seq, old.notes);
+  INSERT INTO events_fts (rowid, notes) VALUES (new.seq, new.notes);
+END;
+
+CREATE VIRTUAL TABLE documents_fts USING fts5 (text, content='documents', content_rowid='seq', tokenize='porter unicode61 remove_diacritics 2');
+CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN
+  INSERT INTO documents_fts (rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN
+  INSERT INTO documents_fts (documents_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+END;
+
+CREATE VIRTUAL TABLE events_rtree USING rtree (id, minx, maxx, miny, maxy);
+CREATE TRIGGER events_rtree_ai AFTER INSERT ON events WHEN new.latitude IS NOT NULL AND new.longitude IS NOT NULL BEGIN
+  INSERT INTO events_rtree VALUES (new.seq, new.longitude, new.longitude, new.latitude, new.latitude);
+END;
+CREATE TRIGGER events_rtree_au AFTER UPDATE OF latitude, longitude ON events
+  WHEN old.latitude IS NOT new.latitude OR old.longitude IS NOT new.longitude BEGIN
+  DELETE FROM events_rtree WHERE id = old.seq;
+  INSERT INTO events_rtree SELECT new.seq, new.longitude, new.longitude, new.latitude, new.latitude
+    WHERE new.latitude IS NOT NULL AND new.longitude IS NOT NULL;
+END;
+CREATE TRIGGER events_rtree_ad AFTER DELETE ON events BEGIN
+  DELETE FROM events_rtree WHERE id = old.seq;
+END;
+`,
+  },
+];
+
+function ftsQuery(q: string): string | null {
+  const terms = searchTerms(q);
+  if (!terms.length) return null;
+  return terms.map((t) => `"${t.word}"${t.prefix ? '*' : ''}`).join(' ');
+}
+
+/** A lat/lon box around a point that contains every point within km (null lon range = any longitude). */
+export function nearBox(lat: number, lon: number, km: number): { s: number; n: number; w: number | null; e: number | null } {
+  const dLat = km / 111.0;
+  const s = Math.max(-90, lat - dLat);
+  const n = Math.min(90, lat + dLat);
+  const cos = Math.cos((Math.max(Math.abs(s), Math.abs(n)) * Math.PI) / 180);
+  if (cos < 1e-6) return { s, n, w: null, e: null };
+  const dLon = km / (111.0 * cos);
+  if (dLon >= 180 || lon - dLon < -180 || lon + dLon > 180) return { s, n, w: null, e: null };
+  return { s, n, w: lon - dLon, e: lon + dLon };
+}
+
+const HAVERSINE_KM =
+  '2 * 6371.0088 * asin(min(1, sqrt(pow(sin(radians(e.latitude - ?) / 2), 2) + cos(radians(?)) * cos(radians(e.latitude)) * pow(sin(radians(e.longitude - ?) / 2), 2))))';
+
+const sqliteDialect: Dialect = {
+  textMatch(q) {
+    const m = ftsQuery(q);
+    if (!m) return null;
+    return {
+      sql: `(e.seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)
+             OR e.seq IN (SELECT c.event_seq FROM contributions c JOIN documents d ON d.id = c.document_id
+                           WHERE d.seq IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)))`,
+      params: [m, m],
+    };
+  },
+  bbox(w, s, e, n) {
+    return {
+      sql: `e.seq IN (SELECT id FROM events_rtree WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)
+            AND e.longitude BETWEEN ? AND ? AND e.latitude BETWEEN ? AND ?`,
+      params: [w, e, s, n, w, e, s, n],
+    };
+  },
+  near(lat, lon, km) {
+    const b = nearBox(lat, lon, km);
+    const box = b.w === null
+      ? { sql: 'e.seq IN (SELECT id FROM events_rtree WHERE maxy >= ? AND miny <= ?)', params: [b.s, b.n] }
+      : { sql: 'e.seq IN (SELECT id FROM events_rtree WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)', params: [b.w, b.e, b.s, b.n] };
+    return { sql: `${box.sql} AND ${HAVERSINE_KM} <= ?`, params: [...box.params, lat, lat, lon, km] };
+  },
+  rowCompare(cols, op) {
+    return `(${cols.join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`;
+  },
+};
+
+function bind(params: readonly Param[] | undefined): unknown[] {
+  return (params ?? []).map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+export class SqliteDb implements Db {
+  readonly kind = 'sqlite' as const;
+  readonly dialect = sqliteDialect;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly mutex = new Mutex();
+  private readonly tx: Tx;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('temp_store = MEMORY');
+    this.tx = {
+      all: async <T>(sql: string, params?: readonly Param[]) => this.stmt(sql).all(...bind(params)) as T[],
+      run: async (sql: string, params?: readonly Param[]) => this.stmt(sql).run(...bind(params)).changes,
+    };
+    this.migrate();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private migrate() {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const apply = this.db.transaction(() => {
+      const done = new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+      for (const m of SQLITE_MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      }
+    });
+    apply.immediate();
+  }
+
+  all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    return this.mutex.lock(() => this.tx.all<T>(sql, params));
+  }
+
+  run(sql: string, params?: readonly Param[]): Promise<number> {
+    return this.mutex.lock(() => this.tx.run(sql, params));
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.mutex.lock(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const out = await fn(this.tx);
+        this.db.exec('COMMIT');
+        return out;
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  async insertMany(table: string, columns: string[], rows: Param[][], _tx: Tx): Promise<void> {
+    const st = this.stmt(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    for (const r of rows) st.run(...bind(r));
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.lock(async () => {
+      if (this.db.open) {
+        this.statements.clear();
+        this.db.close();
+      }
+    });
+  }
+}
