@@ -104,9 +104,31 @@ export const StoredDocumentSchema = z.object({
   published: z.string().nullable(),
 });
 
-/** GET /api/events/:id: the event, its sources and evidence, and the text of its source documents. */
+/** One entry of an event's review log. */
+export const ReviewRecordSchema = z.object({
+  action: z.enum(['confirm', 'reject', 'edit']),
+  reviewer: z.string(),
+  note: z.string().nullable(),
+  fields: z.record(z.string(), z.unknown()).nullable(),
+  at: z.string(),
+});
+
+/** One entry of an event's merge log: a document's report was merged into the event (undone_at once unmerged). */
+export const MergeRecordSchema = z.object({
+  event_id: z.string(),
+  document_id: z.string(),
+  score: z.number(),
+  reason: z.string(),
+  at: z.string(),
+  undone_at: z.string().nullable(),
+});
+
+/** GET /api/events/:id: the event, its sources and evidence, the text of its source documents, and its history. */
 export const EventDetailResponseSchema = StoredEventSchema.extend({
   documents: z.array(StoredDocumentSchema),
+  edited_fields: z.array(z.string()),
+  reviews: z.array(ReviewRecordSchema),
+  merges: z.array(MergeRecordSchema),
 });
 export type EventDetailResponse = z.infer<typeof EventDetailResponseSchema>;
 

@@ -57,7 +57,10 @@ export function formatZodError(error: z.ZodError, part: string, input?: unknown)
         message = `must be one of ${(issue.values as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
       } else if (issue.code === 'invalid_type' && value === undefined) {
         message = 'required';
+      } else if (issue.code === 'invalid_type' && Array.isArray(value) && issue.expected !== 'array') {
+        return `${what} "${path}": given more than once; pass one value`;
       }
+      message = message.replace(/^(Too big|Too small|Invalid input|Invalid string): /, '');
       return path ? `${what} "${path}": ${message.replace(/^Invalid input: /, '')}${shown}` : message;
     })
     .join('; ');

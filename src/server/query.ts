@@ -1,11 +1,9 @@
 /**
  * Query-string schemas of the event routes: the model's filter schemas plus the checks a regex cannot
- * make (a real calendar date, from <= to, km only with near). Defaults: `near` without `km` means 10 km.
+ * make (a real calendar date, from <= to, km only with near). `near` without `km` uses the store's default radius.
  */
 import { z } from 'zod';
 import { EventFilterSchema, EventListQuerySchema, OUTPUT_FORMATS, EVENT_SORTS } from '../model/index.js';
-
-export const DEFAULT_NEAR_KM = 10;
 
 function isRealDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
@@ -15,7 +13,7 @@ function isRealDate(s: string): boolean {
 function checkFilter(q: { from?: string; to?: string; near?: unknown; km?: number }, ctx: z.RefinementCtx) {
   for (const key of ['from', 'to'] as const) {
     const v = q[key];
-    if (v !== undefined && !isRealDate(v)) ctx.addIssue({ code: 'custom', path: [key], message: 'not a calendar date', input: v });
+    if (v !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(v) && !isRealDate(v)) ctx.addIssue({ code: 'custom', path: [key], message: 'not a calendar date', input: v });
   }
   if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: `before from (${q.from})`, input: q.to });
   if (q.km !== undefined && q.near === undefined) ctx.addIssue({ code: 'custom', path: ['km'], message: 'needs near=lat,lon', input: q.km });
@@ -30,7 +28,3 @@ export const ExportQuery = EventFilterSchema.extend({
   .strict()
   .superRefine(checkFilter);
 
-/** Apply the defaults that depend on more than one parameter. */
-export function withDefaults<T extends { near?: unknown; km?: number }>(q: T): T {
-  return q.near !== undefined && q.km === undefined ? { ...q, km: DEFAULT_NEAR_KM } : q;
-}

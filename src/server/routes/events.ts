@@ -2,19 +2,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { EventDetailResponseSchema, EventListResponseSchema, type EventListQuery } from '../../model/index.js';
-import { HttpError, notFound } from '../errors.js';
-import { ListQuery, withDefaults, DEFAULT_NEAR_KM } from '../query.js';
+import { DEFAULT_NEAR_KM } from '../../store/index.js';
+import { notFound } from '../errors.js';
+import { ListQuery } from '../query.js';
 import type { RouteDeps } from './deps.js';
 
 export const EventIdParams = z.object({ id: z.string().min(1).max(300) }).strict();
-
-/** A store error about the cursor is the client's fault. */
-export function rethrowCursorError(err: unknown, cursor: string | undefined): never {
-  if (cursor !== undefined && err instanceof Error && /cursor/i.test(err.message)) {
-    throw new HttpError(400, `query parameter "cursor": not a cursor returned by this API (${err.message})`);
-  }
-  throw err;
-}
 
 export const eventsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store }) => {
   app.get(
@@ -27,19 +20,14 @@ export const eventsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store }
           description:
             'Events matching every given filter, newest first by default. Pass `next_cursor` back as `cursor` for the next page ' +
             `(null on the last page). \`bbox\` is minLon,minLat,maxLon,maxLat; \`near\` is lat,lon with \`km\` (default ${DEFAULT_NEAR_KM}). ` +
-            'Unknown parameters are rejected with 400; empty parameters are ignored.',
+            'Unknown parameters are rejected with 400; empty parameters are ignored. Rejected events are left out unless review_status=rejected.',
           tags: ['events'],
           responses: { 200: { description: 'One page of events', schema: EventListResponseSchema } },
         },
       },
     },
     async (req) => {
-      const query = withDefaults(req.query as EventListQuery);
-      try {
-        return await store.listEvents(query);
-      } catch (err) {
-        rethrowCursorError(err, query.cursor);
-      }
+      return store.listEvents(req.query as EventListQuery);
     },
   );
 
@@ -49,7 +37,7 @@ export const eventsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store }
       schema: { params: EventIdParams },
       config: {
         doc: {
-          summary: 'One event with its sources, evidence spans and the full text of its source documents',
+          summary: 'One event with its sources, evidence spans, the full text of its source documents, and its review and merge history',
           tags: ['events'],
           responses: {
             200: { description: 'The event', schema: EventDetailResponseSchema },

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
 import { CONTENT_TYPES, CSV_COLUMNS, toCsv, toFeature, type OutputFormat, type StoredEvent } from '../../model/index.js';
 import type { Store } from '../../store/types.js';
-import { ExportQuery, withDefaults } from '../query.js';
+import { ExportQuery } from '../query.js';
 import type { RouteDeps } from './deps.js';
 
 const PAGE = 1000;
@@ -79,7 +79,7 @@ export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store }
       },
     },
     async (req, reply) => {
-      const query = withDefaults(req.query as z.infer<typeof ExportQuery>);
+      const query = req.query as z.infer<typeof ExportQuery>;
       const stamp = new Date().toISOString().slice(0, 10);
       const events = await pages(store, query);
       reply

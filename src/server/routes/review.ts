@@ -17,11 +17,9 @@ import { HttpError, notFound } from '../errors.js';
 import { EventIdParams } from './events.js';
 import type { RouteDeps } from './deps.js';
 
-/** A store refusing an unmerge because the document is not part of the event is a 409, not a 500. */
+/** The store refusing an unmerge (the document is the event's only report) is a conflict with the event's state. */
 function rethrowConflict(err: unknown): never {
-  if (err instanceof Error && !(err instanceof HttpError) && /not (a )?(source|part|merged)|only source|cannot unmerge|no such document|not found/i.test(err.message)) {
-    throw new HttpError(409, err.message);
-  }
+  if (err instanceof Error && (err as { statusCode?: number }).statusCode === 400) throw new HttpError(409, err.message);
   throw err;
 }
 
@@ -62,7 +60,7 @@ export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store }
           responses: {
             200: { description: 'The events after the split', schema: UnmergeResponseSchema },
             404: { description: 'No event with this id' },
-            409: { description: 'The document is not a merged source of this event' },
+            409: { description: 'The document is not a merged source of this event, or is its only source' },
           },
         },
       },
@@ -76,7 +74,10 @@ export const reviewRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store }
       } catch (err) {
         rethrowConflict(err);
       }
-      if (!events) throw notFound(`no event with id ${JSON.stringify(id)}`);
+      if (!events) {
+        if (!(await store.getEvent(id))) throw notFound(`no event with id ${JSON.stringify(id)}`);
+        throw new HttpError(409, `document ${JSON.stringify(document_id)} is not a merged source of event ${JSON.stringify(id)}`);
+      }
       return { events };
     },
   );

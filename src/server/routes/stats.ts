@@ -1,7 +1,7 @@
 /** GET /api/stats: counts by day, type, actor and admin1 under the same filters as /api/events. */
 import type { FastifyPluginAsync } from 'fastify';
 import { StatsResponseSchema, type EventFilter } from '../../model/index.js';
-import { FilterQuery, withDefaults } from '../query.js';
+import { FilterQuery } from '../query.js';
 import type { RouteDeps } from './deps.js';
 
 export const statsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store }) => {
@@ -17,6 +17,6 @@ export const statsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { store })
         },
       },
     },
-    async (req) => store.stats(withDefaults(req.query as EventFilter)),
+    async (req) => store.stats(req.query as EventFilter),
   );
 };
