@@ -1,0 +1,208 @@
+/**
+ * Frontline dashboard entry: wires the filters (URL state), map, timeline, table, event page and the
+ * live stream together. Plain TypeScript and DOM.
+ */
+import './style.css';
+import { api, type StoredEvent } from './api.js';
+import { $, debounce } from './dom.js';
+import { EventPage } from './event-page.js';
+import { Filters } from './filters.js';
+import { EventMap, legend } from './map.js';
+import { apiParams, matchesFilter, readState, writeState, type ViewState } from './state.js';
+import { EventTable } from './table.js';
+import { Timeline } from './timeline.js';
+
+declare global {
+  interface Window {
+    frontline?: { mapCount(): number; liveConnected: boolean; state: ViewState };
+  }
+}
+
+/** The map shows at most this many points (3 API pages); beyond that it loads the visible area. */
+const MAP_PAGE = 1000;
+const MAP_MAX_PAGES = 3;
+const TABLE_PAGE = 50;
+
+let state = readState();
+const filters = new Filters($('filters') as HTMLFormElement, (f) => {
+  state = { ...state, filter: f };
+  writeState(state);
+  void reload(true);
+});
+filters.write(state.filter);
+
+const map = new EventMap($('map'));
+legend($('legend'));
+const timeline = new Timeline($('timeline'), (r) => {
+  const f = { ...state.filter };
+  if (r.from) f.from = r.from; else delete f.from;
+  if (r.to) f.to = r.to; else delete f.to;
+  state = { ...state, filter: f };
+  filters.write(f);
+  writeState(state);
+  void reload(true);
+});
+
+let page = 0;
+let cursors: (string | undefined)[] = [undefined];
+const table = new EventTable($('events-table'), {
+  sort: (s) => { state = { ...state, sort: s }; writeState(state); void loadTable(0); },
+  next: () => void loadTable(page + 1),
+  prev: () => void loadTable(Math.max(0, page - 1)),
+});
+
+const eventPage = new EventPage($('event-view'), {
+  backHref: () => `${location.pathname}${location.search}#/`,
+  onChanged: (events) => { for (const e of events) applyChange(e, false); },
+});
+
+const live = { connected: false };
+window.frontline = { mapCount: () => map.count, get liveConnected() { return live.connected; }, get state() { return state; } };
+
+const controllers: Record<'table' | 'map' | 'stats', AbortController | null> = { table: null, map: null, stats: null };
+function fresh(k: keyof typeof controllers): AbortSignal {
+  controllers[k]?.abort();
+  controllers[k] = new AbortController();
+  return controllers[k]!.signal;
+}
+const isAbort = (e: unknown) => (e as Error)?.name === 'AbortError';
+function showError(where: string, e: unknown): void {
+  if (isAbort(e)) return;
+  $('map-note').textContent = `Could not load ${where}: ${(e as Error).message}`;
+}
+
+async function loadTable(p: number): Promise<void> {
+  const signal = fresh('table');
+  if (p === 0) cursors = [undefined];
+  try {
+    const res = await api.listEvents({ ...apiParams(state.filter), sort: state.sort, limit: TABLE_PAGE, cursor: cursors[p] }, signal);
+    page = p;
+    cursors[p + 1] = res.next_cursor ?? undefined;
+    table.render(res.events, { sort: state.sort, hasNext: !!res.next_cursor, page });
+  } catch (e) {
+    showError('the events', e);
+  }
+}
+
+let mapCapped = false;
+async function loadMap(fit: boolean, bbox?: string): Promise<void> {
+  const signal = fresh('map');
+  const all: StoredEvent[] = [];
+  let cursor: string | undefined;
+  let more = false;
+  try {
+    for (let i = 0; i < MAP_MAX_PAGES; i++) {
+      const res = await api.listEvents({ ...apiParams(state.filter), sort: 'date_desc', limit: MAP_PAGE, cursor, bbox }, signal);
+      all.push(...res.events);
+      cursor = res.next_cursor ?? undefined;
+      more = !!cursor;
+      if (!cursor) break;
+    }
+    if (!bbox) mapCapped = more;
+    await map.setEvents(all, fit);
+    const located = all.filter((e) => e.latitude != null).length;
+    $('map-note').textContent = more
+      ? `The map shows the ${all.length.toLocaleString()} most recent events ${bbox ? 'in view' : ''}; zoom in to see the others.`
+      : located < all.length ? `${all.length - located} of these events have no coordinates and are not on the map.` : '';
+  } catch (e) {
+    showError('the map', e);
+  }
+}
+
+async function loadStats(): Promise<void> {
+  const signal = fresh('stats');
+  try {
+    const hasDates = !!(state.filter.from || state.filter.to);
+    const [full, undated] = await Promise.all([
+      api.stats(apiParams(state.filter), signal),
+      hasDates ? api.stats(apiParams(state.filter, ['from', 'to']), signal) : null,
+    ]);
+    timeline.set((undated ?? full).by_day, { from: state.filter.from, to: state.filter.to });
+    filters.suggest(undated ?? full);
+    const fat = full.by_type.reduce((a, b) => a + b.fatalities, 0);
+    $('summary').textContent = `${full.total.toLocaleString()} events · ${fat.toLocaleString()} fatalities`;
+  } catch (e) {
+    showError('the counts', e);
+  }
+}
+const reloadStatsSoon = debounce(() => void loadStats(), 1200);
+
+async function reload(fit: boolean): Promise<void> {
+  map.closePopup();
+  await Promise.all([loadTable(0), loadMap(fit), loadStats()]);
+}
+
+map.map.on('moveend', debounce(() => {
+  if (mapCapped && !document.getElementById('dashboard')!.hidden) void loadMap(false, map.bbox());
+}, 400));
+
+function applyChange(e: StoredEvent, highlight: boolean, kind: 'created' | 'updated' | 'deleted' = 'updated'): void {
+  if (kind === 'deleted') {
+    map.remove(e.event_id_cnty);
+    table.remove(e.event_id_cnty);
+    reloadStatsSoon();
+    return;
+  }
+  const matches = matchesFilter(e, state.filter);
+  table.upsert(e, matches);
+  if (matches) map.upsert(e, highlight);
+  else map.remove(e.event_id_cnty);
+  if (kind === 'created' && matches) timeline.bump(e.event_date, e.event_type);
+  reloadStatsSoon();
+  void eventPage.refreshIfOpen(e);
+}
+
+function connectLive(): void {
+  if (typeof EventSource === 'undefined') return;
+  const status = $('live-status');
+  const text = status.querySelector('.live-text')!;
+  const es = new EventSource('/api/stream');
+  es.onopen = () => { live.connected = true; status.classList.add('on'); text.textContent = 'live'; };
+  es.onerror = () => { live.connected = false; status.classList.remove('on'); text.textContent = 'reconnecting…'; };
+  const handle = (name: string) => (m: MessageEvent<string>) => {
+    let data: unknown;
+    try { data = JSON.parse(m.data); } catch { return; }
+    const d = data as { kind?: string; type?: string; event?: StoredEvent } & Partial<StoredEvent>;
+    const ev = d.event && typeof d.event === 'object' ? d.event : d.event_id_cnty ? (d as StoredEvent) : null;
+    if (!ev?.event_id_cnty) return;
+    const kindRaw = d.kind ?? d.type ?? name;
+    const kind = kindRaw === 'created' || kindRaw === 'deleted' ? kindRaw : 'updated';
+    applyChange(ev, true, kind);
+  };
+  es.onmessage = handle('message');
+  for (const name of ['created', 'updated', 'deleted', 'event', 'change']) es.addEventListener(name, handle(name) as EventListener);
+}
+
+function route(): void {
+  const m = /^#\/event\/(.+)$/.exec(location.hash);
+  const dash = $('dashboard');
+  const view = $('event-view');
+  if (m) {
+    dash.hidden = true;
+    view.hidden = false;
+    let id: string;
+    try { id = decodeURIComponent(m[1]!); } catch { id = m[1]!; }
+    void eventPage.open(id).then(() => { document.getElementById('event-title')?.setAttribute('tabindex', '-1'); document.getElementById('event-title')?.focus(); });
+    document.title = `Event ${id} — Frontline`;
+  } else {
+    view.hidden = true;
+    dash.hidden = false;
+    document.title = 'Frontline — conflict events';
+    map.resize();
+  }
+}
+
+window.addEventListener('hashchange', route);
+window.addEventListener('popstate', () => {
+  const next = readState();
+  if (JSON.stringify(next) === JSON.stringify(state)) return;
+  state = next;
+  filters.write(state.filter);
+  void reload(true);
+});
+// a narrow screen starts with the filters folded
+if (window.matchMedia('(max-width: 760px)').matches) ($('filters-details') as HTMLDetailsElement).open = false;
+
+route();
+void reload(true);
+connectLive();
