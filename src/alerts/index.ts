@@ -1,0 +1,94 @@
+/**
+ * alerts: watch zones, alerts, escalation, webhooks, the feed poller and situation briefs.
+ *
+ * Owns its own small SQLite file (WatchRepository: zones, alerts, feeds + health + seen items, webhooks;
+ * default ./frontline-watch.db or FRONTLINE_WATCH_DB), so it works the same with either event Store.
+ * Reaches events only through the Store interface (subscribe, listEvents) and documents only through an
+ * `ingest(doc)` callback given by its caller; must not touch the Store's database, the extractor, the
+ * server's internals or the CLI's argument parsing.
+ *
+ * Pure core: zones.ts (geometry via @turf), escalation.ts (Poisson test), feeds/parse.ts (RSS/Atom),
+ * feeds/article.ts (Readability), map.ts (SVG), brief.ts (buildBrief/render*).
+ * I/O edges: repository.ts, feeds/http.ts, feeds/poller.ts, webhooks.ts, alerter.ts, commands.ts, routes.ts.
+ *
+ * Wiring in `serve`:
+ *   const repo = openWatchRepository();                       // before listen
+ *   await app.register(alertsRoutes, { repo });
+ *   const svc = startAlertsService({ repo, store, ingest: (doc) => store.ingest(doc, (d) => extractor.extract(d)),
+ *                                    onAlert: (a) => app.publish('alert', a), signal });
+ *   // on shutdown: abort the signal, await svc.stop()
+ */
+import type { SourceDocument } from '../model/index.js';
+import type { Store } from '../store/types.js';
+import { connectAlerter, createAlerter, startEscalationMonitor, type Alerter } from './alerter.js';
+import { startPoller, type Poller, type PollerOptions, type PollResult } from './feeds/poller.js';
+import type { Alert, WatchRepository } from './repository.js';
+import type { WebhookOptions } from './webhooks.js';
+
+export * from './zones.js';
+export * from './repository.js';
+export * from './escalation.js';
+export * from './alerter.js';
+export * from './webhooks.js';
+export * from './commands.js';
+export * from './brief.js';
+export { renderMapSvg, EVENT_COLOURS } from './map.js';
+export { alertsRoutes, type AlertsRoutesOptions } from './routes.js';
+export { fetchText, FetchError, detectCharset, decode, type FetchOptions, type FetchedText } from './feeds/http.js';
+export { parseFeed, FeedParseError, type FeedItem, type ParsedFeed } from './feeds/parse.js';
+export { extractArticle, htmlToText, type Article } from './feeds/article.js';
+export {
+  startPoller, pollFeed, backoffSeconds, documentIdFor, type Poller, type PollerOptions, type PollResult, type IngestFn,
+} from './feeds/poller.js';
+
+export interface AlertsServiceOptions {
+  repo: WatchRepository;
+  /** Events come from here (subscribe) and escalation reads history from here (listEvents). */
+  store: Pick<Store, 'subscribe' | 'listEvents'>;
+  /** Hand a feed document to the pipeline, e.g. (doc) => store.ingest(doc, (d) => extractor.extract(d)). */
+  ingest: (doc: SourceDocument) => unknown | Promise<unknown>;
+  /** Push an alert to live listeners (the server's SSE stream). */
+  onAlert?: (alert: Alert) => void;
+  signal?: AbortSignal;
+  /** Poll feeds (default true). */
+  feeds?: boolean;
+  poller?: Partial<Omit<PollerOptions, 'repo' | 'ingest'>> & { tickMs?: number; concurrency?: number; onPoll?: (r: PollResult) => void };
+  webhooks?: WebhookOptions | false;
+  /** Escalation check period (default 1 h); 0 disables it. */
+  escalationIntervalMs?: number;
+}
+
+export interface AlertsService {
+  alerter: Alerter;
+  poller: Poller | null;
+  /** Stop polling, unsubscribe, stop escalation checks and webhook retries. */
+  stop(): Promise<void>;
+}
+
+/** Everything `serve` runs for alerts: the alerter on the Store's changes, the escalation monitor, the feed poller. */
+export function startAlertsService(o: AlertsServiceOptions): AlertsService {
+  const ac = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, ac.signal]) : ac.signal;
+  const alerter = createAlerter({ repo: o.repo, ...(o.onAlert ? { onAlert: o.onAlert } : {}), webhooks: o.webhooks ?? {} });
+  const unsubscribe = connectAlerter(o.store, alerter);
+  const esc =
+    o.escalationIntervalMs === 0
+      ? null
+      : startEscalationMonitor({ store: o.store, alerter, signal, intervalMs: o.escalationIntervalMs ?? 3_600_000 });
+  const poller = o.feeds === false ? null : startPoller({ ...o.poller, repo: o.repo, ingest: o.ingest, signal });
+  let stopped: Promise<void> | null = null;
+  return {
+    alerter,
+    poller,
+    stop() {
+      stopped ??= (async () => {
+        ac.abort();
+        unsubscribe();
+        esc?.stop();
+        await poller?.done;
+        alerter.close();
+      })();
+      return stopped;
+    },
+  };
+}
