@@ -253,7 +253,7 @@ export class WatchRepository {
 
   listZones(): Zone[] {
     if (!this.zoneCache) {
-      this.zoneCache = (this.db.prepare('SELECT * FROM zones ORDER BY created_at, name').all() as ZoneRow[]).map(rowToZone);
+      this.zoneCache = (this.db.prepare('SELECT * FROM zones ORDER BY rowid').all() as ZoneRow[]).map(rowToZone);
     }
     return this.zoneCache;
   }
