@@ -1,0 +1,168 @@
+/**
+ * The in-memory gazetteer: reads data/gazetteer/ (places.tsv.gz, countries.tsv, regions.tsv) and
+ * any user gazetteer directories (*.tsv / *.tsv.gz in the places format), and indexes every name
+ * and alternate name by normalizeName() (exact) and looseKey() (fallback). Lookups are Map gets.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Place, PlaceKind } from './types.js';
+import { nameKeys, nameTokens } from './normalize.js';
+
+export interface CountryInfo {
+  iso2: string;
+  name: string;
+  iso: number | null;
+  capital: string;
+  lat: number;
+  lon: number;
+  aliases: string[];
+}
+
+/** Columns of the places format (shipped places.tsv.gz and user gazetteer files). */
+export const PLACE_COLUMNS = ['id', 'kind', 'name', 'lat', 'lon', 'iso2', 'admin1', 'admin2', 'admin3', 'population', 'alt'] as const;
+
+const KINDS = new Set<PlaceKind>(['country', 'admin1', 'admin2', 'admin3', 'populated', 'neighbourhood', 'region']);
+
+export class Gazetteer {
+  readonly places: Place[] = [];
+  /** Alternate names per place index (parallel to places). */
+  readonly alts: string[][] = [];
+  readonly byKey = new Map<string, number[]>();
+  readonly byLoose = new Map<string, number[]>();
+  readonly prefixes = new Set<string>();
+  readonly countries = new Map<string, CountryInfo>(); // by iso2
+  readonly countryByKey = new Map<string, CountryInfo>();
+
+  addCountry(c: CountryInfo): void {
+    this.countries.set(c.iso2, c);
+    for (const n of [c.name, ...c.aliases]) {
+      const k = nameTokens(n).join('');
+      if (k && !this.countryByKey.has(k)) this.countryByKey.set(k, c);
+    }
+  }
+
+  countryOf(iso2: string): CountryInfo | undefined {
+    return this.countries.get(iso2);
+  }
+
+  /** Country by ACLED name, ISO2 or any alias. */
+  findCountry(s: string | null | undefined): CountryInfo | undefined {
+    if (!s) return undefined;
+    const t = s.trim();
+    if (/^[A-Za-z]{2}$/.test(t)) {
+      const c = this.countries.get(t.toUpperCase());
+      if (c) return c;
+    }
+    return this.countryByKey.get(nameTokens(t).join(''));
+  }
+
+  add(p: Place, alts: string[]): void {
+    const i = this.places.length;
+    this.places.push(p);
+    this.alts.push(alts);
+    const seenK = new Set<string>();
+    const seenL = new Set<string>();
+    for (const n of [p.name, ...alts]) {
+      const { toks, key: k, loose: l } = nameKeys(n);
+      if (!k || seenK.has(k)) continue;
+      seenK.add(k);
+      push(this.byKey, k, i);
+      for (let j = 1; j < toks.length; j++) this.prefixes.add(toks.slice(0, j).join(''));
+      if (l.length >= 3 && !seenL.has(l)) {
+        seenL.add(l);
+        push(this.byLoose, l, i);
+      }
+    }
+  }
+
+  /** Loads a file in the places format (optionally gzipped); returns the number of places added. */
+  loadPlacesFile(file: string): number {
+    let buf = readFileSync(file);
+    if (file.endsWith('.gz')) buf = gunzipSync(buf);
+    const text = buf.toString('utf8');
+    let n = 0;
+    let start = 0;
+    let first = true;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const line = text.slice(start, end);
+      start = end + 1;
+      if (first) {
+        first = false;
+        if (line.startsWith('id\t')) continue;
+      }
+      if (!line || line.startsWith('#')) continue;
+      const f = line.split('\t');
+      const kind = f[1] as PlaceKind;
+      const lat = Number(f[3]), lon = Number(f[4]);
+      if (!KINDS.has(kind) || !f[2] || !Number.isFinite(lat) || !Number.isFinite(lon)) continue;
+      const iso2 = f[5] ?? '';
+      const c = this.countries.get(iso2);
+      this.add(
+        {
+          id: f[0]!, kind, name: f[2], lat, lon, country: c?.name ?? iso2, iso2, iso: c?.iso ?? null,
+          admin1: f[6] || null, admin2: f[7] || null, admin3: f[8] || null, population: Number(f[9]) || 0,
+        },
+        f[10] ? f[10].split('|').filter(Boolean) : [],
+      );
+      n++;
+    }
+    return n;
+  }
+
+  /** Loads the hand-written regions file (name, kind, lat, lon, iso2, admin1, admin2, alt). */
+  loadRegionsFile(file: string): number {
+    let n = 0;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.trim() || line.startsWith('#') || line.startsWith('name\t')) continue;
+      const [name, kind, lat, lon, iso2, admin1, admin2, alt] = line.split('\t');
+      if (!name || !KINDS.has(kind as PlaceKind)) continue;
+      const c = this.countries.get(iso2 ?? '');
+      this.add(
+        {
+          id: `region:${name}`, kind: kind as PlaceKind, name, lat: Number(lat), lon: Number(lon), country: c?.name ?? iso2 ?? '',
+          iso2: iso2 ?? '', iso: c?.iso ?? null, admin1: admin1 || null, admin2: admin2 || null, admin3: null, population: 0,
+        },
+        alt ? alt.split('|').filter(Boolean) : [],
+      );
+      n++;
+    }
+    return n;
+  }
+
+  loadCountriesFile(file: string): void {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      if (!line.trim()) continue;
+      const [iso2, name, iso, capital, lat, lon, aliases] = line.split('\t');
+      if (!iso2 || !name) continue;
+      const c: CountryInfo = {
+        iso2, name, iso: iso ? Number(iso) : null, capital: capital ?? '', lat: Number(lat), lon: Number(lon),
+        aliases: aliases ? aliases.split('|').filter(Boolean) : [],
+      };
+      this.addCountry(c);
+      this.add(
+        { id: `country:${iso2}`, kind: 'country', name, lat: c.lat, lon: c.lon, country: name, iso2, iso: c.iso, admin1: null, admin2: null, admin3: null, population: 0 },
+        c.aliases,
+      );
+    }
+  }
+
+  /** Loads every *.tsv and *.tsv.gz of a user gazetteer directory (places format). */
+  loadDir(dir: string): number {
+    if (!existsSync(dir)) return 0;
+    let n = 0;
+    for (const f of readdirSync(dir).sort()) {
+      if (f.endsWith('.tsv') || f.endsWith('.tsv.gz')) n += this.loadPlacesFile(join(dir, f));
+    }
+    return n;
+  }
+}
+
+function push(m: Map<string, number[]>, k: string, i: number): void {
+  const l = m.get(k);
+  if (l) {
+    if (l[l.length - 1] !== i) l.push(i);
+  } else m.set(k, [i]);
+}

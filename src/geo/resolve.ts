@@ -1,0 +1,307 @@
+/**
+ * Resolving a place mention in context: parsing the mention ("the outskirts of X", "near X",
+ * "the northern countryside of Aleppo", "southern Idlib", "X province"), finding candidates and
+ * choosing among them by country, admin hints, nearby places, population and kind. Pure logic over
+ * a loaded Gazetteer.
+ */
+import type { GeoContext, GeoResolution, Place } from './types.js';
+import type { Gazetteer } from './gazetteer.js';
+import { editDistance, isArticle, nameTokens, normalizeName, looseKey } from './normalize.js';
+
+export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const R = 6371.0088;
+  const toRad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * toRad;
+  const dLon = (b.lon - a.lon) * toRad;
+  const s = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * toRad) * Math.cos(b.lat * toRad) * Math.sin(dLon / 2) ** 2;
+  return 2 * R * Math.asin(Math.min(1, Math.sqrt(s)));
+}
+
+type Mode = 'plain' | 'near' | 'countryside' | 'area' | 'admin' | 'point';
+
+interface Parsed {
+  target: string;
+  mode: Mode;
+  dir: string | null; // "northern", "south-west"...
+}
+
+const DIR = String.raw`(?:north|south|east|west|northern|southern|eastern|western|central|north[- ]?(?:east|west)(?:ern)?|south[- ]?(?:east|west)(?:ern)?|upper|lower|rural)`;
+const NEAR_HEAD = String.raw`(?:near|nearby|around|outside|close\s+to|next\s+to|by|in\s+the\s+vicinity\s+of|on\s+the\s+outskirts\s+of|at\s+the\s+outskirts\s+of|in\s+the\s+outskirts\s+of|(?:the\s+)?(?:outskirts|environs|vicinity|edges?|surroundings|periphery|fringes|approaches|area|areas|surrounding\s+areas?)\s+(?:of|around)|(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of)`;
+
+/** Splits a mention into its target name and what the words around it say. */
+export function parseMention(raw: string): Parsed {
+  let s = raw.normalize('NFC').replace(/[\u200e\u200f]/g, '').replace(/\s+/g, ' ').trim();
+  s = s.replace(/^[\s"'“”‘’(\[]+|[\s"'“”‘’)\].,;:!?]+$/g, '');
+  s = s.replace(/^(?:in|at|on|from|into|inside|within)\s+/i, '');
+  s = s.replace(/^the\s+/i, '');
+  let m: RegExpExecArray | null;
+  if ((m = new RegExp(`^${NEAR_HEAD}\\s+(?:the\\s+)?(.+)$`, 'i').exec(s))) {
+    const inner = parseMention(m[1]!);
+    return { target: inner.target, mode: inner.mode === 'plain' || inner.mode === 'point' ? 'near' : inner.mode, dir: inner.dir };
+  }
+  if ((m = new RegExp(`^(?:(${DIR})\\s+)?(?:countryside|rural\\s+areas?|countryside\\s+areas?|villages|suburbs)\\s+(?:of|around)\\s+(?:the\\s+)?(.+)$`, 'i').exec(s))) {
+    return { target: stripTail(m[2]!), mode: 'countryside', dir: m[1]?.toLowerCase() ?? null };
+  }
+  if ((m = new RegExp(`^(?:(${DIR})\\s+)?(.+?)(?:'s)?\\s+(?:countryside|rural\\s+areas?|hinterland|suburbs|villages)$`, 'i').exec(s))) {
+    return { target: m[2]!, mode: 'countryside', dir: m[1]?.toLowerCase() ?? null };
+  }
+  if ((m = /^(.+?)\s+(?:outskirts|surroundings|environs|vicinity|periphery|area|areas|front|frontline|front line|axis|sector)$/i.exec(s))) {
+    return { target: m[1]!, mode: 'near', dir: null };
+  }
+  if ((m = /^(?:(?:the\s+)?(?:province|governorate|region|state|oblast|district|subdistrict|county|muhafazat)\s+of\s+)(.+)$/i.exec(s))) {
+    return { target: m[1]!, mode: 'admin', dir: null };
+  }
+  if ((m = /^(.+?)\s+(?:province|governorate|region|state|oblast|district|subdistrict|county|muhafazah?|nahiya)$/i.exec(s))) {
+    return { target: m[1]!, mode: 'admin', dir: null };
+  }
+  if ((m = /^(?:(?:the\s+)?(?:city|town|village|hamlet|neighbou?rhood|camp|area)\s+of\s+)(.+)$/i.exec(s))) {
+    return { target: m[1]!, mode: 'point', dir: null };
+  }
+  if ((m = /^(.+?)\s+(?:city|town|village|neighbou?rhood|camp)$/i.exec(s))) {
+    return { target: m[1]!, mode: 'point', dir: null };
+  }
+  if ((m = new RegExp(`^(${DIR})\\s+(?:parts\\s+of\\s+|part\\s+of\\s+)?(?:the\\s+)?(.+)$`, 'i').exec(s))) {
+    return { target: m[2]!, mode: 'area', dir: m[1]!.toLowerCase() };
+  }
+  return { target: s, mode: 'plain', dir: null };
+}
+
+function stripTail(s: string): string {
+  return s.replace(/\s+(?:province|governorate|city)$/i, '');
+}
+
+interface Scored {
+  i: number;
+  p: Place;
+  score: number;
+  exact: boolean;
+}
+
+const KIND_BONUS: Record<Place['kind'], number> = {
+  populated: 6, neighbourhood: -6, region: 5, admin1: 3, admin2: 0, admin3: -2, country: 4,
+};
+
+export class Resolver {
+  private readonly hintCache = new Map<string, Set<string>>();
+
+  constructor(private readonly g: Gazetteer) {}
+
+  candidates(mention: string): Place[] {
+    const k = normalizeName(mention);
+    return (this.g.byKey.get(k) ?? []).map((i) => this.g.places[i]!);
+  }
+
+  isPrefix(mention: string): boolean {
+    const k = normalizeName(mention);
+    if (!k) return isArticle(mention);
+    return this.g.prefixes.has(k) || this.g.byKey.has(k);
+  }
+
+  /** Admin-area keys a hint refers to ("Idleb" -> idlib; "Jebel Saman" -> its admin2 key). */
+  private hintKeys(hint: string): Set<string> {
+    let s = this.hintCache.get(hint);
+    if (s) return s;
+    s = new Set<string>();
+    const parsed = parseMention(hint);
+    const k = normalizeName(parsed.target);
+    if (k) {
+      s.add(k);
+      for (const i of this.g.byKey.get(k) ?? []) {
+        const p = this.g.places[i]!;
+        if (p.kind === 'admin1') s.add(normalizeName(p.admin1 ?? p.name));
+        else if (p.kind === 'admin2' && p.admin2) s.add(normalizeName(p.admin2));
+        else if (p.kind === 'admin3' && p.admin3) s.add(normalizeName(p.admin3));
+      }
+    }
+    this.hintCache.set(hint, s);
+    return s;
+  }
+
+  private lookup(target: string): Scored[] {
+    const key = normalizeName(target);
+    if (!key) return [];
+    const out: Scored[] = [];
+    const seen = new Set<number>();
+    const lit = literal(target);
+    for (const i of this.g.byKey.get(key) ?? []) {
+      seen.add(i);
+      const p = this.g.places[i]!;
+      const same = literal(p.name) === lit || this.g.alts[i]!.some((a) => literal(a) === lit);
+      out.push({ i, p, score: same ? 17 : 12, exact: true });
+    }
+    const lk = looseKey(target);
+    if (lk.length >= 3) {
+      const loose = this.g.byLoose.get(lk) ?? [];
+      if (loose.length <= 400) {
+        for (const i of loose) {
+          if (seen.has(i)) continue;
+          const p = this.g.places[i]!;
+          let best = Infinity;
+          for (const n of [p.name, ...this.g.alts[i]!]) best = Math.min(best, editDistance(key, normalizeName(n)));
+          if (best > Math.max(2, Math.floor(key.length / 3))) continue;
+          out.push({ i, p, score: 4 - 2 * best, exact: false });
+        }
+      }
+    }
+    return out;
+  }
+
+  private score(c: Scored[], ctx: GeoContext, mode: Mode): void {
+    const country = this.g.findCountry(ctx.country ?? null);
+    const hints = (ctx.areaHints ?? []).map((h) => this.hintKeys(h));
+    for (const s of c) {
+      const p = s.p;
+      let sc = s.score + KIND_BONUS[p.kind];
+      if (country) sc += p.iso2 === country.iso2 ? 60 : -20;
+      hints.forEach((h, n) => {
+        const w = Math.max(0, 40 - 6 * n);
+        if (p.admin1 && h.has(normalizeName(p.admin1))) sc += w;
+        if (p.admin2 && h.has(normalizeName(p.admin2))) sc += w * 0.4;
+        if (p.admin3 && h.has(normalizeName(p.admin3))) sc += w * 0.3;
+      });
+      if (ctx.nearby?.length) {
+        let d = Infinity;
+        for (const q of ctx.nearby) d = Math.min(d, haversineKm(p, q));
+        sc += 30 * Math.exp(-d / 40);
+      }
+      sc += 6 * Math.min(6, Math.log10(1 + p.population));
+      if (mode === 'admin' || mode === 'area') {
+        if (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3' || p.kind === 'country' || p.kind === 'region') sc += 25;
+      } else if (mode === 'point' || mode === 'near') {
+        if (p.kind === 'populated' || p.kind === 'neighbourhood') sc += 10;
+      }
+      s.score = sc;
+    }
+  }
+
+  resolve(mention: string, ctx: GeoContext = {}): GeoResolution | null {
+    if (!mention || !mention.trim()) return null;
+    // the whole mention first: "Rural Damascus", "Eastern Ghouta", "Jabal al-Zawiya"
+    const whole = parseMention(mention);
+    let parsed: Parsed = whole;
+    let cands = this.lookup(whole.target);
+    if (!cands.length && whole.mode === 'plain') return null;
+    if (whole.mode !== 'plain') {
+      const asIs = this.lookup(mention.replace(/^(?:the|in|at|near)\s+/i, ''));
+      const asIsExact = asIs.filter((c) => c.exact && c.p.kind !== 'populated' && c.p.kind !== 'neighbourhood');
+      if (asIsExact.length && !/countryside|outskirts|near|around/i.test(mention)) {
+        cands = asIsExact;
+        parsed = { target: mention, mode: 'plain', dir: null };
+      }
+    }
+    if (!cands.length) return null;
+    const mode = parsed.mode;
+    // directional / countryside phrases about an admin area or a country mean the area itself
+    const adminish = mode === 'area' || mode === 'admin' || (mode === 'countryside' && parsed.dir !== null);
+    if (adminish) {
+      const areas = cands.filter((c) => c.p.kind === 'admin1' || c.p.kind === 'admin2' || c.p.kind === 'admin3' || c.p.kind === 'country' || c.p.kind === 'region');
+      if (areas.length) cands = areas;
+    }
+    cands = collapseNested(cands, adminish);
+    this.score(cands, ctx, mode);
+    cands.sort((a, b) => b.score - a.score);
+    // fold candidates that are the same spot (one place from several sources) into the best one
+    const distinct: Scored[] = [];
+    for (const c of cands) {
+      if (!distinct.some((d) => haversineKm(d.p, c.p) < 4)) distinct.push(c);
+    }
+    const best = distinct[0]!;
+    const second = distinct[1];
+    const MARGIN = 6;
+    if (second && best.score - second.score < MARGIN && (best.exact || !second.exact)) {
+      return this.ambiguous(parsed, best, second, distinct, ctx);
+    }
+    return this.toResolution(best.p, parsed);
+  }
+
+  private ambiguous(parsed: Parsed, a: Scored, b: Scored, all: Scored[], ctx: GeoContext): GeoResolution | null {
+    const n = all.filter((c) => a.score - c.score < 6).length;
+    const shared = (k: 'admin1' | 'admin2'): string | null => (a.p.iso2 === b.p.iso2 && a.p[k] && a.p[k] === b.p[k] ? a.p[k] : null);
+    const a2 = a.p.iso2 === 'SY' ? shared('admin2') : null;
+    const a1 = shared('admin1');
+    const area = a2 ? this.findAdmin(a.p.iso2, 'admin2', a2, a1) : a1 ? this.findAdmin(a.p.iso2, 'admin1', a1, a1) : null;
+    void ctx;
+    if (!area) return null;
+    const r = this.toResolution(area, { ...parsed, mode: 'admin' });
+    r.geo_note = `ambiguous: ${n} places named ${parsed.target}; placed at ${area.name}`;
+    return r;
+  }
+
+  findAdmin(iso2: string, kind: 'admin1' | 'admin2', name: string, admin1: string | null): Place | null {
+    for (const i of this.g.byKey.get(normalizeName(name)) ?? []) {
+      const p = this.g.places[i]!;
+      if (p.iso2 === iso2 && p.kind === kind && (kind === 'admin1' || !admin1 || p.admin1 === admin1)) return p;
+    }
+    return null;
+  }
+
+  private toResolution(p: Place, parsed: Parsed): GeoResolution {
+    const c = this.g.countryOf(p.iso2);
+    const base = {
+      country: c?.name ?? p.country, iso: c?.iso ?? p.iso,
+      admin1: p.admin1, admin2: p.admin2, admin3: p.admin3,
+      latitude: round4(p.lat), longitude: round4(p.lon), geo_note: null as string | null,
+    };
+    if (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3' || p.kind === 'country') {
+      const cityLike = p.kind !== 'country' && parsed.mode === 'countryside' && parsed.dir === null;
+      return {
+        ...base, place: null, location: p.kind === 'admin1' ? (p.admin1 ?? p.name) : p.name,
+        admin1: p.kind === 'country' ? null : p.admin1,
+        admin2: p.kind === 'admin2' || p.kind === 'admin3' ? p.admin2 : null,
+        admin3: p.kind === 'admin3' ? p.admin3 : null,
+        geo_precision: cityLike ? 2 : 3,
+      };
+    }
+    if (p.kind === 'region') return { ...base, place: p, location: p.name, geo_precision: 2 };
+    const near = parsed.mode === 'near' || parsed.mode === 'countryside' || parsed.mode === 'area';
+    return { ...base, place: p, location: p.name, geo_precision: near ? 2 : 1 };
+  }
+}
+
+const LEVEL: Record<string, number> = { country: 0, admin1: 1, admin2: 2, admin3: 3 };
+const isArea = (p: Place): boolean => p.kind in LEVEL;
+const areaName = (p: Place): string | null =>
+  p.kind === 'admin1' ? p.admin1 : p.kind === 'admin2' ? p.admin2 : p.kind === 'admin3' ? p.admin3 : null;
+const inside = (p: Place, area: Place): boolean => {
+  if (p.iso2 !== area.iso2) return false;
+  if (area.kind === 'country') return true;
+  const k = area.kind as 'admin1' | 'admin2' | 'admin3';
+  return p[k] !== null && p[k] === areaName(area);
+};
+
+/**
+ * A name that is both an admin area and a place inside it (Idlib city / Idleb district / Idlib
+ * governorate; Rural Damascus governorate / district) is one referent, not an ambiguity: for a plain
+ * mention the populated place wins, for an area mention ("southern Idlib", "Idlib province") the
+ * largest area wins.
+ */
+function collapseNested(c: Scored[], adminish: boolean): Scored[] {
+  const areas = c.filter((s) => isArea(s.p));
+  if (!areas.length) return c;
+  const drop = new Set<Scored>();
+  for (const a of areas) {
+    for (const s of c) {
+      if (s === a || drop.has(s) || !inside(s.p, a.p)) continue;
+      if (isArea(s.p)) {
+        // nested areas of the same name: keep the larger one
+        if (LEVEL[s.p.kind]! > LEVEL[a.p.kind]!) drop.add(s);
+      } else if (s.p.kind === 'populated') {
+        if (adminish) drop.add(s);
+        else drop.add(a);
+      }
+    }
+  }
+  return c.filter((s) => !drop.has(s));
+}
+
+/** The letters of a name, without case, diacritics, punctuation or article. */
+function literal(s: string): string {
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/^(?:al|el|ad|ed|ash|esh|as|es|at|et|ar|er|az|ez|an|en)[\s'’-]+/, '').replace(/[^a-z0-9\u0621-\u064a]/g, '');
+}
+
+function round4(n: number): number {
+  return Math.round(n * 1e4) / 1e4;
+}
+
+export { nameTokens };
