@@ -131,8 +131,11 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
     if (!res.notModified) {
       const parsed = parseFeed(res.text, res.url);
       result.items = parsed.items.length;
-      // Oldest first, so documents arrive in publication order.
-      const fresh = parsed.items.filter((it) => !repo.isItemSeen(feed.id, it.guid)).reverse();
+      // Oldest first, so documents arrive in publication order (feeds usually list newest first).
+      const fresh = parsed.items
+        .filter((it) => !repo.isItemSeen(feed.id, it.guid))
+        .reverse()
+        .sort((a, b) => (a.published && b.published ? a.published.localeCompare(b.published) : 0));
       result.new_items = fresh.length;
       for (const item of fresh.slice(0, o.maxItemsPerPoll ?? 50)) {
         const doc = await itemDocument(feed, parsed.title, item, o);
