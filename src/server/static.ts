@@ -1,8 +1,8 @@
 /**
  * The dashboard: web/dist (vite's build) served at `/` with @fastify/static, index.html for unknown
  * non-API paths (client-side routes), a 503 page naming the build command when it is not built; and
- * the security headers every response carries (CSP: only 'self', plus blob: for the MapLibre worker
- * and data: for images/fonts).
+ * the security headers every response carries (CSP: only 'self', plus blob: for the MapLibre worker,
+ * data: for images/fonts, and inline style attributes, which cannot run script).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,8 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
+  // Inline style *attributes* only (colour swatches set with setAttribute('style')); no <style> elements, no script.
+  "style-src-attr 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self'",

@@ -366,15 +366,23 @@ describe('API without events', () => {
     ];
     const listed = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
     assert.deepEqual([...listed].sort(), [...expected].sort());
-    // every /api route fastify knows is documented
-    const routes = app.printRoutes({ commonPrefix: false });
-    for (const line of routes.split('\n')) {
-      const m = /(\/api\/\S*) \(([A-Z, ]+)\)/.exec(line.replace(/[│├└─ ]+(?=\/)/, ''));
+    // every /api route fastify knows is documented (printRoutes is a tree: rebuild full paths from indentation)
+    const stack: string[] = [];
+    let checked = 0;
+    for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+      const m = /^([│├└─ ]*)(\S+) \(([A-Z, ]+)\)/.exec(line);
       if (!m) continue;
-      for (const method of m[2]!.split(', ').filter((x) => x !== 'HEAD')) {
-        assert.ok(listed.includes(`${method.toLowerCase()} ${m[1]!.replace(/:(\w+)/g, '{$1}')}`), `${method} ${m[1]} is documented`);
+      const depth = m[1]!.length / 4 - 1;
+      stack.length = depth;
+      stack.push(m[2]!);
+      const full = stack.join('');
+      if (!full.startsWith('/api')) continue;
+      for (const method of m[3]!.split(', ').filter((x) => x !== 'HEAD')) {
+        checked++;
+        assert.ok(listed.includes(`${method.toLowerCase()} ${full.replace(/:(\w+)/g, '{$1}')}`), `${method} ${full} is documented`);
       }
     }
+    assert.equal(checked, expected.length);
     const params = doc.paths['/api/events']!.get!.parameters!.map((p) => p.name);
     for (const name of ['from', 'to', 'country', 'admin1', 'event_type', 'sub_event_type', 'actor', 'q', 'bbox', 'near', 'km', 'min_fatalities', 'sort', 'cursor', 'limit']) {
       assert.ok(params.includes(name), name);

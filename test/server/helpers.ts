@@ -1,13 +1,13 @@
 /**
  * Shared setup of the server tests: the stores to run against (SQLite in memory always; PostgreSQL too
- * when FRONTLINE_DATABASE_URL is set), a coded-event builder for bulk-inserted fixtures, the extractor,
- * and a run-unique token so that tests sharing one PostgreSQL database only see their own rows.
+ * when FRONTLINE_DATABASE_URL is set), a coded-event builder for bulk-inserted fixtures,
+ * the real extractor, and a run-unique token so that tests sharing one PostgreSQL database only see their own rows.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { CodedEvent } from '../../src/model/index.js';
-import type { Extractor } from '../../src/extract/types.js';
+import { createExtractor, type Extractor } from '../../src/extract/index.js';
+import { loadGeocoder } from '../../src/geo/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { buildServer, type ServerOptions } from '../../src/server/index.js';
@@ -27,22 +27,12 @@ export const BACKENDS: Backend[] = [
 /** A token unique to this test run: put it in notes or text and filter with q= to see only this run's rows. */
 export const runToken = (prefix = 'zq') => `${prefix}${randomBytes(5).toString('hex')}`;
 
-let extractorPromise: Promise<Extractor> | undefined;
-/** The real extractor (src/extract + src/geo); loaded once, it reads the gazetteer. */
-export function realExtractor(): Promise<Extractor> {
-  extractorPromise ??= (async () => {
-    // Specifiers in variables until src/extract and src/geo land (tsc would reject a missing module).
-    const extractPath = '../../src/extract/index.js';
-    const geoPath = '../../src/geo/index.js';
-    const extract = (await import(extractPath)) as { createExtractor(g: unknown): Extractor };
-    const geo = (await import(geoPath)) as { loadGeocoder(): unknown };
-    return extract.createExtractor(geo.loadGeocoder());
-  })();
-  return extractorPromise;
+let extractor: Extractor | undefined;
+/** The real extractor (src/extract + src/geo), built once per test process: loading the gazetteer takes seconds. */
+export function testExtractor(): Extractor {
+  extractor ??= createExtractor(loadGeocoder());
+  return extractor;
 }
-
-export const extractorAvailable = () =>
-  existsSync(new URL('../../src/extract/index.ts', import.meta.url)) && existsSync(new URL('../../src/geo/index.ts', import.meta.url));
 
 /** An extractor that must not be called (routes that do not ingest). */
 export const noExtractor: Extractor = {

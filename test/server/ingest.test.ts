@@ -1,0 +1,200 @@
+/**
+ * POST /api/documents through the real extractor into a real store, then reading back: the events it
+ * produced, their source text, duplicates, plain-text uploads with query metadata, a second outlet's
+ * report merged into the same event, unmerge; and the live stream over real HTTP (port 0).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { IngestResponse, StoredEvent } from '../../src/model/index.js';
+import type { EventChange, Store } from '../../src/store/types.js';
+import { BACKENDS, makeApp, runToken, testExtractor } from './helpers.js';
+
+// Two reports of the same clash from two outlets, and one unrelated report (written for these tests).
+const reportA = (ref: string) =>
+  'Syrian government forces and Hayat Tahrir al-Sham fighters clashed on Monday in the town of Sarmin in Idlib ' +
+  `province, leaving two fighters dead, local sources said. (Ref ${ref}.)`;
+// The second outlet runs the wire copy with its own attribution, as outlets do: the same event, another document.
+const reportB = (ref: string) =>
+  'Syrian government forces and Hayat Tahrir al-Sham fighters clashed on Monday in the town of Sarmin in Idlib ' +
+  `province, leaving two fighters dead, residents told our correspondent. (Ref ${ref}.)`;
+const reportC = (ref: string) =>
+  'Turkish drones struck a position of Hayat Tahrir al-Sham near the town of Sarmin in Idlib on Sunday, ' +
+  `wounding three militants, a monitoring group said. (Ref ${ref}.)`;
+
+for (const backend of BACKENDS) {
+  describe(`POST /api/documents on ${backend.name}`, () => {
+    let store: Store;
+    let app: FastifyInstance;
+    const T = runToken();
+    before(async () => {
+      store = await backend.open();
+      app = await makeApp(store, { extractor: testExtractor() });
+    });
+    after(async () => {
+      await app.close();
+      await store.close();
+    });
+
+    const postJson = (doc: object) => app.inject({ method: 'POST', url: '/api/documents', payload: doc });
+
+    test('a JSON report becomes events that the API then serves with the source text', async () => {
+      const text = reportA(`${T}a`);
+      const res = await postJson({ id: `${T}-A`, text, published: '2024-07-23T08:30:00Z', source: 'North Wire', title: 'Clashes in Sarmin', url: 'https://example.org/a' });
+      assert.equal(res.statusCode, 201, res.body);
+      const body = res.json() as IngestResponse;
+      assert.equal(body.document_id, `${T}-A`);
+      assert.equal(body.duplicate, false);
+      assert.ok(body.events.length >= 1);
+      const clash = body.events.find((e) => e.location === 'Sarmin');
+      assert.ok(clash, 'an event in Sarmin');
+      assert.equal(clash.event_date, '2024-07-22', 'Monday before the publication date');
+      assert.ok(clash.sources.some((s) => s.document_id === `${T}-A` && s.source === 'North Wire'));
+
+      const detail = await app.inject({ url: `/api/events/${encodeURIComponent(clash.event_id_cnty)}` });
+      assert.equal(detail.statusCode, 200);
+      const d = detail.json() as StoredEvent & { documents: { id: string; text: string; title: string | null }[] };
+      const doc = d.documents.find((x) => x.id === `${T}-A`);
+      assert.equal(doc?.text, text);
+      assert.equal(doc?.title, 'Clashes in Sarmin');
+      for (const ev of d.evidence) assert.equal(text.slice(ev.start, ev.end), ev.text, `evidence for ${ev.field} points into the text`);
+
+      const listed = await app.inject({ url: `/api/events?q=${T}a` });
+      assert.ok((listed.json() as { events: StoredEvent[] }).events.some((e) => e.event_id_cnty === clash.event_id_cnty));
+    });
+
+    test('posting the same content again is a 200 duplicate that adds nothing', async () => {
+      const before = (await app.inject({ url: `/api/stats?q=${T}a` })).json() as { total: number };
+      const res = await postJson({ id: `${T}-A-again`, text: reportA(`${T}a`), published: '2024-07-23', source: 'North Wire' });
+      assert.equal(res.statusCode, 200);
+      assert.equal((res.json() as IngestResponse).duplicate, true);
+      const afterStats = (await app.inject({ url: `/api/stats?q=${T}a` })).json() as { total: number };
+      assert.equal(afterStats.total, before.total);
+    });
+
+    test('text/plain upload with metadata in the query string; a second outlet merges into the same event; unmerge splits it', async () => {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/documents?id=${T}-B&published=2024-07-23&source=${encodeURIComponent('Valley Monitor')}&title=Sarmin`,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        payload: reportB(`${T}b`),
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const body = res.json() as IngestResponse;
+      assert.equal(body.document_id, `${T}-B`);
+      const merged = body.events.find((e) => e.location === 'Sarmin' && e.event_type === 'Battles');
+      assert.ok(merged, 'a battle in Sarmin');
+      assert.deepEqual(merged.sources.map((s) => s.document_id).sort(), [`${T}-A`, `${T}-B`].sort(), 'one event, two sources');
+
+      const split = await app.inject({ method: 'POST', url: `/api/events/${encodeURIComponent(merged.event_id_cnty)}/unmerge`, payload: { document_id: `${T}-B` } });
+      assert.equal(split.statusCode, 200, split.body);
+      const events = (split.json() as { events: StoredEvent[] }).events;
+      assert.equal(events.length, 2);
+      assert.deepEqual(events.map((e) => e.sources.map((s) => s.document_id)).sort(), [[`${T}-A`], [`${T}-B`]]);
+      const detail = (await app.inject({ url: `/api/events/${encodeURIComponent(merged.event_id_cnty)}` })).json() as { merges: { document_id: string; undone_at: string | null }[] };
+      assert.ok(detail.merges.some((m) => m.document_id === `${T}-B` && m.undone_at !== null), 'the merge is recorded as undone');
+    });
+
+    test('a document without an id gets one derived from its text', async () => {
+      const res = await app.inject({ method: 'POST', url: '/api/documents?published=2024-07-22', headers: { 'content-type': 'text/plain' }, payload: reportC(`${T}c`) });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.match((res.json() as IngestResponse).document_id, /^api-[0-9a-f]{16}$/);
+    });
+  });
+}
+
+describe('GET /api/stream over HTTP', () => {
+  let store: Store;
+  let app: FastifyInstance;
+  let base: string;
+  let listening = 0;
+  before(async () => {
+    const real = await BACKENDS[0]!.open();
+    // The real store, counting its listeners so the test can see the stream clean up after itself.
+    store = Object.assign(Object.create(real) as Store, {
+      subscribe(listener: (c: EventChange) => void) {
+        listening++;
+        const off = real.subscribe(listener);
+        return () => {
+          listening--;
+          off();
+        };
+      },
+    });
+    app = await makeApp(store, { extractor: testExtractor(), heartbeatMs: 100 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address() as { port: number };
+    base = `http://127.0.0.1:${addr.port}`;
+  });
+  after(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  /** Read SSE text until `until` matches (or time runs out). */
+  async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until: RegExp, ms = 5000): Promise<string> {
+    const decoder = new TextDecoder();
+    let text = '';
+    const deadline = Date.now() + ms;
+    while (!until.test(text)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${until} in stream within ${ms} ms; got: ${text.slice(0, 500)}`);
+      let timer: NodeJS.Timeout | undefined;
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no ${until} within ${ms} ms; got: ${text.slice(0, 500)}`)), left);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    return text;
+  }
+
+  test('a client receives the events created by a POST, heartbeats, published alerts; closing it unsubscribes', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/stream`, { signal: controller.signal });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    const reader = res.body!.getReader();
+    await readUntil(reader, /: connected/);
+    assert.equal(listening, 1);
+
+    const T = runToken();
+    const post = await fetch(`${base}/api/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify({ id: `${T}-S`, text: reportA(T), published: '2024-07-22', source: 'Stream Test' }),
+    });
+    assert.equal(post.status, 201);
+    const text = await readUntil(reader, new RegExp(`event: created\\ndata: .*${T}-S`));
+    const message = text.split('\n\n').find((m) => m.includes('event: created') && m.includes(`${T}-S`))!;
+    const data = JSON.parse(message.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as StoredEvent;
+    assert.ok(data.sources.some((s) => s.document_id === `${T}-S`));
+    assert.match(message, /^id: \d+$/m);
+
+    await readUntil(reader, /: heartbeat/, 2000);
+    app.publish('alert', { zone: 'M4 road', event_id: data.event_id_cnty });
+    await readUntil(reader, /event: alert\ndata: \{"zone":"M4 road"/);
+
+    controller.abort();
+    await reader.cancel().catch(() => {});
+    for (let i = 0; i < 50 && listening > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(listening, 0, 'the store listener is removed when the client leaves');
+  });
+
+  test('closing the server ends open streams promptly', async () => {
+    const extra = await makeApp(store, { heartbeatMs: 60_000 });
+    await extra.listen({ port: 0, host: '127.0.0.1' });
+    const port = (extra.server.address() as { port: number }).port;
+    const res = await fetch(`http://127.0.0.1:${port}/api/stream`);
+    const reader = res.body!.getReader();
+    await readUntil(reader, /: connected/);
+    const t0 = Date.now();
+    await extra.close();
+    assert.ok(Date.now() - t0 < 1000, `closed in ${Date.now() - t0} ms`);
+    await reader.cancel().catch(() => {});
+  });
+});
