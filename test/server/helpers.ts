@@ -9,6 +9,8 @@ import type { CodedEvent } from '../../src/model/index.js';
 import { createExtractor, type Extractor } from '../../src/extract/index.js';
 import { loadGeocoder } from '../../src/geo/index.js';
 import { openStore } from '../../src/store/index.js';
+import { CoreStore } from '../../src/store/core.js';
+import { SqliteDb } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/types.js';
 import { buildServer, type ServerOptions } from '../../src/server/index.js';
 
@@ -18,7 +20,8 @@ export interface Backend {
 }
 
 export const BACKENDS: Backend[] = [
-  { name: 'sqlite', open: () => openStore({ path: ':memory:' }) },
+  // Explicit SQLite (openStore would pick PostgreSQL whenever FRONTLINE_DATABASE_URL is set).
+  { name: 'sqlite', open: async () => new CoreStore(new SqliteDb(':memory:')) },
   ...(process.env.FRONTLINE_DATABASE_URL
     ? [{ name: 'postgres' as const, open: () => openStore({ url: process.env.FRONTLINE_DATABASE_URL }) }]
     : []),
