@@ -1,0 +1,80 @@
+/**
+ * Dates in a sentence, resolved with chrono-node against the publication date (UTC, nearest past
+ * weekday, no forward dating). Pure.
+ */
+import * as chrono from 'chrono-node';
+
+export interface DateMention {
+  /** YYYY-MM-DD resolved against the anchor. */
+  date: string;
+  /** 1 day, 3 month (or a range "since …"). */
+  precision: 1 | 2 | 3;
+  /** The date lies before the anchor by more than a month (history, background). */
+  old: boolean;
+  /** "since July 6": the start of a campaign. */
+  since: boolean;
+  /** The text named a year explicitly. */
+  hasYear: boolean;
+  start: number;
+  end: number;
+  text: string;
+}
+
+const parser = chrono.casual.clone();
+
+function iso(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+const RELATIVE_DAY = /\b(?:today|yesterday|tonight|last night|this morning|this evening|this afternoon|overnight|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/i;
+
+/** Dates mentioned in `text` (offsets relative to text plus base). Anchor is a UTC midnight date. */
+export function findDates(text: string, anchor: Date, base = 0): DateMention[] {
+  const out: DateMention[] = [];
+  let results: chrono.ParsedResult[];
+  try {
+    results = parser.parse(text, { instant: anchor, timezone: 'UTC' } as chrono.ParsingReference, { forwardDate: false });
+  } catch {
+    return out;
+  }
+  for (const r of results) {
+    const c = r.start;
+    const t = r.text;
+    const hasDay = c.isCertain('day') || c.isCertain('weekday') || RELATIVE_DAY.test(t);
+    const hasMonth = c.isCertain('month');
+    if (!hasDay && !hasMonth) continue; // bare years and clock times say nothing about the day
+    if (/^\d{1,2}(?::\d\d)?\s*(?:am|pm)?$/i.test(t.trim())) continue;
+    if (/\b(?:ago|ahead|later|next|coming)\b/i.test(t) && !/\bdays? ago\b/i.test(t)) continue;
+    const d = c.date();
+    if (Number.isNaN(d.getTime())) continue;
+    const before = text.slice(Math.max(0, r.index - 12), r.index);
+    const since = /\bsince\s*(?:early|late|mid-?)?\s*$/i.test(before) || /^since\b/i.test(t);
+    const diffDays = (anchor.getTime() - d.getTime()) / 86400000;
+    out.push({
+      date: iso(d),
+      precision: hasDay && !since ? 1 : 3,
+      old: diffDays > 31,
+      since,
+      hasYear: c.isCertain('year'),
+      start: base + r.index,
+      end: base + r.index + t.length,
+      text: t,
+    });
+  }
+  return out;
+}
+
+/** Parse a YYYY[-MM[-DD]] publication date into a UTC date at midnight, or null. */
+export function parsePublished(published: string | null | undefined): Date | null {
+  if (!published) return null;
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(published.trim());
+  if (!m) return null;
+  const d = new Date(Date.UTC(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1, 12));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return iso(d);
+}

@@ -1,0 +1,668 @@
+/**
+ * extract: owns turning one document into coded events (ACLED taxonomy, actors, places, dates,
+ * casualties, evidence spans). Pipeline: sentences (wink-nlp) → mentions (actors, places, numbers,
+ * dates, weapons, triggers, negation/hedging) → event frames → one event per place and day.
+ * Must not touch storage, the network or the filesystem beyond loading its dictionaries once
+ * (data/actors/, data/triggers/); geocoding goes through the Geocoder it is given.
+ */
+import { createHash } from 'node:crypto';
+import type { Extractor } from './types.js';
+import type { Geocoder, GeoResolution } from '../geo/types.js';
+import {
+  disorderTypeOf,
+  eventTypeOf,
+  interactionOf,
+  type CodedEvent,
+  type Evidence,
+  type EvidenceField,
+  type SourceDocument,
+  type SubEventType,
+  VIOLENT_EVENT_TYPES,
+} from '../model/index.js';
+import { loadLexicon, normKey, resolveActor, type ActorRef, type Lexicon } from './lexicon.js';
+import { splitSentences, type Sentence } from './sentences.js';
+import { findDates, parsePublished, type DateMention } from './dates.js';
+import { findCasualties, type CasualtyMention } from './numbers.js';
+import { findPlaces, type PlaceMention } from './places.js';
+
+export type { Extractor } from './types.js';
+
+export interface ExtractorOptions {
+  /** Characters of a document that are read (longer documents are cut, and the cut is logged in notes). Default 200 000. */
+  maxChars?: number;
+}
+
+interface Pos {
+  start: number;
+  end: number;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+interface ActorMention extends Span {
+  ref: ActorRef;
+  source: boolean; // "the SDF said", "according to SOHR"
+}
+
+interface TriggerMention extends Span {
+  cls: string;
+  hedged: boolean;
+}
+
+interface WeaponMention extends Span {
+  label: string;
+  cls: string;
+}
+
+interface SentenceInfo extends Sentence {
+  index: number;
+  dates: DateMention[];
+  actors: ActorMention[];
+  triggers: TriggerMention[];
+  weapons: WeaponMention[];
+  casualties: CasualtyMention[];
+  places: PlaceMention[];
+  background: boolean;
+  campaign: boolean;
+}
+
+interface Frame {
+  sentence: SentenceInfo;
+  cls: string;
+  triggers: TriggerMention[];
+  start: number; // first trigger
+  end: number; // last trigger end
+  places: PlaceMention[];
+  casualties: CasualtyMention[];
+  foreignCasualties: CasualtyMention[]; // from later sentences
+  sub?: SubEventType;
+  actor1?: ActorMention | null;
+  actor2?: ActorMention | null;
+  victim2?: { ref: ActorRef; span: Span } | null;
+  weapon?: WeaponMention | null;
+  date?: { date: string | null; precision: 1 | 2 | 3; span: Span | null; key: string };
+}
+
+const SOURCE_AFTER = /^\s*(?:\([^)]{1,12}\)\s*)?(?:,\s*)?(?:said|says|say|reported|reports|told|claimed|claims|announced|announces|stated|states|added|adds|confirmed|confirms|accused|accuses|blamed|blames|denied|denies|wrote|published|spokesm[ae]n|spokesperson|press (?:center|centre|office)|media (?:center|centre|office)|statement|official|officials|sources?|commander said|via|on its)\b/i;
+const SOURCE_BEFORE = /(?:according to|statement (?:by|from)|sources? (?:in|from|within|close to)|spokesm[ae]n (?:for|of)|reported by|quoted|told|cited|affiliated with|loyal to|(?:press|media) (?:center|centre|office) of|a source in|activists? (?:of|from|with)|monitor(?:ed)? by|known as)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
+const CLAUSE_BREAK = /[;:]|,\s+(?:as|while|whereas|but|after|before|when|which|who)\s|\s(?:while|whereas)\s|\.\s/;
+const TARGET_NOUNS =
+  /(?<![\p{L}])((?:military |army |security |police |observation |medical |residential |civilian )?(?:outposts?|bases?|checkpoints?|hospitals?|schools?|convoys?|vehicles?|houses?|homes?|markets?|mosques?|camps?|headquarters|positions?|fuel tanks?|power (?:station|plant)s?|bakery|bakeries|cars?|trucks?|patrols?|airports?|ambulances?|shops?|farms?|fields|buildings?|barracks|depots?|warehouses?|bridges?|tents?|gas station|school)(?![\p{L}]))/giu;
+
+const SMALLARMS = new Set(['smallarms', 'melee']);
+const REMOTE = new Set(['air', 'shell', 'ied', 'suicide', 'grenade', 'chem']);
+const GENERIC = new Set(['attack', 'kill']);
+
+function sha(s: string): string {
+  return createHash('sha1').update(s).digest('hex');
+}
+
+function isoOf(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {}): Extractor {
+  const lex = loadLexicon();
+  const maxChars = opts.maxChars ?? 200_000;
+
+  const isActorName = (s: string): boolean => {
+    if (lex.actorCaseLookup.has(s) || lex.countryLookup.has(s)) return true;
+    const k = normKey(s);
+    if (lex.actorLookup.has(k)) {
+      // a place and an actor may share a name; only refuse names the gazetteer does not know exactly
+      return geocoder.candidates(s).length === 0;
+    }
+    return false;
+  };
+
+  function findActors(text: string, base: number): ActorMention[] {
+    const out: ActorMention[] = [];
+    const taken: [number, number][] = [];
+    const push = (m: RegExpMatchArray, ref: ActorRef | undefined) => {
+      if (!ref) return;
+      const s = m.index!;
+      const e = s + m[0].length;
+      if (taken.some(([a, b]) => s < b && e > a)) return;
+      taken.push([s, e]);
+      const source = SOURCE_AFTER.test(text.slice(e, e + 40)) || SOURCE_BEFORE.test(text.slice(Math.max(0, s - 60), s));
+      out.push({ start: base + s, end: base + e, text: m[0], ref, source });
+    };
+    const all: { m: RegExpMatchArray; ref: ActorRef | undefined }[] = [];
+    for (const m of text.matchAll(lex.actorRe)) all.push({ m, ref: lex.actorLookup.get(normKey(m[0])) });
+    for (const m of text.matchAll(lex.actorCaseRe)) all.push({ m, ref: lex.actorCaseLookup.get(m[0]) });
+    all.sort((a, b) => b.m[0].length - a.m[0].length || a.m.index! - b.m.index!);
+    for (const x of all) push(x.m, x.ref);
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  function findTriggers(text: string, base: number): TriggerMention[] {
+    const out: TriggerMention[] = [];
+    for (const m of text.matchAll(lex.triggerRe)) {
+      let gi = 0;
+      for (let i = 1; i < m.length; i++) {
+        if (m[i] !== undefined) {
+          gi = i - 1;
+          break;
+        }
+      }
+      const cls = lex.triggerGroups[gi]!;
+      const s = m.index!;
+      // hedging and negation in the same clause before the trigger
+      let window = text.slice(Math.max(0, s - 60), s);
+      const cut = Math.max(window.lastIndexOf(';'), window.lastIndexOf(':'), window.search(/,\s+(?:but|while|as)\s[^,]*$/));
+      if (cut > 0) window = window.slice(cut);
+      let hedged = lex.hedgeRe.test(window);
+      // "no casualties" only negates casualty words, not the attack itself
+      if (hedged && GENERIC.has(cls) && cls === 'kill' && /\bno\b/i.test(window)) hedged = true;
+      if (hedged && /\b(?:no|not)\b/i.test(window) && !/\b(?:denied|deny|threat|warn|would|could|may|might|plan|fear|possible|potential|if|prevent|avoid|call|demand|vow|promis|expected|aim|seek|attempt|tried|try|ready)/i.test(window)) {
+        // "no" far from the trigger ("no group claimed … the attack") still negates; a short window is enough
+        hedged = /\b(?:no|not|never)\b(?:\s+\w+){0,3}\s*$/i.test(window);
+      }
+      out.push({ start: base + s, end: base + s + m[0].length, text: m[0], cls, hedged });
+    }
+    return out;
+  }
+
+  function findWeapons(text: string, base: number): WeaponMention[] {
+    const out: WeaponMention[] = [];
+    for (const m of text.matchAll(lex.weaponRe)) {
+      let gi = 0;
+      for (let i = 1; i < m.length; i++) {
+        if (m[i] !== undefined) {
+          gi = i - 1;
+          break;
+        }
+      }
+      const w = lex.weaponGroups[gi]!;
+      out.push({ start: base + m.index!, end: base + m.index! + m[0].length, text: m[0], label: w.label, cls: w.cls });
+    }
+    return out;
+  }
+
+  function guessCountry(text: string): string | null {
+    const counts = new Map<string, number>();
+    for (const m of text.matchAll(lex.countryRe)) {
+      const c = lex.countryLookup.get(m[0]);
+      if (!c) continue;
+      const isName = c.names.includes(m[0]);
+      counts.set(c.name, (counts.get(c.name) ?? 0) + (isName ? 2 : 1));
+    }
+    let best: string | null = null;
+    let bestN = 0;
+    for (const [k, v] of counts) if (v > bestN) [best, bestN] = [k, v];
+    return best;
+  }
+
+  function extract(doc: SourceDocument): CodedEvent[] {
+    const fullText = doc.text ?? '';
+    const text = fullText.length > maxChars ? fullText.slice(0, maxChars) : fullText;
+    if (!text.trim()) return [];
+    const published = parsePublished(doc.published ?? null);
+    const anchor = published ?? new Date(Date.UTC(2000, 0, 15, 12));
+    const docCountry = guessCountry(text);
+
+    // ---- mentions, sentence by sentence
+    const sentences: SentenceInfo[] = splitSentences(text).map((s, index) => {
+      const dates = findDates(s.text, anchor, s.start);
+      const sinceDate = dates.some((d) => d.since);
+      const recent = dates.some((d) => !d.old && !d.since);
+      const oldOnly = dates.some((d) => d.old) && !recent;
+      const yearOld = /\b(?:in|since|until|by|of|from)\s+(?:\w+\s+)?(?:19|20)\d\d\b/i.exec(s.text);
+      const oldYear = yearOld ? Number(/(?:19|20)\d\d/.exec(yearOld[0])![0]) < anchor.getUTCFullYear() && !recent : false;
+      return {
+        ...s,
+        index,
+        dates,
+        actors: findActors(s.text, s.start),
+        triggers: findTriggers(s.text, s.start),
+        weapons: findWeapons(s.text, s.start),
+        casualties: findCasualties(s.text, s.start),
+        places: [],
+        background: lex.backgroundRe.test(s.text) || oldOnly || oldYear,
+        campaign: sinceDate,
+      };
+    });
+    for (const s of sentences) s.places = findPlaces(s.text, s.start, { geocoder, isActorName });
+
+    // ---- frames
+    const frames: Frame[] = [];
+    for (const s of sentences) {
+      if (s.background || s.campaign) continue;
+      let trig = s.triggers.filter((t) => !t.hedged);
+      if (!trig.length) continue;
+      const specific = trig.filter((t) => !GENERIC.has(t.cls));
+      const clauseOf = (pos: number) => {
+        const rel = pos - s.start;
+        let start = 0;
+        const re = new RegExp(CLAUSE_BREAK.source, 'g');
+        for (const m of s.text.matchAll(re)) {
+          if (m.index! < rel) start = m.index! + m[0].length;
+          else break;
+        }
+        return start;
+      };
+      trig = trig.filter((t) => {
+        if (!GENERIC.has(t.cls)) return true;
+        if (t.cls === 'kill' && (specific.length || trig.some((o) => o.cls === 'attack'))) return false;
+        return !specific.some((o) => clauseOf(o.start) === clauseOf(t.start));
+      });
+      // merge neighbouring triggers of one class
+      let cur: Frame | null = null;
+      for (const t of trig) {
+        if (cur && cur.cls === t.cls) {
+          cur.triggers.push(t);
+          cur.end = t.end;
+          continue;
+        }
+        cur = { sentence: s, cls: t.cls, triggers: [t], start: t.start, end: t.end, places: [], casualties: [], foreignCasualties: [] };
+        frames.push(cur);
+      }
+    }
+
+    // places to the nearest preceding trigger's frame (else the following one)
+    const framesBySentence = new Map<number, Frame[]>();
+    for (const f of frames) {
+      const list = framesBySentence.get(f.sentence.index) ?? [];
+      list.push(f);
+      framesBySentence.set(f.sentence.index, list);
+    }
+    for (const [si, list] of framesBySentence) {
+      const s = sentences[si]!;
+      for (const p of s.places) {
+        let best: Frame | null = null;
+        for (const f of list) if (f.start <= p.start) best = f;
+        best ??= list[0]!;
+        best.places.push(p);
+      }
+      for (const c of s.casualties) {
+        let best: Frame = list[0]!;
+        let bd = Infinity;
+        for (const f of list) {
+          const d = Math.min(Math.abs(c.start - f.end), Math.abs(f.start - c.end));
+          if (d < bd) [best, bd] = [f, d];
+        }
+        best.casualties.push(c);
+      }
+    }
+    // casualties in sentences without frames go to the latest frame within two sentences before
+    for (const s of sentences) {
+      if (framesBySentence.has(s.index) || !s.casualties.length || s.background) continue;
+      let target: Frame | null = null;
+      for (const f of frames) if (f.sentence.index < s.index && s.index - f.sentence.index <= 2) target = f;
+      if (target) target.foreignCasualties.push(...s.casualties);
+    }
+
+    // ---- actors, sub-event type, date per frame
+    let lastAgent: ActorMention | null = null;
+    let lastDate: { date: string; precision: 1 | 2 | 3; span: Span; sentence: number; cls: string; known: boolean } | null = null;
+    for (const f of frames) {
+      const s = f.sentence;
+      const actors = s.actors.filter((a) => !a.source);
+      const clauseStart = (() => {
+        const rel = f.start - s.start;
+        let start = 0;
+        const re = new RegExp(CLAUSE_BREAK.source, 'g');
+        for (const m of s.text.matchAll(re)) {
+          if (m.index! < rel) start = m.index! + m[0].length;
+          else break;
+        }
+        return s.start + start;
+      })();
+      const between = (a: number, b: number) => text.slice(a, b);
+      // agent: "by X" after the trigger, else the nearest actor before it in the clause, else in the sentence
+      let agent: ActorMention | null = null;
+      for (const a of actors) {
+        if (a.start < f.end) continue;
+        const gap = between(f.end, a.start);
+        if (gap.length < 70 && /\bby\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$/i.test(gap) && !CLAUSE_BREAK.test(gap)) {
+          agent = a;
+          break;
+        }
+      }
+      const victimSpans = [...f.casualties].map((c) => [c.start, c.end] as const);
+      const isVictim = (a: ActorMention) => victimSpans.some(([x, y]) => a.start >= x && a.end <= y);
+      if (!agent) {
+        const before = actors.filter((a) => a.end <= f.start && !isVictim(a) && !/\b(?:against|on|targeting|at|of)\s+(?:the\s+)?$/i.test(between(Math.max(0, a.start - 14), a.start)));
+        const inClause = before.filter((a) => a.start >= clauseStart);
+        agent = inClause[inClause.length - 1] ?? before[before.length - 1] ?? null;
+      }
+      // "between X and Y", "X clashed with Y"
+      let other: ActorMention | null = null;
+      const rest = actors.filter((a) => a !== agent);
+      if (f.cls === 'clash') {
+        const bm = /\bbetween\b/i.exec(text.slice(f.start, s.end));
+        if (bm) {
+          const from = f.start + bm.index;
+          const pair = actors.filter((a) => a.start > from).slice(0, 2);
+          if (pair.length === 2) {
+            [agent, other] = [pair[0]!, pair[1]!];
+          }
+        }
+        if (!other) other = rest.find((a) => a.start > f.start && a !== agent) ?? rest.find((a) => a !== agent && !isVictim(a)) ?? null;
+      } else {
+        other = rest.find((a) => a.start >= f.end && (!agent || a.start !== agent.start) && !isVictim(a) && a.start < f.end + 140) ?? null;
+      }
+      if (!agent && !GENERIC.has(f.cls) && lastAgent && f.cls !== 'protest' && f.cls !== 'riot' && f.cls !== 'agreement') agent = lastAgent;
+      if (agent && !f.places.length) {
+        // keep, but frames without a place produce no event
+      }
+      // victims: casualties in the frame's sentence
+      const victims = f.casualties.length ? f.casualties : f.foreignCasualties;
+      let victimKind: 'civilian' | 'armed' | 'unknown' = 'unknown';
+      for (const c of victims) if (c.victims !== 'unknown') victimKind = c.victims;
+      let victimActor: { ref: ActorRef; span: Span } | null = null;
+      if (victims.length) {
+        // "a Syrian soldier", "two Iraqi servicemen": the victim phrase may name its side
+        for (const c of victims) {
+          const inPhrase = s.actors.find((a) => a.start >= c.start && a.end <= c.end);
+          if (inPhrase && inPhrase.ref !== agent?.ref) {
+            victimActor = { ref: inPhrase.ref, span: inPhrase };
+            break;
+          }
+          if (c.victims === 'civilian') {
+            victimActor = { ref: { kind: 'pattern', pattern: 'civilians', country: null }, span: { start: c.start, end: c.end, text: text.slice(c.start, c.end) } };
+            break;
+          }
+        }
+      }
+      // sub-event type
+      const weapons = s.weapons.filter((w) => w.start >= clauseStart || Math.abs(w.start - f.start) < 80);
+      let weapon: WeaponMention | null = null;
+      let wd = Infinity;
+      for (const w of weapons) {
+        const d = w.start >= f.start ? w.start - f.end : f.start - w.end;
+        if (d < wd) [weapon, wd] = [w, d];
+      }
+      const spec = lex.classes;
+      const agentRes = agent ? resolveActor(lex, agent.ref, docCountry ?? '') : null;
+      const targetIsCivil = (other && other.ref.kind === 'pattern' && other.ref.pattern === 'civilians') || victimKind === 'civilian';
+      let cls = f.cls;
+      if (cls === 'attack' || cls === 'kill' || cls === 'shell') {
+        const wcls = weapon?.cls;
+        if (wcls && REMOTE.has(wcls) && (cls !== 'shell' || wcls !== 'shell')) cls = wcls === 'grenade' && cls === 'shell' ? 'shell' : wcls;
+        else if (cls === 'shell') cls = 'shell';
+        else if (targetIsCivil && (!agentRes || agentRes.inter !== 7)) cls = 'vac';
+        else if (/\b(?:houses?|homes?|civilians?|residents?|families|family)\b/i.test(text.slice(f.end, Math.min(s.end, f.end + 60))) && (!other || other.ref.kind === 'pattern' && other.ref.pattern === 'civilians')) cls = 'vac';
+        else if (agent || other || victimKind === 'armed') cls = 'clash';
+        else cls = '';
+      }
+      if (!cls) continue;
+      const variants = spec[cls] ?? spec[f.cls]!;
+      let sub: SubEventType = variants.default;
+      if (cls === 'capture' && agentRes?.inter === 1 && variants.state) sub = variants.state;
+      if (cls === 'arrest' && agentRes && agentRes.inter !== 1 && agentRes.inter !== 8 && variants.nonstate) sub = variants.nonstate;
+      if (cls === 'protest') {
+        const rest2 = text.slice(s.start, s.end);
+        if (/\b(?:killed|shot dead|live (?:fire|ammunition)|opened fire)\b/i.test(rest2) && variants.excessive) sub = variants.excessive;
+        else if (/\b(?:dispers(?:ed|e)|tear ?gas|water cannons?|rubber bullets|beat|arrested|detained|warning shots|fired (?:into the air|in the air))\b/i.test(rest2) && variants.intervention) sub = variants.intervention;
+      }
+      f.sub = sub;
+      f.cls = cls;
+      f.weapon = weapon && REMOTE.has(weapon.cls) || weapon?.cls === 'smallarms' ? weapon : null;
+      // actors by type
+      if (cls === 'protest') {
+        if (!agent || !(agent.ref.kind === 'pattern' && agent.ref.pattern === 'protesters')) {
+          agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'protesters', country: null }, source: false };
+        }
+        other = null;
+      }
+      if (cls === 'riot' && (!agent || agent.ref.kind !== 'pattern' || agent.ref.pattern !== 'rioters')) {
+        agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'rioters', country: null }, source: false };
+      }
+      if (!agent && (cls === 'vac' || cls === 'abduct' || REMOTE.has(cls) || cls === 'clash')) {
+        if (cls === 'ied' || cls === 'vac' || cls === 'abduct') {
+          agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'unidentified', country: null }, source: false };
+        } else if (lastAgent) agent = lastAgent;
+      }
+      if (!agent) continue;
+      f.actor1 = agent;
+      if (agent.ref.kind === 'named' || agent.ref.kind === 'pattern') lastAgent = agent.source ? lastAgent : agent;
+      f.actor2 = other && !(other.ref.kind === agent.ref.kind && JSON.stringify(other.ref) === JSON.stringify(agent.ref)) ? other : null;
+      f.victim2 = null;
+      if (!f.actor2 && victimActor && JSON.stringify(victimActor.ref) !== JSON.stringify(agent.ref)) f.victim2 = victimActor;
+      if (!f.actor2 && !f.victim2 && (cls === 'vac' || cls === 'abduct' || sub === lex.classes.arrest!.default || cls === 'sexual')) {
+        f.victim2 = { ref: { kind: 'pattern', pattern: 'civilians', country: null }, span: f.triggers[0]! };
+      }
+
+      // date
+      const own = s.dates.filter((d) => !d.old && !d.since);
+      if (own.length) {
+        let best = own[0]!;
+        let bd = Infinity;
+        for (const d of own) {
+          const dist = Math.abs(d.start - f.start);
+          if (dist < bd) [best, bd] = [d, dist];
+        }
+        const known = !!published || best.hasYear;
+        f.date = { date: known ? best.date : null, precision: best.precision, span: best, key: best.date };
+        lastDate = { date: best.date, precision: best.precision, span: best, sentence: s.index, cls, known };
+      } else if (lastDate) {
+        const adjacent = s.index - lastDate.sentence <= 1 || lastDate.cls === cls;
+        f.date = { date: lastDate.known ? lastDate.date : null, precision: adjacent ? lastDate.precision : 2, span: lastDate.span, key: lastDate.date };
+      } else {
+        f.date = { date: published ? isoOf(published) : null, precision: published ? 2 : 1, span: null, key: isoOf(anchor) };
+      }
+    }
+
+    // ---- places → events
+    const adminNamed = (p: PlaceMention) =>
+      p.area ||
+      (!/\b(?:city|town|village) of\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, p.start - 20), p.start)) &&
+        !/^\s+city\b/i.test(text.slice(p.end, p.end + 8)) &&
+        geocoder.candidates(p.name).some((c) => c.kind === 'admin1' || c.kind === 'country'));
+    const areaMentions: { name: string; sentence: number; pos: number }[] = [];
+    for (const s of sentences) for (const p of s.places) if (adminNamed(p)) areaMentions.push({ name: p.name, sentence: s.index, pos: p.start });
+    const resolved = new Map<number, GeoResolution | null>();
+    const nearby: { lat: number; lon: number }[] = [];
+    const resolve = (p: PlaceMention, s: SentenceInfo): GeoResolution | null => {
+      if (resolved.has(p.start)) return resolved.get(p.start)!;
+      const hints: string[] = [];
+      for (const q of s.places) if (q !== p && adminNamed(q) && !hints.includes(q.name)) hints.push(q.name);
+      const byDistance = [...areaMentions].sort((a, b) => Math.abs(a.sentence - s.index) - Math.abs(b.sentence - s.index) || b.sentence - a.sentence || a.pos - b.pos);
+      for (const h of byDistance) if (!hints.includes(h.name) && h.name !== p.name) hints.push(h.name);
+      let r: GeoResolution | null = null;
+      if (process.env.FL_DEBUG) console.error("resolve", p.query, hints);
+      try {
+        r = geocoder.resolve(p.query, { country: docCountry, areaHints: hints, nearby: nearby.slice(-8) });
+        if (!r && p.query !== p.name) r = geocoder.resolve(p.name, { country: docCountry, areaHints: hints, nearby: nearby.slice(-8) });
+      } catch {
+        r = null;
+      }
+      if (r && r.latitude !== null && r.longitude !== null && r.geo_precision === 1 && !adminNamed(p)) nearby.push({ lat: r.latitude, lon: r.longitude });
+      resolved.set(p.start, r);
+      return r;
+    };
+    const isAreaRes = (r: GeoResolution | null, p: PlaceMention) =>
+      adminNamed(p) || (r !== null && (r.geo_precision === 3 || (r.place !== null && ['country', 'admin1', 'admin2'].includes(r.place.kind))));
+
+    interface Draft {
+      frame: Frame;
+      place: PlaceMention;
+      geo: GeoResolution | null;
+      area: boolean;
+      first: boolean;
+    }
+    const drafts: Draft[] = [];
+    for (const f of frames) {
+      if (!f.sub || !f.actor1) continue;
+      const cand = f.places.map((p) => ({ p, r: resolve(p, f.sentence) }));
+      // sentence-level places a frame could use when it has none of its own
+      const usable = cand.filter(({ p, r }) => r || p.strong);
+      let specific = usable.filter(({ p, r }) => !isAreaRes(r, p));
+      if (!specific.length) {
+        // the most specific area: the last one mentioned ("Daglica district of Hakkari province" → Daglica)
+        const areas = usable.filter(({ r }) => r && r.country);
+        const best = areas.sort((a, b) => (a.r!.place?.kind === 'country' ? 1 : 0) - (b.r!.place?.kind === 'country' ? 1 : 0))[0];
+        specific = best ? [best] : [];
+      }
+      specific.forEach(({ p, r }, i) => drafts.push({ frame: f, place: p, geo: r, area: isAreaRes(r, p), first: i === 0 }));
+    }
+
+    // coarse events (an area) give way to specific ones of a compatible type in the same admin1
+    const violent = (sub: SubEventType) => VIOLENT_EVENT_TYPES.includes(eventTypeOf(sub));
+    const keep: Draft[] = [];
+    for (const d of drafts) {
+      if (d.area) {
+        const admin = d.geo?.admin1 ?? null;
+        const host = drafts.find(
+          (o) => !o.area && o !== d && (admin === null || o.geo?.admin1 === admin || (o.geo?.admin1 == null)) &&
+            (eventTypeOf(o.frame.sub!) === eventTypeOf(d.frame.sub!) || (violent(o.frame.sub!) && violent(d.frame.sub!))) &&
+            (d.frame.date?.span === null || o.frame.date?.key === d.frame.date?.key || Math.abs(Date.parse(o.frame.date!.key) - Date.parse(d.frame.date!.key)) <= 86400000),
+        );
+        if (host) {
+          if (!host.frame.casualties.length && !host.frame.foreignCasualties.length && host.first) {
+            host.frame.foreignCasualties.push(...d.frame.casualties, ...d.frame.foreignCasualties);
+            if (!host.frame.victim2 && !host.frame.actor2 && d.frame.victim2) host.frame.victim2 = d.frame.victim2;
+          }
+          continue;
+        }
+      }
+      keep.push(d);
+    }
+
+    // ---- events
+    const events: CodedEvent[] = [];
+    const byKey = new Map<string, CodedEvent[]>();
+    let idx = 0;
+    const ev = (field: EvidenceField, sp: { start: number; end: number } | null | undefined): Evidence[] =>
+      sp ? [{ field, document_id: doc.id, start: sp.start, end: sp.end, text: text.slice(sp.start, sp.end) }] : [];
+    for (const d of keep) {
+      const f = d.frame;
+      const geo = d.geo;
+      const country = geo?.country || docCountry || 'Unknown';
+      const a1 = resolveActor(lex, f.actor1!.ref, country);
+      const a2ref = f.actor2?.ref ?? f.victim2?.ref ?? null;
+      const a2 = a2ref ? resolveActor(lex, a2ref, country) : null;
+      const cas = d.first ? tally(f) : { killed: 0, injured: 0, approx: false, kSpan: null, iSpan: null };
+      const sub = f.sub!;
+      const type = eventTypeOf(sub);
+      const inter1 = a1.inter;
+      const inter2 = a2 && a2.name !== a1.name ? a2.inter : 0;
+      const targets: string[] = [];
+      const targetSpans: Span[] = [];
+      const tail = text.slice(f.end, f.sentence.end);
+      for (const m of tail.matchAll(TARGET_NOUNS)) {
+        if (m.index! > 120) break;
+        const t = m[1]!.toLowerCase();
+        if (!targets.includes(t)) {
+          targets.push(t);
+          targetSpans.push({ start: f.end + m.index!, end: f.end + m.index! + m[0].length, text: m[0] });
+        }
+      }
+      const location = geo?.location ?? d.place.name;
+      const precision = geo ? geo.geo_precision : d.place.near ? 2 : 1;
+      const evidence: Evidence[] = [
+        ...ev('event_date', f.date?.span),
+        ...ev('event_type', f.triggers[0]),
+        ...ev('sub_event_type', f.weapon && REMOTE.has(f.weapon.cls) ? f.weapon : f.triggers[0]),
+        ...ev('actor1', f.actor1),
+        ...ev('actor2', f.actor2 ?? f.victim2?.span),
+        ...ev('location', d.place),
+        ...ev('admin1', d.place),
+        ...ev('fatalities', cas.kSpan),
+        ...ev('injuries', cas.iSpan),
+        ...ev('weapons', f.weapon),
+        ...targetSpans.flatMap((t) => ev('targets', t)),
+      ];
+      const iso3 = lex.countryByName.get(country)?.iso3 ?? 'XXX';
+      const conf = Math.min(0.95, 0.5 + (f.actor1 && !GENERIC.has(f.triggers[0]!.cls) ? 0.15 : 0.05) + (f.date?.span ? 0.1 : 0) + (precision === 1 && geo ? 0.15 : 0.05));
+      const event: CodedEvent = {
+        event_id_cnty: `${iso3}${parseInt(sha(`${doc.id}\u0000${idx}`).slice(0, 10), 16) % 1e9}`,
+        event_date: f.date?.date ?? null,
+        time_precision: f.date?.precision ?? 2,
+        disorder_type: disorderTypeOf(type, sub),
+        event_type: type,
+        sub_event_type: sub,
+        actor1: a1.name,
+        assoc_actor_1: null,
+        inter1,
+        actor2: a2 && a2.name !== a1.name ? a2.name : null,
+        assoc_actor_2: null,
+        inter2,
+        interaction: interactionOf(inter1, inter2),
+        civilian_targeting: a2 && inter2 === 7 ? 'Civilian targeting' : null,
+        iso: geo?.iso ?? null,
+        country,
+        admin1: geo?.admin1 ?? null,
+        admin2: geo?.admin2 ?? null,
+        admin3: geo?.admin3 ?? null,
+        location,
+        latitude: geo?.latitude ?? null,
+        longitude: geo?.longitude ?? null,
+        geo_precision: precision,
+        geo_note: geo?.geo_note ?? (geo ? null : 'place not in the gazetteer'),
+        source: doc.source ?? '',
+        notes: f.sentence.text.slice(0, 500),
+        fatalities: cas.killed,
+        fatalities_approximate: cas.approx,
+        injuries: cas.injured,
+        weapons: f.weapon ? [f.weapon.label] : [],
+        targets,
+        confidence: Math.round(conf * 100) / 100,
+        document_id: doc.id,
+        evidence,
+      };
+      const key = [normKey(location), f.date?.key ?? '', sub, a1.name].join('|');
+      const prev = (byKey.get(key) ?? []).find((o) => !o.actor2 || !event.actor2 || o.actor2 === event.actor2);
+      if (prev) {
+        // the same event told twice (headline and body): keep one, the conservative non-zero toll
+        if (event.fatalities && (!prev.fatalities || event.fatalities < prev.fatalities)) prev.fatalities = event.fatalities;
+        if (event.injuries && (!prev.injuries || event.injuries < prev.injuries)) prev.injuries = event.injuries;
+        if (!prev.actor2 && event.actor2) {
+          prev.actor2 = event.actor2;
+          prev.inter2 = event.inter2;
+          prev.interaction = event.interaction;
+          prev.civilian_targeting = event.civilian_targeting;
+        }
+        continue;
+      }
+      byKey.set(key, [...(byKey.get(key) ?? []), event]);
+      events.push(event);
+      idx++;
+    }
+    return events;
+  }
+
+  return { extract };
+}
+
+/** Killed and injured for a frame: per sentence a sum, across sentences the most conservative figure. */
+function tally(f: Frame): { killed: number; injured: number; approx: boolean; kSpan: Pos | null; iSpan: Pos | null } {
+  const own = f.casualties;
+  let killed = 0;
+  let injured = 0;
+  let approx = false;
+  let kSpan: Pos | null = null;
+  let iSpan: Pos | null = null;
+  const ownK = own.filter((c) => c.kind === 'killed');
+  const ownI = own.filter((c) => c.kind === 'injured');
+  const sum = (l: CasualtyMention[]) => l.reduce((a, c) => a + c.value, 0);
+  if (ownK.length) {
+    killed = sum(ownK);
+    approx = ownK.some((c) => c.approximate);
+    kSpan = { start: ownK[0]!.start, end: ownK[ownK.length - 1]!.end };
+  }
+  if (ownI.length) {
+    injured = sum(ownI);
+    iSpan = { start: ownI[0]!.start, end: ownI[ownI.length - 1]!.end };
+  }
+  for (const c of f.foreignCasualties) {
+    if (c.kind === 'killed') {
+      if (!killed || c.value < killed) {
+        killed = c.value;
+        approx = c.approximate;
+        kSpan = c;
+      }
+    } else if (!injured) {
+      injured = c.value;
+      iSpan = c;
+    } else if (!ownI.length) {
+      injured += c.value;
+    }
+  }
+  return { killed, injured, approx, kSpan, iSpan };
+}

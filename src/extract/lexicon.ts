@@ -1,0 +1,231 @@
+/**
+ * The extractor's dictionaries, loaded once from data/actors/ and data/triggers/ and compiled into
+ * regular expressions. Pure after loading: no I/O once built.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ALL_SUB_EVENT_TYPES, type SubEventType } from '../model/index.js';
+
+const DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
+
+export interface CountryInfo {
+  name: string;
+  of: string;
+  iso3: string;
+  names: string[];
+  demonyms: string[];
+  capital?: string;
+  state_aliases: string[];
+  islamic_state?: string;
+}
+
+export type PatternKey =
+  | 'state'
+  | 'police'
+  | 'civilians'
+  | 'protesters'
+  | 'rioters'
+  | 'unidentified'
+  | 'islamist'
+  | 'rebels'
+  | 'tribal'
+  | 'islamic_state';
+
+interface PatternSpec {
+  name: string;
+  inter: number;
+  aliases: string[];
+  local: string[];
+}
+
+export interface NamedActor {
+  name: string;
+  inter: number;
+  country: string | null;
+  aliases: string[];
+}
+
+/** What an actor mention refers to before the event's country is known. */
+export type ActorRef =
+  | { kind: 'named'; actor: NamedActor }
+  | { kind: 'pattern'; pattern: PatternKey; country: string | null }; // country null: the event's country
+
+export interface TriggerClassSpec {
+  default: SubEventType;
+  [variant: string]: SubEventType;
+}
+
+export interface WeaponSpec {
+  label: string;
+  cls: string;
+}
+
+export interface Lexicon {
+  countries: CountryInfo[];
+  countryByName: Map<string, CountryInfo>;
+  patterns: Record<PatternKey, PatternSpec>;
+  named: NamedActor[];
+  /** Case-insensitive actor alias regex and its lookup (lower-cased alias → ref). */
+  actorRe: RegExp;
+  actorCaseRe: RegExp;
+  actorLookup: Map<string, ActorRef>;
+  actorCaseLookup: Map<string, ActorRef>;
+  /** Country names and demonyms → country. */
+  countryRe: RegExp;
+  countryLookup: Map<string, CountryInfo>;
+  classes: Record<string, TriggerClassSpec>;
+  triggerRe: RegExp;
+  triggerGroups: string[]; // class of each capture group
+  weaponRe: RegExp;
+  weaponGroups: WeaponSpec[];
+  hedgeRe: RegExp;
+  backgroundRe: RegExp;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/'/g, "['’]");
+}
+
+/** Alternation of literal aliases, longest first, with word boundaries that also refuse hyphen joins. */
+function altRe(aliases: string[], flags: string): RegExp {
+  const sorted = [...new Set(aliases)].sort((a, b) => b.length - a.length);
+  return new RegExp(`(?<![\\p{L}\\p{N}-])(?:${sorted.map(escapeRe).join('|')})(?![\\p{L}\\p{N}]|-\\p{L})`, flags);
+}
+
+function isCaseSensitive(alias: string): boolean {
+  // acronyms (HTS, IS, SDF, M23) match only as written
+  return /^[A-Z0-9/]{2,6}$/.test(alias);
+}
+
+let cached: Lexicon | null = null;
+
+export function normKey(s: string): string {
+  return s.toLowerCase().replace(/[’‘`]/g, "'").replace(/\s+/g, ' ');
+}
+
+export function loadLexicon(): Lexicon {
+  if (cached) return cached;
+  const c = JSON.parse(readFileSync(path.join(DATA_DIR, 'actors/countries.json'), 'utf8')) as {
+    countries: CountryInfo[];
+    patterns: Record<PatternKey, PatternSpec>;
+  };
+  const a = JSON.parse(readFileSync(path.join(DATA_DIR, 'actors/actors.json'), 'utf8')) as { actors: NamedActor[] };
+  const t = JSON.parse(readFileSync(path.join(DATA_DIR, 'triggers/triggers.json'), 'utf8')) as {
+    classes: Record<string, Record<string, string>>;
+    triggers: { class: string; re: string }[];
+    weapons: { label: string; class: string; re: string }[];
+    hedges: string;
+    background: string;
+  };
+
+  const actorLookup = new Map<string, ActorRef>();
+  const actorCaseLookup = new Map<string, ActorRef>();
+  const add = (alias: string, ref: ActorRef, override = true) => {
+    if (isCaseSensitive(alias)) {
+      if (override || !actorCaseLookup.has(alias)) actorCaseLookup.set(alias, ref);
+    } else {
+      const k = normKey(alias);
+      if (override || !actorLookup.has(k)) actorLookup.set(k, ref);
+    }
+  };
+  // country patterns first, named actors override them
+  const patternKeys = Object.keys(c.patterns).filter((k) => !k.startsWith('_')) as PatternKey[];
+  for (const key of patternKeys) {
+    const spec = c.patterns[key];
+    for (const alias of spec.local) add(alias, { kind: 'pattern', pattern: key, country: null }, false);
+    for (const country of c.countries) {
+      for (const d of country.demonyms) {
+        for (const alias of spec.aliases) add(alias.replace('{D}', d), { kind: 'pattern', pattern: key, country: country.name });
+      }
+    }
+  }
+  for (const country of c.countries) {
+    for (const alias of country.state_aliases) add(alias, { kind: 'pattern', pattern: 'state', country: country.name });
+  }
+  for (const actor of a.actors) {
+    for (const alias of [actor.name, ...actor.aliases]) add(alias, { kind: 'named', actor });
+  }
+  const countryLookup = new Map<string, CountryInfo>();
+  for (const country of c.countries) {
+    for (const n of [...country.names, ...country.demonyms]) {
+      if (!countryLookup.has(n)) countryLookup.set(n, country);
+    }
+  }
+
+  const classes: Record<string, TriggerClassSpec> = {};
+  for (const [cls, spec] of Object.entries(t.classes)) {
+    for (const sub of Object.values(spec)) {
+      if (!ALL_SUB_EVENT_TYPES.includes(sub as SubEventType)) {
+        throw new Error(`data/triggers/triggers.json: class ${cls} names an unknown sub-event type "${sub}"`);
+      }
+    }
+    classes[cls] = spec as TriggerClassSpec;
+  }
+  for (const tr of t.triggers) {
+    if (!classes[tr.class]) throw new Error(`data/triggers/triggers.json: trigger names unknown class ${tr.class}`);
+  }
+  const B = '(?<![\\p{L}\\p{N}])';
+  const E = '(?![\\p{L}\\p{N}])';
+  const triggerRe = new RegExp(t.triggers.map((tr) => `${B}(${tr.re})${E}`).join('|'), 'giu');
+  const weaponRe = new RegExp(t.weapons.map((w) => `${B}(${w.re})${E}`).join('|'), 'giu');
+
+  cached = {
+    countries: c.countries,
+    countryByName: new Map(c.countries.map((x) => [x.name, x])),
+    patterns: c.patterns,
+    named: a.actors,
+    actorRe: altRe([...actorLookup.keys()], 'giu'),
+    actorCaseRe: altRe([...actorCaseLookup.keys()], 'gu'),
+    actorLookup,
+    actorCaseLookup,
+    countryRe: altRe([...countryLookup.keys()], 'gu'),
+    countryLookup,
+    classes,
+    triggerRe,
+    triggerGroups: t.triggers.map((tr) => tr.class),
+    weaponRe,
+    weaponGroups: t.weapons.map((w) => ({ label: w.label, cls: w.class })),
+    hedgeRe: new RegExp(t.hedges, 'i'),
+    backgroundRe: new RegExp(t.background, 'i'),
+  };
+  return cached;
+}
+
+/** Canonical actor name and inter code for a reference, in the country of the event. */
+export function resolveActor(
+  lex: Lexicon,
+  ref: ActorRef,
+  eventCountry: string,
+): { name: string; inter: number; country: string | null } {
+  if (ref.kind === 'named') {
+    const inter = ref.actor.inter === 1 && ref.actor.country && ref.actor.country !== eventCountry ? 8 : ref.actor.inter;
+    return { name: ref.actor.name, inter, country: ref.actor.country };
+  }
+  const countryName = ref.country ?? eventCountry;
+  const country = lex.countryByName.get(countryName);
+  const spec = lex.patterns[ref.pattern];
+  if (ref.pattern === 'islamic_state' && country?.islamic_state) {
+    return { name: country.islamic_state, inter: spec.inter, country: countryName };
+  }
+  const name = spec.name.replace('{of}', country?.of ?? countryName).replace('{country}', countryName);
+  // state forces acting outside their own country are external forces in ACLED's coding
+  const inter = spec.inter === 1 && countryName !== eventCountry ? 8 : spec.inter;
+  return { name, inter, country: countryName };
+}
+
+/** Look an actor name up (canonical or alias, or the parts of "Name (aside)"); used by scoring. */
+export function canonicalActorName(lex: Lexicon, name: string, eventCountry: string): string | null {
+  const tryOne = (s: string): string | null => {
+    const t = s.trim();
+    if (!t) return null;
+    for (const n of lex.named) if (normKey(n.name) === normKey(t)) return n.name;
+    const ref = lex.actorCaseLookup.get(t) ?? lex.actorLookup.get(normKey(t));
+    return ref ? resolveActor(lex, ref, eventCountry).name : null;
+  };
+  const direct = tryOne(name);
+  if (direct) return direct;
+  const m = /^(.*?)\s*\((.*)\)\s*$/.exec(name);
+  if (m) return tryOne(m[1] ?? '') ?? tryOne(m[2] ?? '');
+  return null;
+}

@@ -1,0 +1,166 @@
+/**
+ * Place mentions in a sentence: names after locative cues ("in X", "the villages of A, B and C",
+ * "X village", "near X"), lists, and area phrases ("the northern countryside of Aleppo", "southern
+ * Idlib"). Uses the geocoder's fast name lookups (candidates/isPrefix); resolution happens later.
+ */
+import type { Geocoder } from '../geo/types.js';
+
+export interface PlaceMention {
+  /** The bare name, e.g. "Nayrab". */
+  name: string;
+  /** What to hand to geocoder.resolve, e.g. "the outskirts of Tal Tamir" or "Nayrab". */
+  query: string;
+  start: number; // span of the name
+  end: number;
+  /** Introduced by a place noun ("village of X", "X town"): a place even if the gazetteer does not know it. */
+  strong: boolean;
+  /** "near X", "outskirts of X", "X countryside": the event is near X (geo precision 2). */
+  near: boolean;
+  /** A region/area phrase ("northern countryside of Aleppo", "southern Idlib"). */
+  area: boolean;
+}
+
+const PREFIX = "(?:(?:[Aa][lnrstdz]|[Aa]sh|[Ee][lndzs]|[Aa]d|[Uu]m|[Aa]bu|[Bb]ani|[Bb]eit|[Dd]eir|[Kk]afr|[Tt]al|[Tt]el)[-‑’'])";
+const WORD = `(?:${PREFIX}?\\p{Lu}[\\p{L}\\p{M}’'‑-]*|${PREFIX}\\p{Ll}[\\p{L}\\p{M}’'‑-]*)`;
+const CONNECT = '(?:al|el|ad|ar|as|ash|at|az|an|ed|ez|bin|ibn|bani|abu|um|umm|de|du|la|le|des)';
+const RUN = `${WORD}(?:[ ](?:${CONNECT}[ ])?${WORD}){0,4}`;
+const PLACE_NOUN =
+  'villages?|towns?|cit(?:y|ies)|areas?|neighbou?rhoods?|districts?|provinces?|governorates?|regions?|countryside|outskirts|vicinity|suburbs?|camps?|municipalit(?:y|ies)|localit(?:y|ies)|sub-?districts?|count(?:y|ies)|axis|fronts?|frontlines?|hamlets?|settlements?|farms?|desert|plain|mountains?|hills?|state|island|port|border crossing|crossing|road|highway';
+const PLACE_NOUN_AFTER =
+  'village|villages|town|city|camp|district|neighbou?rhood|countryside|area|road|highway|desert|axis|front|plain|mountains?|valley|governorate|province|region|subdistrict|sub-district|county|state|municipality|farms?|hills?|airport|airbase|air base|military airport|crossing|checkpoint|prison|dam|bridge|junction';
+
+const NEAR_CUES = /\b(?:near|outside|outskirts of|vicinity of|around|close to|countryside of|surroundings of|on the edge of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|in the direction of|toward|towards)\s+(?:the\s+)?(?:(?:\w+ern|town|village|city)\s+(?:of\s+)?)?$/i;
+const CUE_RE = new RegExp(
+  `(?<![\\p{L}])(?:(?:${PLACE_NOUN}) of|in|at|on|near|around|outside|into|toward|towards|from|across|along|between|targeting|targeted|target|hit|hitting|struck|striking|shelled|shelling|bombed|bombing|pounded|attacked|attacking|stormed|captured|seized|recaptured|retook|entered|reached|raided|besieged|of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|close to|to)[ ]+(?:the[ ]+)?(?:(?:[a-z][a-z-]+)[ ]+){0,2}?(${RUN})`,
+  'gu',
+);
+const AFTER_RE = new RegExp(`(?<![\\p{L}])(${RUN})[ ]+(?:${PLACE_NOUN_AFTER})(?![\\p{L}])`, 'gu');
+const LIST_NEXT = new RegExp(`^(?:,[ ]*(?:and[ ]+|or[ ]+)?|[ ]+and[ ]+|[ ]+or[ ]+|[ ]*&[ ]*)(?:the[ ]+)?(?:(?:villages?|towns?|areas?|cities) of[ ]+)?(${RUN})`, 'u');
+const STRONG_BEFORE = new RegExp(`(?:${PLACE_NOUN}) of[ ]+(?:the[ ]+)?$`, 'i');
+
+const STOP = new Set(
+  [
+    'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january', 'february', 'march', 'april',
+    'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'the', 'a', 'an', 'this', 'that',
+    'these', 'those', 'he', 'she', 'they', 'it', 'we', 'i', 'his', 'her', 'their', 'its', 'our', 'according', 'however',
+    'meanwhile', 'on', 'in', 'at', 'and', 'but', 'president', 'minister', 'observatory', 'reuters', 'afp', 'ap',
+    'sohr', 'press', 'news', 'agency', 'ministry', 'council', 'un', 'united nations', 'god', 'allah', 'eid',
+    'ramadan', 'christmas', 'islam', 'islamic', 'muslim', 'arab', 'kurdish', 'sunni', 'shia', 'shiite', 'christian',
+    'telegram', 'twitter', 'facebook', 'x', 'photo', 'video', 'source', 'sources', 'read', 'more', 'editing', 'writing',
+    'reporting', 'comments', 'leave', 'other', 'several', 'some', 'many', 'local', 'security', 'military', 'army',
+  ].map((s) => s.toLowerCase()),
+);
+
+export interface PlaceFinderDeps {
+  geocoder: Geocoder;
+  /** True when the words are an actor name or alias (not a place). */
+  isActorName(s: string): boolean;
+}
+
+function cleanName(s: string): string {
+  return s.replace(/['’]s$/u, '').replace(/[-‑’']+$/u, '').trim();
+}
+
+/**
+ * Trim a capitalised run to the longest known gazetteer name from its start ("Sarmin City" → "Sarmin");
+ * returns the run unchanged when the gazetteer knows nothing.
+ */
+function longestKnown(geocoder: Geocoder, words: string[]): number {
+  let best = 0;
+  for (let i = 1; i <= words.length; i++) {
+    const s = words.slice(0, i).join(' ');
+    if (geocoder.candidates(s).length) best = i;
+    if (!geocoder.isPrefix(s)) break;
+  }
+  return best;
+}
+
+export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps): PlaceMention[] {
+  const out: PlaceMention[] = [];
+  const seen = new Set<number>();
+  const { geocoder } = deps;
+
+  const consider = (raw: string, relStart: number, strong: boolean, listFollow: boolean) => {
+    let name = cleanName(raw);
+    if (!name) return;
+    // drop leading stop words ("The", "On")
+    let words = name.split(' ');
+    while (words.length && STOP.has(words[0]!.toLowerCase())) {
+      relStart += words[0]!.length + 1;
+      words = words.slice(1);
+    }
+    if (!words.length) return;
+    name = words.join(' ');
+    if (/^\p{Lu}{4,}$/u.test(name) && !strong) return; // DATELINE capitals
+    if (STOP.has(name.toLowerCase())) return;
+    let known = longestKnown(geocoder, words);
+    if (known === 0 && !strong) {
+      // a known name may start later in the run ("Turkish-held Afrin")
+      return;
+    }
+    if (known > 0 && known < words.length && !strong) {
+      words = words.slice(0, known);
+      name = words.join(' ');
+    }
+    if (deps.isActorName(name)) return;
+    if (seen.has(relStart)) return;
+    seen.add(relStart);
+    const before = sentence.slice(Math.max(0, relStart - 40), relStart);
+    const after = sentence.slice(relStart + name.length, relStart + name.length + 14);
+    const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
+    const area = /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
+      /^\s+(?:countryside|governorate|province|region)\b/i.test(after) ||
+      /countryside of (?:the )?$/i.test(before);
+    let query = name;
+    const mBefore = /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
+    if (mBefore) query = `${mBefore[0]}${name}`;
+    else if (/\bnear\s+(?:the\s+)?$/i.test(before)) query = `near ${name}`;
+    else if (/^\s+countryside\b/i.test(after)) query = `${name} countryside`;
+    else {
+      const dir = /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);
+      if (dir) query = `${dir[1]} ${name}`;
+    }
+    out.push({ name, query, start: base + relStart, end: base + relStart + name.length, strong, near, area });
+    if (listFollow) {
+      let pos = relStart + name.length;
+      for (let guard = 0; guard < 30; guard++) {
+        // skip "(also known as …)" asides
+        const aside = /^\s*\([^)]{0,60}\)/.exec(sentence.slice(pos));
+        if (aside) pos += aside[0].length;
+        const m = LIST_NEXT.exec(sentence.slice(pos));
+        if (!m) break;
+        const nm = cleanName(m[1]!);
+        const s = pos + m[0].length - m[1]!.length;
+        if (!nm || STOP.has(nm.split(' ')[0]!.toLowerCase())) break;
+        if (!strong && longestKnown(geocoder, nm.split(' ')) === 0) break;
+        if (deps.isActorName(nm)) break;
+        if (!seen.has(s)) {
+          seen.add(s);
+          out.push({ name: nm, query: nm, start: base + s, end: base + s + nm.length, strong, near: false, area: false });
+        }
+        pos = s + m[1]!.length;
+      }
+    }
+  };
+
+  for (const m of sentence.matchAll(CUE_RE)) {
+    const run = m[1]!;
+    const relStart = m.index! + m[0].length - run.length;
+    const strong = STRONG_BEFORE.test(sentence.slice(Math.max(0, relStart - 40), relStart)) &&
+      !/(?:provinces?|governorates?|regions?|districts?|countryside|outskirts|vicinity|areas?|state) of[ ]+(?:the[ ]+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart));
+    consider(run, relStart, strong, true);
+  }
+  for (const m of sentence.matchAll(AFTER_RE)) {
+    const run = m[1]!;
+    const words = run.split(' ');
+    // "…in the Fanigol village": keep the last words that are not cue words
+    let relStart = m.index!;
+    while (words.length > 1 && STOP.has(words[0]!.toLowerCase())) {
+      relStart += words[0]!.length + 1;
+      words.shift();
+    }
+    const strongNoun = /^[ ]+(?:village|town|city|camp|neighbou?rhood|hamlet)/i.test(sentence.slice(m.index! + run.length));
+    consider(words.join(' '), relStart, strongNoun, false);
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
