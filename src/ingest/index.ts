@@ -242,7 +242,7 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
     if (c.kind === 'created') created++;
   });
 
-  const ingestOne = async (doc: SourceDocument, where: IngestError): Promise<void> => {
+  const ingestOne = async (doc: SourceDocument, where: Omit<IngestError, 'error'>): Promise<void> => {
     try {
       const r = await store.ingest(doc, (d) => extractor.extract(d));
       if (r.duplicate) {
