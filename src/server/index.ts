@@ -15,6 +15,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { decodeText } from '../model/text.js';
 import type { Extractor } from '../extract/types.js';
 import type { Store } from '../store/types.js';
+import type { WatchRepository } from '../alerts/repository.js';
 import { HttpError, errorBody, installErrorHandlers, zodValidatorCompiler } from './errors.js';
 import { collectRoutes, openApiPlugin } from './openapi.js';
 import { documentsRoutes } from './routes/documents.js';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Interval of SSE heartbeat comments (default 15 s). */
   heartbeatMs?: number;
+  /** Watch zones, alerts, feeds and webhooks routes (src/alerts), backed by this repository. */
+  alerts?: { repo: WatchRepository };
 }
 
 declare module 'fastify' {
@@ -152,6 +155,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(streamRoutes, { ...deps, hub, heartbeatMs: opts.heartbeatMs ?? 15_000 });
   await app.register(exportRoutes, deps);
   await app.register(metaRoutes, { ...deps, version: VERSION });
+  if (opts.alerts) {
+    const { alertsRoutes } = await import('../alerts/routes.js');
+    await app.register(alertsRoutes, { repo: opts.alerts.repo });
+  }
   await app.register(openApiPlugin(routes, { version: VERSION, tokenRequired: Boolean(token) }));
   await installDashboard(app, opts.webRoot);
   return app;
@@ -165,37 +172,71 @@ export interface ServeOptions {
   webRoot?: string;
   token?: string;
   logger?: boolean;
-  /** Poll configured feeds while serving (handled by the alerts part when present). */
+  /** Run alerts while serving: watch-zone routes, the alerter on new events, escalation checks (default true). */
+  alerts?: boolean;
+  /** Poll the configured RSS/Atom feeds while serving (default true; needs alerts). */
   feeds?: boolean;
+  /** Watch-zone database (default: env FRONTLINE_WATCH_DB or ./frontline-watch.db). */
+  watchDb?: string;
   /** Close the server and the store on SIGINT/SIGTERM (default true). */
   handleSignals?: boolean;
 }
 
-/** Build and listen; prints the URL. Returns the app and its URL (port 0 picks a free port). */
-export async function serveCommand(opts: ServeOptions): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildServer(opts);
+/**
+ * Build, wire alerts (routes, alerter, escalation monitor, feed poller; alerts go to /api/stream), and
+ * listen; prints the URL. Returns the app, its URL and a `stop()` that shuts everything down in order.
+ */
+export async function serveCommand(opts: ServeOptions): Promise<{ app: FastifyInstance; url: string; stop: () => Promise<void> }> {
+  const useAlerts = opts.alerts ?? true;
+  const alertsMod = useAlerts ? await import('../alerts/index.js') : null;
+  const repo = alertsMod ? alertsMod.openWatchRepository(opts.watchDb) : null;
+  const { alerts: _a, ...serverOpts } = opts;
+  const app = await buildServer({ ...serverOpts, ...(repo ? { alerts: { repo } } : {}) });
   const host = opts.host ?? '127.0.0.1';
-  await app.listen({ port: opts.port, host });
+  try {
+    await app.listen({ port: opts.port, host });
+  } catch (err) {
+    repo?.close();
+    await app.close();
+    throw err;
+  }
+  const service =
+    alertsMod && repo
+      ? alertsMod.startAlertsService({
+          repo,
+          store: opts.store,
+          ingest: (doc) => opts.store.ingest(doc, (d) => opts.extractor.extract(d)),
+          onAlert: (alert) => app.publish('alert', alert),
+          feeds: opts.feeds ?? true,
+        })
+      : null;
   const addr = app.server.address();
   const port = addr && typeof addr === 'object' ? addr.port : opts.port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/`;
   console.log(`Frontline is serving on ${url} (API: ${url}api/events, OpenAPI: ${url}api/openapi.json)`);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await service?.stop();
+      await app.close();
+      repo?.close();
+      await opts.store.close();
+    })());
   if (opts.handleSignals ?? true) {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
+    const onSignal = (signal: string) => {
       console.error(`frontline: ${signal}, shutting down`);
-      try {
-        await app.close();
-        await opts.store.close();
-      } finally {
-        process.exit(0);
-      }
+      stop().then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
     };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
   }
-  return { app, url };
+  return { app, url, stop };
 }

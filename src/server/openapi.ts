@@ -1,6 +1,6 @@
 /**
- * OpenAPI 3.0 document generated from the routes themselves: every route registered with a `config.doc`
- * (summary, responses) and zod request schemas (`schema.querystring/params/body`) is listed; the JSON
+ * OpenAPI 3.0 document generated from the routes themselves: every /api route is listed, described by
+ * its `config.doc` (summary, responses) and zod request schemas (`schema.querystring/params/body`); the JSON
  * Schemas come from `z.toJSONSchema`, so the zod schemas in src/model stay the single source.
  */
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions } from 'fastify';
@@ -77,7 +77,16 @@ function isZod(x: unknown): x is z.ZodType {
 export function collectRoutes(app: FastifyInstance): CollectedRoute[] {
   const routes: CollectedRoute[] = [];
   app.addHook('onRoute', (route: RouteOptions) => {
-    const doc = route.config?.doc;
+    // Routes registered without a doc (e.g. by the alerts plugin) are still listed, with a generic entry.
+    const doc: RouteDoc | undefined =
+      route.config?.doc ??
+      (route.url.startsWith('/api/')
+        ? {
+            summary: `${[route.method].flat().filter((m) => m !== 'HEAD').join(', ')} ${route.url}`,
+            tags: [route.url.split('/')[2] ?? 'api'],
+            responses: { 200: { description: 'OK', jsonSchema: { type: 'object' } } },
+          }
+        : undefined);
     if (!doc) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
