@@ -7,7 +7,8 @@
 import { createRequire } from 'node:module';
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
-import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import type { FeatureCollection, Geometry, MultiPolygon, Position } from 'geojson';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { EventType, StoredEvent } from '../model/index.js';
 import { zoneBbox, type Zone } from './zones.js';
 
@@ -92,22 +93,31 @@ export function renderMapSvg(events: readonly StoredEvent[], zones: readonly Zon
   const ring = (r: Position[]) => 'M' + r.map(pt).join('L') + 'Z';
   const line = (r: Position[]) => 'M' + r.map(pt).join('L');
 
-  const inView = (f: Feature<Geometry>) => {
-    const b = geomBbox(f.geometry);
-    return b && !(b[2] < w || b[0] > e || b[3] < s || b[1] > n);
-  };
+  const intersects = (b: Bbox | null) => b !== null && !(b[2] < w || b[0] > e || b[3] < s || b[1] > n);
   const countryPaths: string[] = [];
   const labels: string[] = [];
   for (const f of countries().features) {
-    if (!f.geometry || !inView(f)) continue;
     const g = f.geometry;
-    const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
-    const d = polys.map((p) => p.map(ring).join('')).join('');
-    countryPaths.push(`<path d="${d}"/>`);
-    const b = geomBbox(g)!;
-    const [cx, cy] = [(Math.max(b[0], w) + Math.min(b[2], e)) / 2, (Math.max(b[1], s) + Math.min(b[3], n)) / 2];
+    if (!g) continue;
+    const all = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+    // Only the parts of a country that reach into the view (keeps the file small; Alaska stays out of Syria).
+    const polys = all.map((p) => ({ p, b: geomBbox({ type: 'Polygon', coordinates: p }) })).filter((x) => intersects(x.b));
+    if (!polys.length) continue;
+    countryPaths.push(`<path d="${polys.map((x) => x.p.map(ring).join('')).join('')}"/>`);
+    // Label a country at the mean of the grid points (12×12 over the view) that fall inside it.
     if (f.properties?.name) {
-      labels.push(`<text x="${x(cx).toFixed(1)}" y="${y(cy).toFixed(1)}">${escapeXml(f.properties.name)}</text>`);
+      const mp: MultiPolygon = { type: 'MultiPolygon', coordinates: polys.map((x) => x.p) };
+      let sx = 0;
+      let sy = 0;
+      let cnt = 0;
+      for (let i = 0; i < 12; i++) {
+        for (let j = 0; j < 12; j++) {
+          const lon = w + ((i + 0.5) / 12) * (e - w);
+          const lat = s + ((j + 0.5) / 12) * (n - s);
+          if (booleanPointInPolygon([lon, lat], mp)) (sx += lon, sy += lat, cnt++);
+        }
+      }
+      if (cnt >= 2) labels.push(`<text x="${x(sx / cnt).toFixed(1)}" y="${y(sy / cnt).toFixed(1)}">${escapeXml(f.properties.name)}</text>`);
     }
   }
 
