@@ -17,15 +17,18 @@ interface GoldEvent {
   latitude: number | null;
   longitude: number | null;
   geo_precision: number;
+  doc: number;
 }
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const goldPath = resolve(process.argv[2] ?? resolve(root, '..', 'shared', 'eval', 'dev', 'gold.jsonl'));
 const events: GoldEvent[] = [];
+let docNo = 0;
 for (const line of readFileSync(goldPath, 'utf8').split('\n')) {
   if (!line.trim()) continue;
   const doc = JSON.parse(line) as { events?: GoldEvent[] };
-  for (const e of doc.events ?? []) if (e.location) events.push(e);
+  docNo++;
+  for (const e of doc.events ?? []) if (e.location) events.push({ ...e, doc: docNo });
 }
 
 const t0 = performance.now();
@@ -73,3 +76,19 @@ function run(label: string, ctxOf: (e: GoldEvent) => GeoContext): void {
 console.log(`gold: ${goldPath}\ngazetteer: ${geo.size} places, loaded in ${loadMs.toFixed(0)} ms`);
 run('context {country, areaHints:[admin1]}', (e) => ({ country: e.country, areaHints: e.admin1 ? [e.admin1] : [] }));
 run('context {country} only', (e) => ({ country: e.country }));
+
+// as the extractor would call it: the places already resolved in the same report (our own first-pass
+// answers for the report's other events, never the gold coordinates) as ctx.nearby
+function withNearby(base: (e: GoldEvent) => GeoContext): (e: GoldEvent) => GeoContext {
+  const first = new Map<GoldEvent, GeoResolution | null>(events.map((e) => [e, geo.resolve(e.location!, base(e))]));
+  return (e) => {
+    const nearby = events
+      .filter((o) => o.doc === e.doc && o !== e && o.location !== e.location)
+      .map((o) => first.get(o))
+      .filter((r): r is GeoResolution => !!r && r.geo_precision < 3 && r.latitude !== null)
+      .map((r) => ({ lat: r.latitude!, lon: r.longitude! }));
+    return { ...base(e), nearby };
+  };
+}
+run('context {country, areaHints:[admin1], nearby: other places of the report}', withNearby((e) => ({ country: e.country, areaHints: e.admin1 ? [e.admin1] : [] })));
+run('context {country, nearby} (no admin hint)', withNearby((e) => ({ country: e.country })));

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { cleanAdmin1 } from '../src/geo/admin-names.js';
+import { normalizeName } from '../src/geo/normalize.js';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,6 +105,32 @@ const sy1 = (s: string): string => {
 };
 const arName = (s: string | undefined): string => clean((s ?? '').split(' - ')[0]!.replace(/^حي\s+/, ''));
 const enName = (s: string | undefined): string => clean((s ?? '').replace(/\((ne|nh|n)\)/gi, ''));
+/** Arabic names: "<name> - <subdistrict>" loses the suffix; "<a>_<b>" gives both names. */
+const arNames = (s: string | undefined): string[] => arName(s).split('_').map(clean).filter(Boolean);
+const QUALIFIER = /^(?:western|eastern|northern|southern|upper|lower|big|small|great|little|old|new|east|west|north|south|al-|el-|al |el )*(?:gharbi|sharqi|shamali|janoubi|janubi|tahtani|fawqani|foqani|kabir|kebir|kabireh|saghir|sghir|saghireh|upper|lower|east|west|north|south|big|small)?$/i;
+/**
+ * OCHA English names: "Sabha (Basira)" is Sabha in Basira subdistrict; "Deir Hassan - Darhashan" has two
+ * names; "Western Rabiat" / "Barku Tahtani" are parts of a village. Returns the display name and the
+ * extra names; names prefixed with "~" are weak (matched, but never preferred as literal matches).
+ */
+function ochaNames(raw: string | undefined): { name: string; alts: string[] } {
+  const full = enName(raw);
+  const alts: string[] = [];
+  let name = full;
+  const paren = /^(.*?)\s*\(([^)]*)\)\s*$/.exec(full);
+  if (paren && paren[1]) {
+    name = clean(paren[1]);
+    alts.push(`~${full}`);
+  }
+  const parts = name.split(/\s+-\s+/).map(clean).filter(Boolean);
+  if (parts.length > 1) {
+    name = parts[0]!;
+    for (const p of parts.slice(1)) if (!QUALIFIER.test(p)) alts.push(p);
+  }
+  const q = /^(?:(?:western|eastern|northern|southern|upper|lower|big|small|great|little|old|new)\s+)?(.+?)(?:\s+(?:al-|el-)?(?:gharbi|sharqi|shamali|janoubi|janubi|tahtani|fawqani|foqani|kabir|kebir|kabireh|saghir|sghir|saghireh|upper|lower|east|west|north|south))?$/i.exec(name);
+  if (q && q[1] && q[1] !== name && q[1].length >= 3) alts.push(`~${q[1]}`);
+  return { name, alts };
+}
 
 function buildSyria(): void {
   // OpenSyria aliases by OCHA P-code
@@ -163,15 +190,36 @@ function buildSyria(): void {
     const lat = Number(r.point_y), lon = Number(r.point_x);
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) continue;
     const neighbourhood = r.popplaceclasstitle === 'Neighborhood';
-    const name = enName(r.featurename_en);
+    const { name, alts: extra } = ochaNames(r.featurename_en);
     add({
       id: `ocha:${r.pcode}`, kind: neighbourhood ? 'neighbourhood' : 'populated', name, lat, lon, iso2: 'SY',
       admin1: sy1(r.adm1_en!), admin2: clean(r.adm2_en), admin3: clean(r.adm3_en),
       population: seat.get(`${lat.toFixed(2)},${lon.toFixed(2)}`) ?? 0,
-      alt: [arName(r.featurename_ar), enName(r.featurerefname), enName(r.featurealtname1_en), enName(r.featurealtname2_en),
-        arName(r.featurealtname1_ar), arName(r.featurealtname2_ar)],
+      alt: [...extra, ...arNames(r.featurename_ar), enName(r.featurerefname), enName(r.featurealtname1_en), enName(r.featurealtname2_en),
+        ...arNames(r.featurealtname1_ar), ...arNames(r.featurealtname2_ar)],
     });
   }
+}
+
+/**
+ * The alternate names of a district or subdistrict (OpenSyria: GeoNames and Wikidata spellings such as
+ * "Kobani" for Ain al-Arab) also name its seat: the town of the same name inside it.
+ */
+function propagateSeatAliases(): void {
+  const generic = /subdistrict|district|nahiy|mantiq|markaz|ناحية|منطقة|مركز|governorate|محافظة/i;
+  const towns = places.filter((p) => p.iso2 === 'SY' && p.kind === 'populated');
+  let n = 0;
+  for (const a of places) {
+    if (a.iso2 !== 'SY' || (a.kind !== 'admin2' && a.kind !== 'admin3')) continue;
+    const names = [a.name, ...a.alt].filter((x) => !generic.test(x));
+    const keys = new Set(names.map(normalizeName).filter(Boolean));
+    const seat = towns.find((t) => (a.kind === 'admin3' ? t.admin3 === a.admin3 : t.admin2 === a.admin2) && t.admin1 === a.admin1 &&
+      [t.name, ...t.alt].some((x) => keys.has(normalizeName(x))));
+    if (!seat) continue;
+    for (const x of names) if (x !== seat.name) seat.alt.add(x);
+    n++;
+  }
+  console.log(`admin area aliases given to their seat towns: ${n}`);
 }
 
 // ---------------------------------------------------------------- world cities
@@ -260,6 +308,7 @@ function mergeSyrianCities(): void {
 // ---------------------------------------------------------------- main
 buildSyria();
 mergeSyrianCities();
+propagateSeatAliases();
 const countryCodes = new Set<string>(['SY']);
 const capitalCoords = buildWorld(countryCodes);
 capitalCoords.set('SY', { lat: 33.51317, lon: 36.29128 });

@@ -61,15 +61,20 @@ export class Gazetteer {
     const i = this.places.length;
     this.places.push(p);
     this.alts.push(alts);
+    this.indexNames(i, [p.name, ...alts]);
+  }
+
+  /** Indexes names of place i (alternate names marked with a leading "~" are weak: matched, never literal). */
+  indexNames(i: number, names: string[]): void {
     const seenK = new Set<string>();
     const seenL = new Set<string>();
-    for (const n of [p.name, ...alts]) {
+    for (const n of names) {
       const { toks, key: k, loose: l } = nameKeys(n);
       if (!k || seenK.has(k)) continue;
       seenK.add(k);
       push(this.byKey, k, i);
       for (let j = 1; j < toks.length; j++) this.prefixes.add(toks.slice(0, j).join(''));
-      if (l.length >= 3 && !seenL.has(l)) {
+      if (l && !seenL.has(l)) {
         seenL.add(l);
         push(this.byLoose, l, i);
       }
@@ -128,6 +133,32 @@ export class Gazetteer {
         alt ? alt.split('|').filter(Boolean) : [],
       );
       n++;
+    }
+    return n;
+  }
+
+  /**
+   * Loads the hand-written aliases file (iso2, admin1, name of an existing place, alternate names):
+   * extra names (exonyms, Kurdish and Turkish names...) attached to places already loaded.
+   */
+  loadAliasesFile(file: string): number {
+    let n = 0;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line.trim() || line.startsWith('#') || line.startsWith('iso2\t')) continue;
+      const [iso2, admin1, name, alt] = line.split('\t');
+      if (!iso2 || !name || !alt) continue;
+      const key = nameKeys(name).key;
+      const hits = (this.byKey.get(key) ?? []).filter((i) => {
+        const p = this.places[i]!;
+        return p.iso2 === iso2 && (!admin1 || p.admin1 === admin1) && (p.kind === 'populated' || p.kind === 'region' || p.kind === 'neighbourhood');
+      });
+      const exact = hits.filter((i) => this.places[i]!.name === name);
+      for (const i of exact.length ? exact : hits) {
+        const names = alt.split('|').filter(Boolean);
+        this.alts[i]!.push(...names);
+        this.indexNames(i, names);
+        n++;
+      }
     }
     return n;
   }

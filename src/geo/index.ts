@@ -45,6 +45,7 @@ function build(opts: LoadOptions): FrontlineGeocoder {
   g.loadCountriesFile(join(DATA_DIR, 'countries.tsv'));
   g.loadPlacesFile(join(DATA_DIR, 'places.tsv.gz'));
   g.loadRegionsFile(join(DATA_DIR, 'regions.tsv'));
+  g.loadAliasesFile(join(DATA_DIR, 'aliases.tsv'));
   g.loadDir(opts.userDir ?? defaultUserDir());
   for (const d of opts.extraDirs ?? []) g.loadDir(d);
   const r = new Resolver(g);

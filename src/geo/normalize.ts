@@ -31,6 +31,8 @@ const CANON: Record<string, string> = {
   mazrat: 'mazrat', mazrit: 'mazrat', kalat: 'kalat', kalit: 'kalat',
 };
 const VOWEL = 'aiu';
+/** Feminine and nisba endings, longest first (-iyah/-iyeh/-ieh/-yeh/-a/-ah/-eh after folding). */
+const ENDINGS = ['iyah', 'iyih', 'iya', 'iyi', 'yah', 'yih', 'ya', 'iah', 'ia', 'ih', 'ah', 'a'];
 
 function foldLatin(s: string): string {
   if (/^[\x20-\x7e]*$/.test(s)) return s.toLowerCase().replace(/['`"]/g, '');
@@ -61,6 +63,7 @@ function foldToken(t: string): string {
     .replace(/ph/g, 'f')
     .replace(/dj/g, 'j')
     .replace(/ck/g, 'k')
+    .replace(/x/g, 'h') // Kurdish/Turkish Latin x = kh (Zaxo = Zakho)
     .replace(/q/g, 'k')
     .replace(/c/g, 'k')
     .replace(/ou|oo/g, 'u')
@@ -70,10 +73,15 @@ function foldToken(t: string): string {
     .replace(/(?:aw|au|ow)(?=[^aeiouw]|$)/g, 'u')
     .replace(/e/g, 'i')
     .replace(/o/g, 'u')
-    .replace(/(.)\1+/g, '$1');
+    .replace(/(.)\1+/g, '$1')
+    .replace(/([^aiu])y$/, '$1i'); // Kelly = Killi
   // feminine / nisba endings
-  const m = /(iyah|iyih|iya|iyi|iah|ia|ih|ah|a)$/.exec(s);
-  if (m && s.length - m[0].length >= 3) s = s.slice(0, s.length - m[0].length);
+  for (const e of ENDINGS) {
+    if (s.endsWith(e) && s.length - e.length >= 2) {
+      s = s.slice(0, s.length - e.length);
+      break;
+    }
+  }
   return CANON[s] ?? s;
 }
 
@@ -85,6 +93,11 @@ function latinTokens(s: string): string[] {
   while (toks.length > 1 && GENERIC_TAIL.has(toks[toks.length - 1]!)) toks = toks.slice(0, -1);
   const noArt = toks.filter((t) => !ARTICLES.has(t));
   if (noArt.length) toks = noArt;
+  // an article glued to a later word: "Dweir Elakrad", "Jeb Eldam", "Dahiet Elasad"
+  for (let i = 1; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.length >= 5 && (t.startsWith('el') || t.startsWith('al'))) toks[i] = t.slice(2);
+  }
   const out: string[] = [];
   for (const t of toks) {
     let f = tokenMemo.get(t);
@@ -127,7 +140,7 @@ export function normalizeName(s: string): string {
 function skeleton(key: string): string {
   if (!key) return '';
   const first = VOWEL.includes(key[0]!) ? 'a' : key[0]!;
-  const rest = key.slice(1).replace(/sh/g, 's').replace(/[aiuyw]/g, '').replace(/h$/, '');
+  const rest = key.slice(1).replace(/sh/g, 's').replace(/g/g, 'k').replace(/[aiuyw]/g, '').replace(/h$/, '');
   return (first + rest).replace(/(.)\1+/g, '$1');
 }
 
@@ -148,7 +161,9 @@ function looseFromTokens(toks: string[]): string {
 export function nameKeys(s: string): { toks: string[]; key: string; loose: string } {
   const arabic = ARABIC.test(s);
   const toks = arabic ? arabicTokens(s) : latinTokens(s);
-  return { toks, key: toks.join(''), loose: arabic ? '' : looseFromTokens(toks) };
+  const key = toks.join('');
+  const loose = arabic ? '' : looseFromTokens(toks);
+  return { toks, key, loose: loose.length >= 3 || (loose.length === 2 && key.length >= 5) ? loose : '' };
 }
 
 /** Keys of the first k tokens, k < n (for greedy longest-match scanning). */

@@ -6,7 +6,7 @@
  */
 import type { GeoContext, GeoResolution, Place } from './types.js';
 import type { Gazetteer } from './gazetteer.js';
-import { editDistance, isArticle, nameTokens, normalizeName, looseKey } from './normalize.js';
+import { editDistance, isArticle, nameKeys, nameTokens, normalizeName } from './normalize.js';
 
 export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const R = 6371.0088;
@@ -102,8 +102,7 @@ export class Resolver {
     let s = this.hintCache.get(hint);
     if (s) return s;
     s = new Set<string>();
-    const parsed = parseMention(hint);
-    const k = normalizeName(parsed.target);
+    const k = this.hintKey(hint);
     if (k) {
       s.add(k);
       for (const i of this.g.byKey.get(k) ?? []) {
@@ -117,7 +116,14 @@ export class Resolver {
     return s;
   }
 
-  private lookup(target: string): Scored[] {
+  /** Key of an admin-area hint: the whole hint if it names an area ("Rural Damascus", "Lower Shabelle"), else its target. */
+  private hintKey(hint: string): string {
+    const whole = normalizeName(hint);
+    if ((this.g.byKey.get(whole) ?? []).some((i) => isArea(this.g.places[i]!))) return whole;
+    return normalizeName(parseMention(hint).target);
+  }
+
+  private lookup(target: string, ctx: GeoContext = {}): Scored[] {
     const key = normalizeName(target);
     if (!key) return [];
     const out: Scored[] = [];
@@ -126,13 +132,16 @@ export class Resolver {
     for (const i of this.g.byKey.get(key) ?? []) {
       seen.add(i);
       const p = this.g.places[i]!;
-      const same = literal(p.name) === lit || this.g.alts[i]!.some((a) => literal(a) === lit);
+      const same = literal(p.name) === lit || this.g.alts[i]!.some((a) => a[0] !== '~' && literal(a) === lit);
       out.push({ i, p, score: same ? 17 : 12, exact: true });
     }
-    const lk = looseKey(target);
-    if (lk.length >= 3) {
-      const loose = this.g.byLoose.get(lk) ?? [];
-      if (loose.length <= 400) {
+    const lk = nameKeys(target).loose;
+    if (lk) {
+      const all = this.g.byLoose.get(lk) ?? [];
+      const country = this.g.findCountry(ctx.country ?? null);
+      // a big bucket (short skeletons) is only searched within the report's country
+      const loose = all.length <= 300 ? all : country ? all.filter((i) => this.g.places[i]!.iso2 === country.iso2) : [];
+      if (loose.length <= 3000) {
         for (const i of loose) {
           if (seen.has(i)) continue;
           const p = this.g.places[i]!;
@@ -179,15 +188,20 @@ export class Resolver {
     // the whole mention first: "Rural Damascus", "Eastern Ghouta", "Jabal al-Zawiya"
     const whole = parseMention(mention);
     let parsed: Parsed = whole;
-    let cands = this.lookup(whole.target);
+    let cands = this.lookup(whole.target, ctx);
     if (!cands.length && whole.mode === 'plain') return null;
     if (whole.mode !== 'plain') {
-      const asIs = this.lookup(mention.replace(/^(?:the|in|at|near)\s+/i, ''));
+      const asIs = this.lookup(mention.replace(/^(?:the|in|at|near)\s+/i, ''), ctx);
       const asIsExact = asIs.filter((c) => c.exact && c.p.kind !== 'populated' && c.p.kind !== 'neighbourhood');
       if (asIsExact.length && !/countryside|outskirts|near|around/i.test(mention)) {
         cands = asIsExact;
         parsed = { target: mention, mode: 'plain', dir: null };
       }
+    }
+    const country = this.g.findCountry(ctx.country ?? null);
+    if (country) {
+      // outside the report's country only exact names of places near it (a border town across the line)
+      cands = cands.filter((c) => c.p.iso2 === country.iso2 || (c.exact && haversineKm(c.p, country) < 1000));
     }
     if (!cands.length) return null;
     const mode = parsed.mode;
@@ -207,6 +221,8 @@ export class Resolver {
     }
     const best = distinct[0]!;
     const second = distinct[1];
+    const fallback = this.hintFallback(best, parsed, ctx);
+    if (fallback) return fallback;
     const MARGIN = 6;
     if (second && best.score - second.score < MARGIN && (best.exact || !second.exact)) {
       return this.ambiguous(parsed, best, second, distinct, ctx);
@@ -224,6 +240,31 @@ export class Resolver {
     if (!area) return null;
     const r = this.toResolution(area, { ...parsed, mode: 'admin' });
     r.geo_note = `ambiguous: ${n} places named ${parsed.target}; placed at ${area.name}`;
+    return r;
+  }
+
+  /**
+   * When the text names the admin area around the mention and the best candidate lies elsewhere, the
+   * candidate is most likely another place of the same name (or a near-miss spelling): place the event
+   * at the named area instead, with precision 3 and a note. Regions and prominent exact matches stand.
+   */
+  private hintFallback(best: Scored, parsed: Parsed, ctx: GeoContext): GeoResolution | null {
+    const hints = ctx.areaHints ?? [];
+    if (!hints.length || best.p.kind === 'region' || best.p.kind === 'country') return null;
+    const country = this.g.findCountry(ctx.country ?? null);
+    let area: Place | null = null;
+    for (const h of hints) {
+      const key = this.hintKey(h);
+      const areas = (this.g.byKey.get(key) ?? []).map((i) => this.g.places[i]!)
+        .filter((p) => (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3') && (!country || p.iso2 === country.iso2));
+      if (!areas.length) continue;
+      if (areas.some((a) => a === best.p || inside(best.p, a))) return null;
+      area ??= areas.sort((a, b) => LEVEL[a.kind]! - LEVEL[b.kind]!)[0]!;
+    }
+    if (!area) return null;
+    if (best.score >= 17 + 60 && best.p.population >= 50000 && best.exact) return null;
+    const r = this.toResolution(area, { ...parsed, mode: 'admin' });
+    r.geo_note = `${parsed.target} not found in ${area.name}; placed at ${area.name}`;
     return r;
   }
 
