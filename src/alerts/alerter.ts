@@ -161,12 +161,18 @@ export function startEscalationMonitor(opts: {
   intervalMs?: number;
   detect?: DetectOptions;
   onError?: (e: unknown) => void;
-}): { runNow(): Promise<Alert[]>; stop(): void } {
+  /** Shortest time between two checks started by trigger() (default 5 min). */
+  minSpacingMs?: number;
+}): { runNow(): Promise<Alert[]>; trigger(): void; stop(): void } {
   const interval = opts.intervalMs ?? 3_600_000;
+  const spacing = opts.minSpacingMs ?? 300_000;
   let timer: NodeJS.Timeout | null = null;
+  let pending: NodeJS.Timeout | null = null;
   let running: Promise<Alert[]> | null = null;
+  let lastRun = 0;
   const runNow = (): Promise<Alert[]> => {
     if (running) return running;
+    lastRun = Date.now();
     running = (async () => {
       try {
         const now = opts.detect?.now ?? new Date();
@@ -183,7 +189,19 @@ export function startEscalationMonitor(opts: {
   };
   const stop = () => {
     if (timer) clearInterval(timer);
+    if (pending) clearTimeout(pending);
     timer = null;
+    pending = null;
+  };
+  /** New events arrived: check soon, but not more often than every minSpacingMs. */
+  const trigger = () => {
+    if (pending || !timer) return;
+    const wait = Math.max(1000, lastRun + spacing - Date.now());
+    pending = setTimeout(() => {
+      pending = null;
+      void runNow();
+    }, wait);
+    pending.unref();
   };
   if (!opts.signal?.aborted) {
     void runNow();
@@ -191,5 +209,5 @@ export function startEscalationMonitor(opts: {
     timer.unref();
     opts.signal?.addEventListener('abort', stop, { once: true });
   }
-  return { runNow, stop };
+  return { runNow, trigger, stop };
 }

@@ -34,6 +34,7 @@ export * from './commands.js';
 export * from './brief.js';
 export { renderMapSvg, EVENT_COLOURS } from './map.js';
 export { alertsRoutes, type AlertsRoutesOptions } from './routes.js';
+export { alertsCli, ALERTS_HELP, type AlertsCliDeps } from './cli.js';
 export { fetchText, FetchError, detectCharset, decode, type FetchOptions, type FetchedText } from './feeds/http.js';
 export { parseFeed, FeedParseError, type FeedItem, type ParsedFeed } from './feeds/parse.js';
 export { extractArticle, htmlToText, type Article } from './feeds/article.js';
@@ -54,7 +55,7 @@ export interface AlertsServiceOptions {
   feeds?: boolean;
   poller?: Partial<Omit<PollerOptions, 'repo' | 'ingest'>> & { tickMs?: number; concurrency?: number; onPoll?: (r: PollResult) => void };
   webhooks?: WebhookOptions | false;
-  /** Escalation check period (default 1 h); 0 disables it. */
+  /** Escalation check period (default 1 h; also at most every 5 min after new events); 0 disables it. */
   escalationIntervalMs?: number;
 }
 
@@ -70,11 +71,16 @@ export function startAlertsService(o: AlertsServiceOptions): AlertsService {
   const ac = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, ac.signal]) : ac.signal;
   const alerter = createAlerter({ repo: o.repo, ...(o.onAlert ? { onAlert: o.onAlert } : {}), webhooks: o.webhooks ?? {} });
-  const unsubscribe = connectAlerter(o.store, alerter);
   const esc =
     o.escalationIntervalMs === 0
       ? null
       : startEscalationMonitor({ store: o.store, alerter, signal, intervalMs: o.escalationIntervalMs ?? 3_600_000 });
+  const unsubscribeAlerts = connectAlerter(o.store, alerter);
+  const unsubscribeEsc = esc ? o.store.subscribe(() => esc.trigger()) : () => {};
+  const unsubscribe = () => {
+    unsubscribeAlerts();
+    unsubscribeEsc();
+  };
   const poller = o.feeds === false ? null : startPoller({ ...o.poller, repo: o.repo, ingest: o.ingest, signal });
   let stopped: Promise<void> | null = null;
   return {
