@@ -96,7 +96,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       message = `request body is larger than the limit of ${app.initialConfig.bodyLimit} bytes`;
     } else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      message = `unsupported content type ${JSON.stringify(request.headers['content-type'] ?? '')}; send application/json or text/plain`;
+      message = `unsupported content type ${JSON.stringify(request.headers['content-type'] ?? '')}; send application/json, text/plain or text/html`;
     } else if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       message = 'request body is empty; send a JSON object';
     } else if (err instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {

@@ -91,6 +91,13 @@ function installBodyParsers(app: FastifyInstance): void {
     return result.text;
   };
   app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(['text/html', 'application/xhtml+xml'], { parseAs: 'buffer' }, (req, body, done) => {
+    try {
+      done(null, decode(body as Buffer, req.headers['content-type']));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     let text: string;
     try {
@@ -115,6 +122,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logger: opts.logger ?? false,
     forceCloseConnections: true,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // A client has this long to send its whole request (slow-upload protection); responses (SSE) are not limited.
+    requestTimeout: 120_000,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -95,6 +95,36 @@ for (const backend of BACKENDS) {
       assert.ok(detail.merges.some((m) => m.document_id === `${T}-B` && m.undone_at !== null), 'the merge is recorded as undone');
     });
 
+    test('a web page as text/html: main text, title and date come from the page', async () => {
+      const html =
+        '<!doctype html><html><head><title>Clashes reported in Sarmin</title>' +
+        '<meta property="article:published_time" content="2024-07-23T09:00:00Z"></head><body>' +
+        '<nav><a href="/">Home</a> | <a href="/world">World</a></nav>' +
+        `<article><p>${reportA(`${T}h`)}</p></article><footer>Copyright Example Wire</footer></body></html>`;
+      const res = await app.inject({ method: 'POST', url: `/api/documents?id=${T}-H&source=Example%20Wire`, headers: { 'content-type': 'text/html; charset=utf-8' }, payload: html });
+      assert.equal(res.statusCode, 201, res.body);
+      const ev = (res.json() as IngestResponse).events[0]!;
+      const detail = (await app.inject({ url: `/api/events/${encodeURIComponent(ev.event_id_cnty)}` })).json() as { documents: { id: string; text: string; title: string; published: string }[] };
+      const doc = detail.documents.find((d) => d.id === `${T}-H`)!;
+      assert.equal(doc.title, 'Clashes reported in Sarmin');
+      assert.equal(doc.published, '2024-07-23');
+      assert.match(doc.text, /clashed on Monday in the town of Sarmin/);
+      assert.doesNotMatch(doc.text, /Home|<p>/);
+    });
+
+    test('published accepts timestamps (ISO, RFC 822) and keeps the date', async () => {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/documents?published=${encodeURIComponent('Tue, 23 Jul 2024 10:15:00 GMT')}`,
+        headers: { 'content-type': 'text/plain' },
+        payload: reportA(`${T}r`),
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const body = res.json() as IngestResponse;
+      const detail = await store.getEvent(body.events[0]!.event_id_cnty);
+      assert.equal(detail?.documents.find((d) => d.id === body.document_id)?.published, '2024-07-23');
+    });
+
     test('a document without an id gets one derived from its text', async () => {
       const res = await app.inject({ method: 'POST', url: '/api/documents?published=2024-07-22', headers: { 'content-type': 'text/plain' }, payload: reportC(`${T}c`) });
       assert.equal(res.statusCode, 201, res.body);

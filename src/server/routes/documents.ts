@@ -1,24 +1,25 @@
 /**
- * POST /api/documents: ingest one report (JSON SourceDocument, or the raw text as text/plain with its
- * metadata in the query string), extract its events, store and merge them; answers with the events.
+ * POST /api/documents: ingest one report (JSON SourceDocument, the raw text as text/plain or a web page
+ * as text/html, with metadata in the query string), extract its events, store and merge them; answers with the events.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { IngestResponseSchema, SourceDocumentSchema, type SourceDocument } from '../../model/index.js';
+import { htmlToText, normalisePublished } from '../../ingest/index.js';
 import { badRequest, parseOr400 } from '../errors.js';
 import type { RouteDeps } from './deps.js';
 
-/** Feeds and APIs often send full timestamps; the document keeps the date. */
+/** Feeds and APIs send timestamps in many forms (ISO, RFC 822); the document keeps the date. */
 const published = z.preprocess(
-  (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d/.test(v) ? v.slice(0, 10) : v),
+  (v) => (typeof v === 'string' ? (normalisePublished(v) ?? v) : v),
   SourceDocumentSchema.shape.published,
 ).optional();
 
 export const DocumentQuery = z
   .object({
     id: z.string().min(1).max(500).optional(),
-    published: published.describe('YYYY-MM-DD (a full ISO timestamp is cut to its date), YYYY-MM or YYYY'),
+    published: published.describe('YYYY-MM-DD, YYYY-MM or YYYY (a timestamp, ISO or RFC 822, is cut to its date)'),
     source: z.string().max(500).optional().describe('outlet name'),
     title: z.string().max(2000).optional(),
     url: z.string().max(4000).optional(),
@@ -39,14 +40,16 @@ export const documentsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stor
         doc: {
           summary: 'Ingest one report and return the events it created or updated',
           description:
-            'Send a JSON SourceDocument, or the text itself as text/plain (UTF-8, or another charset named in Content-Type) ' +
-            'with id, published, source, title and url in the query string (for JSON they fill fields the body lacks). ' +
+            'Send a JSON SourceDocument, the text itself as text/plain, or a web page as text/html (UTF-8, or another charset ' +
+            'named in Content-Type), with id, published, source, title and url in the query string (for JSON they fill fields the ' +
+            'body lacks; for HTML they override the page\'s title and date). ' +
             'Answers 201 for a new document, 200 when the same content was already stored (nothing added). ' +
             'Bodies over the size limit get 413; invalid UTF-8 or binary content gets 400.',
           tags: ['documents'],
           requestBody: {
             'application/json': { schema: DocumentBody },
             'text/plain': { jsonSchema: { type: 'string' }, description: 'the report text' },
+            'text/html': { jsonSchema: { type: 'string' }, description: 'a web page; its main text, title and date are extracted' },
           },
           responses: {
             201: { description: 'Stored; the events created or updated', schema: IngestResponseSchema },
@@ -59,7 +62,11 @@ export const documentsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stor
     async (req, reply) => {
       const meta = req.query as z.infer<typeof DocumentQuery>;
       let input: unknown;
-      if (typeof req.body === 'string') input = { ...meta, text: req.body };
+      const isHtml = /^\s*(text\/html|application\/xhtml\+xml)/i.test(req.headers['content-type'] ?? '');
+      if (typeof req.body === 'string' && isHtml) {
+        const page = htmlToText(req.body);
+        input = { ...(page.title ? { title: page.title } : {}), ...(page.published ? { published: page.published } : {}), ...meta, text: page.text };
+      } else if (typeof req.body === 'string') input = { ...meta, text: req.body };
       else if (req.body && typeof req.body === 'object' && !Array.isArray(req.body)) input = { ...meta, ...(req.body as object) };
       else throw badRequest('body must be a JSON object (a SourceDocument) or text/plain');
       const parsed = parseOr400(DocumentBody, input, 'body');
