@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { EVENT_TYPES, type EventType } from '../model/index.js';
 import { WatchRepository, type Alert, type Feed } from './repository.js';
-import { formatZodError, parseZoneInput, parseZoneInputs, zonesToGeoJSON, type Zone, type ZoneInput } from './zones.js';
+import { formatZodError, zoneCandidates, ZoneInputSchema, zonesToGeoJSON, type Zone, type ZoneInput } from './zones.js';
 
 export class UsageError extends Error {
   readonly exitCode = 2;
@@ -168,82 +168,49 @@ export function zoneInputsFromOptions(o: WatchAddOptions): ZoneInput[] {
   const radius = o.radius === undefined ? undefined : Number(o.radius);
   if (radius !== undefined && !(Number.isFinite(radius) && radius >= 0)) throw new UsageError('--radius must be a number of km');
   const filters = buildFilters(o);
-  const overlay = (z: ZoneInput): ZoneInput => {
-    const merged = {
-      ...z,
-      ...(o.name && !o.file ? { name: o.name } : {}),
-      ...(radius !== undefined ? { radius_km: radius } : {}),
-      ...(filters ? { filters: { ...z.filters, ...filters } } : {}),
-      ...(o.description ? { description: o.description } : {}),
-    };
-    try {
-      return parseZoneInput(merged);
-    } catch (e) {
-      throw new UsageError(`invalid zone "${merged.name}": ${formatZodError(e)}`);
-    }
-  };
   const sources = [o.point, o.file, o.geojson].filter((x) => x !== undefined).length;
   if (sources !== 1) throw new UsageError('give exactly one of --point LAT,LON, --file PATH.geojson or --geojson TEXT');
+
+  let candidates: Record<string, unknown>[];
   if (o.point !== undefined) {
     const parts = o.point.split(',').map((p) => Number(p.trim()));
     if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p))) throw new UsageError('--point must be LAT,LON');
     if (!o.name) throw new UsageError('a point zone needs --name');
-    return [overlay({ name: o.name, geometry: { type: 'Point', coordinates: [parts[1]!, parts[0]!] }, radius_km: radius ?? 0 } as ZoneInput)];
-  }
-  let raw: unknown;
-  const text = o.file !== undefined ? readText(o.file) : o.geojson!;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`not valid JSON${o.file ? ` in ${o.file}` : ''}: ${(e as Error).message}`);
-  }
-  const r = raw as { type?: string };
-  if (r && typeof r === 'object' && ['Point', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'].includes(r.type ?? '')) {
-    if (!o.name) throw new UsageError('a bare GeoJSON geometry needs --name');
-    raw = { type: 'Feature', geometry: raw, properties: { name: o.name } };
-  }
-  let inputs: ZoneInput[];
-  try {
-    if ((raw as { type?: string })?.type === 'FeatureCollection') {
-      // Validate after applying the CLI overlay (e.g. --radius), feature by feature.
-      const feats = (raw as { features?: unknown[] }).features;
-      if (!Array.isArray(feats)) throw new Error('FeatureCollection without a features array');
-      return feats.map((f) => {
-        const p = ((f as { properties?: Record<string, unknown> }).properties ?? {}) as Record<string, unknown>;
-        return overlay({
-          name: p.name, geometry: (f as { geometry: unknown }).geometry, radius_km: p.radius_km ?? p.buffer_km,
-          ...(p.event_types || p.actor || p.min_fatalities !== undefined || p.max_geo_precision !== undefined
-            ? { filters: pick(p, ['event_types', 'actor', 'min_fatalities', 'max_geo_precision']) }
-            : {}),
-          ...(p.description ? { description: p.description } : {}),
-        } as unknown as ZoneInput);
-      });
+    candidates = [{ name: o.name, geometry: { type: 'Point', coordinates: [parts[1]!, parts[0]!] } }];
+  } else {
+    const text = o.file !== undefined ? readText(o.file) : o.geojson!;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`not valid JSON${o.file ? ` in ${o.file}` : ''}: ${(e as Error).message}`);
     }
-    if ((raw as { type?: string })?.type === 'Feature') {
-      const f = raw as { geometry: unknown; properties?: Record<string, unknown> | null };
-      const p = f.properties ?? {};
-      return [
-        overlay({
-          name: o.name ?? p.name, geometry: f.geometry, radius_km: p.radius_km ?? p.buffer_km,
-          ...(p.event_types || p.actor || p.min_fatalities !== undefined || p.max_geo_precision !== undefined
-            ? { filters: pick(p, ['event_types', 'actor', 'min_fatalities', 'max_geo_precision']) }
-            : {}),
-          ...(p.description ? { description: p.description } : {}),
-        } as unknown as ZoneInput),
-      ];
+    const type = (raw as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && ['Point', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'].includes(type)) {
+      if (!o.name) throw new UsageError('a bare GeoJSON geometry needs --name');
+      raw = { type: 'Feature', geometry: raw, properties: {} };
     }
-    inputs = parseZoneInputs(raw);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`invalid zone: ${formatZodError(e)}`);
+    try {
+      candidates = zoneCandidates(raw);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (o.name && candidates.length > 1) throw new UsageError('--name applies to a single zone, not a collection');
   }
-  return inputs.map(overlay);
-}
-
-function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (o[k] !== undefined && o[k] !== null) out[k] = o[k];
-  return out;
+  // CLI options override what the file says.
+  return candidates.map((c, i) => {
+    const merged: Record<string, unknown> = { ...c };
+    if (o.name) merged.name = o.name;
+    if (radius !== undefined) merged.radius_km = radius;
+    if (filters) merged.filters = { ...(c.filters as object | undefined), ...filters };
+    if (o.description) merged.description = o.description;
+    const r = ZoneInputSchema.safeParse(merged);
+    if (!r.success) {
+      const label = typeof merged.name === 'string' ? `"${merged.name}"` : `#${i + 1}`;
+      throw new UsageError(`invalid zone ${label}: ${formatZodError(r.error)}`);
+    }
+    return r.data;
+  });
 }
 
 function readText(path: string): string {

@@ -81,50 +81,56 @@ export interface Zone {
 }
 
 /**
- * Accept a zone as our JSON shape or as a GeoJSON Feature whose properties hold
- * name, radius_km (alias buffer_km), event_types, actor, min_fatalities, max_geo_precision, description.
+ * The unvalidated zone object behind a user's input: our JSON shape as is (buffer_km read as radius_km),
+ * or a GeoJSON Feature whose properties hold name, radius_km (alias buffer_km), description and the filters
+ * event_types, actor, min_fatalities, max_geo_precision (flat, or under `filters`).
  */
-export function parseZoneInput(raw: unknown): ZoneInput {
-  if (raw && typeof raw === 'object' && (raw as { type?: unknown }).type === 'Feature') {
-    const f = raw as { geometry?: unknown; properties?: Record<string, unknown> | null };
-    const p = f.properties ?? {};
+export function zoneCandidate(raw: unknown): Record<string, unknown> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { value: raw };
+  const r = raw as Record<string, unknown>;
+  if (r.type === 'Feature') {
+    const p = (r.properties && typeof r.properties === 'object' ? r.properties : {}) as Record<string, unknown>;
     const filters: Record<string, unknown> = {};
     for (const k of ['event_types', 'actor', 'min_fatalities', 'max_geo_precision'] as const) {
       if (p[k] !== undefined && p[k] !== null) filters[k] = p[k];
     }
-    const candidate: Record<string, unknown> = {
-      name: p.name,
-      geometry: f.geometry,
-      radius_km: p.radius_km ?? p.buffer_km,
-      description: p.description,
-    };
     if (p.filters && typeof p.filters === 'object') Object.assign(filters, p.filters);
-    if (Object.keys(filters).length) candidate.filters = filters;
-    for (const k of Object.keys(candidate)) if (candidate[k] === undefined) delete candidate[k];
-    return ZoneInputSchema.parse(candidate);
+    const c: Record<string, unknown> = { name: p.name, geometry: r.geometry, radius_km: p.radius_km ?? p.buffer_km };
+    if (p.description != null) c.description = p.description;
+    if (Object.keys(filters).length) c.filters = filters;
+    for (const k of Object.keys(c)) if (c[k] === undefined) delete c[k];
+    return c;
   }
-  if (raw && typeof raw === 'object' && 'buffer_km' in raw && !('radius_km' in raw)) {
-    const { buffer_km, ...rest } = raw as Record<string, unknown>;
-    return ZoneInputSchema.parse({ ...rest, radius_km: buffer_km });
+  if ('buffer_km' in r && !('radius_km' in r)) {
+    const { buffer_km, ...rest } = r;
+    return { ...rest, radius_km: buffer_km };
   }
-  return ZoneInputSchema.parse(raw);
+  return r;
+}
+
+/** Validate one zone given as our JSON shape or as a GeoJSON Feature (throws a ZodError). */
+export function parseZoneInput(raw: unknown): ZoneInput {
+  return ZoneInputSchema.parse(zoneCandidate(raw));
+}
+
+/** The list of zone candidates in a FeatureCollection, an array, or a single zone/Feature. */
+export function zoneCandidates(raw: unknown): Record<string, unknown>[] {
+  if (raw && typeof raw === 'object' && (raw as { type?: unknown }).type === 'FeatureCollection') {
+    const feats = (raw as { features?: unknown }).features;
+    if (!Array.isArray(feats)) throw new Error('FeatureCollection without a features array');
+    return feats.map(zoneCandidate);
+  }
+  if (Array.isArray(raw)) return raw.map(zoneCandidate);
+  return [zoneCandidate(raw)];
 }
 
 /** Zones from a GeoJSON FeatureCollection, a single Feature, or an array of zone inputs. */
 export function parseZoneInputs(raw: unknown): ZoneInput[] {
-  if (raw && typeof raw === 'object' && (raw as { type?: unknown }).type === 'FeatureCollection') {
-    const feats = (raw as { features?: unknown }).features;
-    if (!Array.isArray(feats)) throw new Error('FeatureCollection without a features array');
-    return feats.map((f, i) => {
-      try {
-        return parseZoneInput(f);
-      } catch (e) {
-        throw new Error(`feature ${i}: ${formatZodError(e)}`);
-      }
-    });
-  }
-  if (Array.isArray(raw)) return raw.map((r) => parseZoneInput(r));
-  return [parseZoneInput(raw)];
+  return zoneCandidates(raw).map((c, i) => {
+    const r = ZoneInputSchema.safeParse(c);
+    if (!r.success) throw new Error(`zone ${i}${typeof c.name === 'string' ? ` "${c.name}"` : ''}: ${formatZodError(r.error)}`);
+    return r.data;
+  });
 }
 
 export function formatZodError(e: unknown): string {

@@ -36,13 +36,21 @@ test('frontline watch add|list|rm and feeds add|list through the argv adapter', 
     assert.equal(await alertsCli('watch', ['add', '--name', 'outpost', '--point', '1,1', '--radius', '1', ...db], c.deps), 1);
     assert.match(c.err[0]!, /already exists/);
     c = capture();
+    const line = JSON.stringify({ type: 'LineString', coordinates: [[36.3, 35.8], [36.8, 35.86]] });
+    assert.equal(await alertsCli('watch', ['add', '--name', 'Road', '--geojson', line, '--radius', '2.5', ...db], c.deps), 0, c.err.join());
+    assert.match(c.out[0]!, /"Road" \(2\.5 km either side of a line\)/);
+    c = capture();
+    const open = JSON.stringify({ type: 'Polygon', coordinates: [[[36, 35], [37, 35], [37, 36], [36, 36]]] });
+    assert.equal(await alertsCli('watch', ['add', '--name', 'Open', '--geojson', open, ...db], c.deps), 2);
+    assert.match(c.err[0]!, /invalid zone "Open": geometry.*closed/);
+    c = capture();
     assert.equal(await alertsCli('watch', ['list', '--format', 'geojson', ...db], c.deps), 0);
-    assert.equal(JSON.parse(c.out[0]!).features.length, 4);
+    assert.equal(JSON.parse(c.out[0]!).features.length, 5);
     c = capture();
     assert.equal(await alertsCli('watch', ['rm', 'Outpost', ...db], c.deps), 0);
     c = capture();
     await alertsCli('watch', ['list', ...db], c.deps);
-    assert.equal(c.out[0]!.split('\n').length, 3);
+    assert.equal(c.out[0]!.split('\n').length, 4);
     assert.doesNotMatch(c.out[0]!, /Outpost/);
 
     c = capture();
