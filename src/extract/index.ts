@@ -81,6 +81,7 @@ interface Frame {
   foreignCasualties: CasualtyMention[]; // from later sentences
   sub?: SubEventType;
   actor1?: ActorMention | null;
+  assoc?: ActorMention | null;
   actor2?: ActorMention | null;
   victim2?: { ref: ActorRef; span: Span } | null;
   weapon?: WeaponMention | null;
@@ -183,18 +184,34 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     return out;
   }
 
-  function guessCountry(text: string): string | null {
+  /** The country a report is about: named countries, demonyms not naming foreign forces, admin areas and places. */
+  function guessCountry(text: string, sentences: { places: PlaceMention[] }[]): { best: string | null; mentioned: Set<string> } {
     const counts = new Map<string, number>();
+    const bump = (c: string, n: number) => counts.set(c, (counts.get(c) ?? 0) + n);
+    const mentioned = new Set<string>();
     for (const m of text.matchAll(lex.countryRe)) {
       const c = lex.countryLookup.get(m[0]);
       if (!c) continue;
-      const isName = c.names.includes(m[0]);
-      counts.set(c.name, (counts.get(c.name) ?? 0) + (isName ? 2 : 1));
+      mentioned.add(c.name);
+      if (c.names.includes(m[0])) bump(c.name, 2);
+      else if (!/^[-\s]*(?:forces|army|troops|soldiers?|military|warplanes?|jets?|drones?|aircraft|helicopters?|artillery|air force|navy|government|regime|president|officials?|ministry|intelligence|backed|led|occupation|border|mercenaries)/i.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 20))) bump(c.name, 1);
+    }
+    for (const s of sentences) {
+      for (const p of s.places) {
+        const cands = geocoder.candidates(p.name);
+        const admin = cands.find((c) => c.kind === 'admin1' || c.kind === 'admin2');
+        if (admin) {
+          bump(admin.country, 2);
+          continue;
+        }
+        const countries = new Set(cands.map((c) => c.country));
+        if (countries.size === 1) bump([...countries][0]!, 1);
+      }
     }
     let best: string | null = null;
     let bestN = 0;
     for (const [k, v] of counts) if (v > bestN) [best, bestN] = [k, v];
-    return best;
+    return { best, mentioned };
   }
 
   function extract(doc: SourceDocument): CodedEvent[] {
@@ -203,7 +220,6 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     if (!text.trim()) return [];
     const published = parsePublished(doc.published ?? null);
     const anchor = published ?? new Date(Date.UTC(2000, 0, 15, 12));
-    const docCountry = guessCountry(text);
 
     // ---- mentions, sentence by sentence
     const sentences: SentenceInfo[] = splitSentences(text).map((s, index) => {
@@ -227,6 +243,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       };
     });
     for (const s of sentences) s.places = findPlaces(s.text, s.start, { geocoder, isActorName });
+    const { best: docCountry, mentioned: mentionedCountries } = guessCountry(text, sentences);
 
     // ---- frames
     const frames: Frame[] = [];
@@ -315,6 +332,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const between = (a: number, b: number) => text.slice(a, b);
       // agent: "by X" after the trigger, else the nearest actor before it in the clause, else in the sentence
       let agent: ActorMention | null = null;
+      let assoc: ActorMention | null = null;
       for (const a of actors) {
         if (a.start < f.end) continue;
         const gap = between(f.end, a.start);
@@ -326,9 +344,14 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const victimSpans = [...f.casualties].map((c) => [c.start, c.end] as const);
       const isVictim = (a: ActorMention) => victimSpans.some(([x, y]) => a.start >= x && a.end <= y);
       if (!agent) {
-        const before = actors.filter((a) => a.end <= f.start && !isVictim(a) && !/\b(?:against|on|targeting|at|of)\s+(?:the\s+)?$/i.test(between(Math.max(0, a.start - 14), a.start)));
+        const before = actors.filter((a) => a.end <= f.start && !isVictim(a) && (f.cls === 'protest' || f.cls === 'riot' || !(a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters'))) && !/\b(?:against|on|targeting|at|of)\s+(?:the\s+)?$/i.test(between(Math.max(0, a.start - 14), a.start)));
         const inClause = before.filter((a) => a.start >= clauseStart);
-        agent = inClause[inClause.length - 1] ?? before[before.length - 1] ?? null;
+        const pool = inClause.length ? inClause : before;
+        let k = pool.length - 1;
+        // "the Turkish army and armed groups supported by Ankara shelled": the first of coordinated subjects acts
+        while (k > 0 && /^\s*(?:,|and|,\s*and|as well as|along with|together with|with|backed by|supported by|and their allies|and its allies)\s*(?:the\s+)?$/i.test(between(pool[k - 1]!.end, pool[k]!.start))) k--;
+        agent = pool[k] ?? null;
+        if (agent && k < pool.length - 1) assoc = pool[k + 1]!;
       }
       // "between X and Y", "X clashed with Y"
       let other: ActorMention | null = null;
@@ -340,12 +363,17 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           const pair = actors.filter((a) => a.start > from).slice(0, 2);
           if (pair.length === 2) {
             [agent, other] = [pair[0]!, pair[1]!];
+            // symmetric fighting: state forces first, as ACLED lists them
+            const inter = (a: ActorMention) => resolveActor(lex, a.ref, docCountry ?? '').inter;
+            if (inter(other) === 1 && inter(agent) !== 1) [agent, other] = [other, agent];
           }
         }
         if (!other) other = rest.find((a) => a.start > f.start && a !== agent) ?? rest.find((a) => a !== agent && !isVictim(a)) ?? null;
       } else {
         other = rest.find((a) => a.start >= f.end && (!agent || a.start !== agent.start) && !isVictim(a) && a.start < f.end + 140) ?? null;
       }
+      const passive = (a: ActorMention | null) => !!a && a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters');
+      if (passive(agent) && f.cls !== 'protest' && f.cls !== 'riot') agent = null;
       if (!agent && !GENERIC.has(f.cls) && lastAgent && f.cls !== 'protest' && f.cls !== 'riot' && f.cls !== 'agreement') agent = lastAgent;
       if (agent && !f.places.length) {
         // keep, but frames without a place produce no event
@@ -387,6 +415,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         else if (cls === 'shell') cls = 'shell';
         else if (targetIsCivil && (!agentRes || agentRes.inter !== 7)) cls = 'vac';
         else if (/\b(?:houses?|homes?|civilians?|residents?|families|family)\b/i.test(text.slice(f.end, Math.min(s.end, f.end + 60))) && (!other || other.ref.kind === 'pattern' && other.ref.pattern === 'civilians')) cls = 'vac';
+        else if (
+          f.cls === 'attack' && agentRes && (agentRes.inter === 1 || agentRes.inter === 8) && !other && victimKind !== 'armed' && weapon?.cls !== 'smallarms' &&
+          f.places.length > 0 && !/\b(?:attack(?:ed|s)?|ambush(?:ed)?|storm(?:ed)?|raid(?:ed)?)\b/i.test(f.triggers.map((t) => t.text).join(' '))
+        ) cls = 'shell'; // state forces "hit/targeted/struck" places with no fighting described: remote fire
         else if (agent || other || victimKind === 'armed') cls = 'clash';
         else cls = '';
       }
@@ -418,8 +450,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'unidentified', country: null }, source: false };
         } else if (lastAgent) agent = lastAgent;
       }
+      if (process.env.FL_DEBUG) console.error("frame", f.cls, cls, f.triggers.map((t) => t.text), "agent", agent?.text, "other", other?.text, "places", f.places.map((p) => p.name));
       if (!agent) continue;
       f.actor1 = agent;
+      f.assoc = assoc && JSON.stringify(assoc.ref) !== JSON.stringify(agent.ref) ? assoc : null;
       if (agent.ref.kind === 'named' || agent.ref.kind === 'pattern') lastAgent = agent.source ? lastAgent : agent;
       f.actor2 = other && !(other.ref.kind === agent.ref.kind && JSON.stringify(other.ref) === JSON.stringify(agent.ref)) ? other : null;
       f.victim2 = null;
@@ -437,7 +471,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           const dist = Math.abs(d.start - f.start);
           if (dist < bd) [best, bd] = [d, dist];
         }
-        const known = !!published || best.hasYear;
+        const known = !!published || (best.hasYear && /\b(?:19|20)\d\d\b/.test(best.text));
         f.date = { date: known ? best.date : null, precision: best.precision, span: best, key: best.date };
         lastDate = { date: best.date, precision: best.precision, span: best, sentence: s.index, cls, known };
       } else if (lastDate) {
@@ -472,6 +506,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       } catch {
         r = null;
       }
+      if (r && docCountry && r.country !== docCountry && !mentionedCountries.has(r.country)) r = null;
       if (r && r.latitude !== null && r.longitude !== null && r.geo_precision === 1 && !adminNamed(p)) nearby.push({ lat: r.latitude, lon: r.longitude });
       resolved.set(p.start, r);
       return r;
@@ -491,7 +526,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (!f.sub || !f.actor1) continue;
       const cand = f.places.map((p) => ({ p, r: resolve(p, f.sentence) }));
       // sentence-level places a frame could use when it has none of its own
-      const usable = cand.filter(({ p, r }) => r || p.strong);
+      const usable = cand.filter(({ p, r }) => r || p.strong || p.listed);
       let specific = usable.filter(({ p, r }) => !isAreaRes(r, p));
       if (!specific.length) {
         // the most specific area: the last one mentioned ("Daglica district of Hakkari province" → Daglica)
@@ -560,6 +595,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         ...ev('event_type', f.triggers[0]),
         ...ev('sub_event_type', f.weapon && REMOTE.has(f.weapon.cls) ? f.weapon : f.triggers[0]),
         ...ev('actor1', f.actor1),
+        ...ev('assoc_actor_1', f.assoc),
         ...ev('actor2', f.actor2 ?? f.victim2?.span),
         ...ev('location', d.place),
         ...ev('admin1', d.place),
@@ -578,7 +614,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         event_type: type,
         sub_event_type: sub,
         actor1: a1.name,
-        assoc_actor_1: null,
+        assoc_actor_1: f.assoc ? resolveActor(lex, f.assoc.ref, country).name : null,
         inter1,
         actor2: a2 && a2.name !== a1.name ? a2.name : null,
         assoc_actor_2: null,

@@ -18,6 +18,8 @@ export interface PlaceMention {
   near: boolean;
   /** A region/area phrase ("northern countryside of Aleppo", "southern Idlib"). */
   area: boolean;
+  /** A later item of a list whose first item was a place ("in A, B and C"). */
+  listed: boolean;
 }
 
 const PREFIX = "(?:(?:[Aa][lnrstdz]|[Aa]sh|[Ee][lndzs]|[Aa]d|[Uu]m|[Aa]bu|[Bb]ani|[Bb]eit|[Dd]eir|[Kk]afr|[Tt]al|[Tt]el)[-‑’'])";
@@ -80,6 +82,16 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
   const seen = new Set<number>();
   const { geocoder } = deps;
 
+  const listHasKnown = (pos: number): boolean => {
+    for (let guard = 0; guard < 30; guard++) {
+      const m = LIST_NEXT.exec(sentence.slice(pos));
+      if (!m) return false;
+      const nm = cleanName(m[1]!);
+      if (nm && longestKnown(geocoder, nm.split(' ')) > 0 && !deps.isActorName(nm)) return true;
+      pos += m[0].length;
+    }
+    return false;
+  };
   const consider = (raw: string, relStart: number, strong: boolean, listFollow: boolean) => {
     let name = cleanName(raw);
     if (!name) return;
@@ -94,9 +106,11 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     if (/^\p{Lu}{4,}$/u.test(name) && !strong) return; // DATELINE capitals
     if (STOP.has(name.toLowerCase())) return;
     let known = longestKnown(geocoder, words);
+    let listed = false;
     if (known === 0 && !strong) {
-      // a known name may start later in the run ("Turkish-held Afrin")
-      return;
+      // an unknown name opens a list of places when a later item of the list is a known place
+      if (!listFollow || !listHasKnown(relStart + name.length)) return;
+      listed = true;
     }
     if (known > 0 && known < words.length && !strong) {
       words = words.slice(0, known);
@@ -109,6 +123,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const after = sentence.slice(relStart + name.length, relStart + name.length + 14);
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
     const area = /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
+      /\b(?:north|south|east|west)(?:east|west)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
       /^\s+(?:countryside|governorate|province|region)\b/i.test(after) ||
       /countryside of (?:the )?$/i.test(before);
     let query = name;
@@ -120,7 +135,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       const dir = /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);
       if (dir) query = `${dir[1]} ${name}`;
     }
-    out.push({ name, query, start: base + relStart, end: base + relStart + name.length, strong, near, area });
+    out.push({ name, query, start: base + relStart, end: base + relStart + name.length, strong, near, area, listed });
     if (listFollow) {
       let pos = relStart + name.length;
       for (let guard = 0; guard < 30; guard++) {
@@ -132,11 +147,11 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
         const nm = cleanName(m[1]!);
         const s = pos + m[0].length - m[1]!.length;
         if (!nm || STOP.has(nm.split(' ')[0]!.toLowerCase())) break;
-        if (!strong && longestKnown(geocoder, nm.split(' ')) === 0) break;
+
         if (deps.isActorName(nm)) break;
         if (!seen.has(s)) {
           seen.add(s);
-          out.push({ name: nm, query: nm, start: base + s, end: base + s + nm.length, strong, near: false, area: false });
+          out.push({ name: nm, query: nm, start: base + s, end: base + s + nm.length, strong, near: false, area: false, listed: true });
         }
         pos = s + m[1]!.length;
       }
