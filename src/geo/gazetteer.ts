@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Place, PlaceKind } from './types.js';
-import { nameKeys, nameTokens } from './normalize.js';
+import { KEYS_VERSION, decodeKeys, nameKeys, nameTokens } from './normalize.js';
 
 export interface CountryInfo {
   iso2: string;
@@ -57,11 +57,36 @@ export class Gazetteer {
     return this.countryByKey.get(nameTokens(t).join(''));
   }
 
-  add(p: Place, alts: string[]): void {
+  /** Countries present in each 1-degree cell (for "is this foreign place near the report's country?"). */
+  private readonly cells = new Map<number, Set<string>>();
+
+  /** True when a place of country iso2 lies in the same or a neighbouring 1-degree cell as p. */
+  nearCountry(p: { lat: number; lon: number }, iso2: string): boolean {
+    const la = Math.floor(p.lat), lo = Math.floor(p.lon);
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      if (this.cells.get((la + dy) * 1000 + lo + dx)?.has(iso2)) return true;
+    }
+    return false;
+  }
+
+  add(p: Place, alts: string[], keys?: string[]): void {
     const i = this.places.length;
+    const cell = Math.floor(p.lat) * 1000 + Math.floor(p.lon);
+    const set = this.cells.get(cell);
+    if (set) set.add(p.iso2); else this.cells.set(cell, new Set([p.iso2]));
     this.places.push(p);
     this.alts.push(alts);
-    this.indexNames(i, [p.name, ...alts]);
+    if (keys) this.indexKeys(i, keys.map(decodeKeys));
+    else this.indexNames(i, [p.name, ...alts]);
+  }
+
+  private indexKeys(i: number, keys: { toks: string[]; key: string; loose: string }[]): void {
+    for (const { toks, key, loose } of keys) {
+      if (!key) continue;
+      push(this.byKey, key, i);
+      for (let j = 1; j < toks.length; j++) this.prefixes.add(toks.slice(0, j).join(''));
+      if (loose) push(this.byLoose, loose, i);
+    }
   }
 
   /** Indexes names of place i (alternate names marked with a leading "~" are weak: matched, never literal). */
@@ -88,17 +113,18 @@ export class Gazetteer {
     const text = buf.toString('utf8');
     let n = 0;
     let start = 0;
-    let first = true;
+    let keysOk = false;
     while (start < text.length) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
       const line = text.slice(start, end);
       start = end + 1;
-      if (first) {
-        first = false;
-        if (line.startsWith('id\t')) continue;
+      if (!line || line.startsWith('id\t')) continue;
+      if (line.startsWith('#')) {
+        // "#keys=<version>": the last column holds keys precomputed by the current rules
+        if (line.startsWith('#keys=')) keysOk = line.slice(6).trim() === KEYS_VERSION;
+        continue;
       }
-      if (!line || line.startsWith('#')) continue;
       const f = line.split('\t');
       const kind = f[1] as PlaceKind;
       const lat = Number(f[3]), lon = Number(f[4]);
@@ -111,6 +137,7 @@ export class Gazetteer {
           admin1: f[6] || null, admin2: f[7] || null, admin3: f[8] || null, population: Number(f[9]) || 0,
         },
         f[10] ? f[10].split('|').filter(Boolean) : [],
+        keysOk && f[11] !== undefined ? f[11].split('|') : undefined,
       );
       n++;
     }

@@ -38,6 +38,8 @@ export interface FrontlineGeocoder extends Geocoder {
   readonly gazetteer: Gazetteer;
   /** Number of places indexed. */
   readonly size: number;
+  /** Scored candidates of a mention, best first (debugging, eval). */
+  explain(mention: string, ctx?: GeoContext): ReturnType<Resolver['explain']>;
 }
 
 function build(opts: LoadOptions): FrontlineGeocoder {
@@ -55,6 +57,7 @@ function build(opts: LoadOptions): FrontlineGeocoder {
     candidates: (m: string): Place[] => r.candidates(m),
     isPrefix: (m: string): boolean => r.isPrefix(m),
     resolve: (m: string, ctx?: GeoContext): GeoResolution | null => r.resolve(m, ctx),
+    explain: (m: string, ctx?: GeoContext) => r.explain(m, ctx),
   };
 }
 

@@ -11,6 +11,8 @@
  * Arabic-script names get their own key (alef/ta marbuta/ya forms, tashkeel, the article).
  */
 
+import { createHash } from 'node:crypto';
+
 const ARABIC = /[\u0600-\u06ff]/;
 const ARTICLES = new Set([
   'al', 'el', 'il', 'ul', 'ad', 'ed', 'ud', 'ash', 'esh', 'as', 'es', 'us', 'at', 'et', 'ut', 'ar', 'er', 'ur', 'az', 'ez',
@@ -196,4 +198,25 @@ export function editDistance(a: string, b: string): number {
 /** Whether a mention is only an article ("al", "el"), which starts many names. */
 export function isArticle(s: string): boolean {
   return ARTICLES.has(foldLatin(s).replace(/[^a-z]/g, ''));
+}
+
+/**
+ * Fingerprint of the normalisation rules. The build script stores precomputed keys with it; the
+ * loader uses them only when the fingerprint still matches, so a rule change can never leave stale keys.
+ */
+export const KEYS_VERSION = createHash('sha1')
+  .update([foldLatin, foldToken, latinTokens, arabicTokens, skeleton, looseFromTokens, nameKeys].map((f) => f.toString()).join('\n'))
+  .update(JSON.stringify([[...ARTICLES], [...GENERIC_TAIL], [...GENERIC_HEAD], CANON, ENDINGS, VOWEL]))
+  .digest('hex')
+  .slice(0, 12);
+
+/** Serialised keys of a name: "tok tok~loose". */
+export function encodeKeys(k: { toks: string[]; loose: string }): string {
+  return `${k.toks.join(' ')}~${k.loose}`;
+}
+
+export function decodeKeys(s: string): { toks: string[]; key: string; loose: string } {
+  const t = s.indexOf('~');
+  const toks = (t < 0 ? s : s.slice(0, t)).split(' ').filter(Boolean);
+  return { toks, key: toks.join(''), loose: t < 0 ? '' : s.slice(t + 1) };
 }

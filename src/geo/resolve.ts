@@ -78,7 +78,7 @@ interface Scored {
 }
 
 const KIND_BONUS: Record<Place['kind'], number> = {
-  populated: 6, neighbourhood: -6, region: 5, admin1: 3, admin2: 0, admin3: -2, country: 4,
+  populated: 6, neighbourhood: -6, region: 12, admin1: 3, admin2: 0, admin3: -2, country: 4,
 };
 
 export class Resolver {
@@ -148,7 +148,7 @@ export class Resolver {
           let best = Infinity;
           for (const n of [p.name, ...this.g.alts[i]!]) best = Math.min(best, editDistance(key, normalizeName(n)));
           if (best > Math.max(2, Math.floor(key.length / 3))) continue;
-          out.push({ i, p, score: 4 - 2 * best, exact: false });
+          out.push({ i, p, score: 4 - 6 * best, exact: false });
         }
       }
     }
@@ -173,7 +173,7 @@ export class Resolver {
         for (const q of ctx.nearby) d = Math.min(d, haversineKm(p, q));
         sc += 30 * Math.exp(-d / 40);
       }
-      sc += 6 * Math.min(6, Math.log10(1 + p.population));
+      sc += 4 * Math.min(6, Math.log10(1 + p.population));
       if (mode === 'admin' || mode === 'area') {
         if (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3' || p.kind === 'country' || p.kind === 'region') sc += 25;
       } else if (mode === 'point' || mode === 'near') {
@@ -201,8 +201,12 @@ export class Resolver {
     const country = this.g.findCountry(ctx.country ?? null);
     if (country) {
       // outside the report's country only exact names of places near it (a border town across the line)
-      cands = cands.filter((c) => c.p.iso2 === country.iso2 || (c.exact && haversineKm(c.p, country) < 1000));
+      cands = cands.filter((c) => c.p.iso2 === country.iso2 || (c.exact && this.g.nearCountry(c.p, country.iso2)));
     }
+    // spelling-variant (loose) matches only when no exact match fits the country and the named areas
+    const near = (c: Scored): boolean => !ctx.nearby?.length || ctx.nearby.some((q) => haversineKm(c.p, q) < 50);
+    const fits = (c: Scored): boolean => (!country || c.p.iso2 === country.iso2) && this.inHints(c.p, ctx) && near(c);
+    if (cands.some((c) => c.exact && fits(c))) cands = cands.filter((c) => c.exact);
     if (!cands.length) return null;
     const mode = parsed.mode;
     // directional / countryside phrases about an admin area or a country mean the area itself
@@ -227,7 +231,18 @@ export class Resolver {
     if (second && best.score - second.score < MARGIN && (best.exact || !second.exact)) {
       return this.ambiguous(parsed, best, second, distinct, ctx);
     }
-    return this.toResolution(best.p, parsed);
+    const r = this.toResolution(best.p, parsed);
+    if (r.place) r.location = this.displayName(best.i, parsed.target);
+    return r;
+  }
+
+  /** The place's own spelling of the name the text used, when it has one ("Idlib" rather than OCHA's "Idleb"). */
+  private displayName(i: number, target: string): string {
+    const p = this.g.places[i]!;
+    const lit = literal(target);
+    if (literal(p.name) === lit) return p.name;
+    const same = this.g.alts[i]!.find((a) => a[0] !== '~' && /[a-z]/i.test(a) && literal(a) === lit);
+    return same ? same.replace(/\s+/g, ' ').trim() : p.name;
   }
 
   private ambiguous(parsed: Parsed, a: Scored, b: Scored, all: Scored[], ctx: GeoContext): GeoResolution | null {
@@ -241,6 +256,28 @@ export class Resolver {
     const r = this.toResolution(area, { ...parsed, mode: 'admin' });
     r.geo_note = `ambiguous: ${n} places named ${parsed.target}; placed at ${area.name}`;
     return r;
+  }
+
+  /** True when no hint names an admin area, or the place lies in (or is) one of the named areas. */
+  private inHints(p: Place, ctx: GeoContext): boolean {
+    const hints = ctx.areaHints ?? [];
+    if (!hints.length) return true;
+    let named = false;
+    for (const h of hints) {
+      const areas = (this.g.byKey.get(this.hintKey(h)) ?? []).map((i) => this.g.places[i]!).filter(isArea);
+      if (!areas.length) continue;
+      named = true;
+      if (areas.some((a) => a === p || inside(p, a))) return true;
+    }
+    return !named;
+  }
+
+  /** Scored candidates, best first (for debugging and the eval's miss table). */
+  explain(mention: string, ctx: GeoContext = {}): { name: string; kind: string; admin1: string | null; lat: number; lon: number; score: number; exact: boolean }[] {
+    const parsed = parseMention(mention);
+    const c = this.lookup(parsed.target, ctx);
+    this.score(c, ctx, parsed.mode);
+    return c.sort((a, b) => b.score - a.score).map((s) => ({ name: s.p.name, kind: s.p.kind, admin1: s.p.admin1, lat: s.p.lat, lon: s.p.lon, score: Math.round(s.score * 10) / 10, exact: s.exact }));
   }
 
   /**
