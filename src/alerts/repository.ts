@@ -196,6 +196,7 @@ export class WatchRepository {
   readonly db: Database.Database;
   readonly path: string;
   private zoneCache: Zone[] | null = null;
+  private zoneCacheVersion = -1;
 
   constructor(path: string = process.env.FRONTLINE_WATCH_DB || DEFAULT_WATCH_DB) {
     this.path = path;
@@ -252,6 +253,13 @@ export class WatchRepository {
   }
 
   listZones(): Zone[] {
+    // Another process (the CLI while `serve` runs) may have changed the zones: SQLite's data_version
+    // moves when another connection commits, so the cache is dropped then.
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version !== this.zoneCacheVersion) {
+      this.zoneCache = null;
+      this.zoneCacheVersion = version;
+    }
     if (!this.zoneCache) {
       this.zoneCache = (this.db.prepare('SELECT * FROM zones ORDER BY rowid').all() as ZoneRow[]).map(rowToZone);
     }

@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
 import {
   backoffSeconds,
+  decode,
+  detectCharset,
   extractArticle,
   fetchText,
   FetchError,
@@ -385,4 +387,15 @@ test('fetchText and parseFeed edge cases', async () => {
   // Garbage HTML and binary-looking text do not throw.
   assert.equal(extractArticle('\u0000\u0001\u0002'.repeat(100)).text, '');
   assert.equal(typeof extractArticle('<div><p>unclosed <b>tags <i>everywhere').text, 'string');
+});
+
+test('charset detection: Content-Type, then XML declaration or HTML meta, BOM first; bad bytes never throw', () => {
+  const page = iconv.encode(`<html><head><meta charset="windows-1256"><title>${ARABIC_TITLE}</title></head><body><p>${ARABIC_TITLE}</p></body></html>`, 'windows-1256');
+  assert.equal(detectCharset(page, 'text/html'), 'windows-1256');
+  assert.equal(extractArticle(decode(page, detectCharset(page, 'text/html'))).title, ARABIC_TITLE);
+  const httpEquiv = Buffer.from('<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">', 'latin1');
+  assert.equal(detectCharset(httpEquiv, null), 'iso-8859-1');
+  assert.equal(detectCharset(Buffer.from('\ufeff<rss/>'), 'text/xml; charset=latin1'), 'utf-8', 'a BOM wins');
+  assert.equal(detectCharset(Buffer.from('<rss/>'), 'text/xml; charset=x-unknown-thing'), 'utf-8');
+  assert.equal(decode(Buffer.from([0x61, 0xff, 0xfe, 0x62]), 'utf-8'), 'a\ufffd\ufffdb');
 });

@@ -262,3 +262,20 @@ test('a throwing alert listener does not break the caller', async () => {
     t.cleanup();
   }
 });
+
+test('a zone added by another process (the CLI while serve runs) is seen at once', () => {
+  const t = tempRepo();
+  const other = new WatchRepository(t.path);
+  try {
+    const alerter = createAlerter({ repo: t.repo, webhooks: false });
+    const ev = makeEvent({ longitude: OUTPOST[0], latitude: OUTPOST[1] });
+    assert.equal(alerter.handle({ kind: 'created', event: ev }).length, 0);
+    other.addZone(parseZoneInput({ name: 'Late zone', geometry: { type: 'Point', coordinates: OUTPOST }, radius_km: 1 }));
+    assert.equal(alerter.handle({ kind: 'updated', event: ev }).length, 1);
+    other.removeZone('Late zone');
+    assert.equal(t.repo.listZones().length, 0);
+  } finally {
+    other.close();
+    t.cleanup();
+  }
+});
