@@ -392,6 +392,21 @@ describe('API without events', () => {
     assert.ok(doc.paths['/api/documents']!.post!.security);
     assert.ok(doc.components.schemas.StoredEvent!.properties!.sub_event_type);
     assert.ok(doc.paths['/api/export']!.get!.parameters!.some((p) => p.name === 'format'));
+    // every $ref resolves; operation ids are unique; every operation documents a success response
+    const refs: string[] = [];
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) k === '$ref' ? refs.push(v as string) : walk(v);
+    };
+    walk(doc);
+    assert.ok(refs.length > 10);
+    for (const r of new Set(refs)) {
+      const name = /^#\/components\/schemas\/(.+)$/.exec(r)?.[1];
+      assert.ok(name && doc.components.schemas[name], `$ref ${r} resolves`);
+    }
+    const ops = Object.values(doc.paths).flatMap((p) => Object.values(p)) as unknown as { operationId: string; responses: Record<string, unknown> }[];
+    assert.equal(new Set(ops.map((o) => o.operationId)).size, ops.length);
+    for (const o of ops) assert.ok(Object.keys(o.responses).some((c) => c.startsWith('2')), o.operationId);
     await app.close();
   });
 
