@@ -18,7 +18,7 @@ import {
   type StoredEvent,
 } from '../model/index.js';
 import { applyEdits, combine, EDITABLE_FIELDS, findMatch, MAX_DAY_GAP, type MatchResult } from '../merge/index.js';
-import type { Db, Param, Tx } from './db.js';
+import type { AdaptiveFilter, Db, Frag, Param, Tx } from './db.js';
 import type {
   EventChange,
   EventDetail,
@@ -92,7 +92,27 @@ function likeEscape(s: string): string {
 }
 
 /** Build the WHERE clause for a filter (events alias `e`). Rejected events are hidden unless asked for. */
-export function buildWhere(db: Db, f: EventFilter): { sql: string; params: Param[] } {
+/** Above this many index hits, a paged query walks the sort index and checks the condition per row instead. */
+const PROBE_LIMIT = 10_000;
+
+async function probeCount(db: Db, probe: Frag): Promise<number> {
+  const [r] = await db.all<{ n: unknown }>(`SELECT count(*) AS n FROM (${probe.sql} LIMIT ${PROBE_LIMIT}) p`, probe.params);
+  return Number(r?.n ?? 0);
+}
+
+/** Pick the form of a selective condition: index-first when it matches few rows, or always for 'all' (stats). */
+async function choose(db: Db, f: AdaptiveFilter, mode: 'page' | 'all'): Promise<Frag> {
+  if (mode === 'all' || !f.probe) return f.indexed;
+  return (await probeCount(db, f.probe)) < PROBE_LIMIT ? f.indexed : f.scan;
+}
+
+/**
+ * Build the WHERE clause for a filter (events alias `e`). Rejected events are hidden unless asked for.
+ * `mode: 'page'` (listEvents: ORDER BY … LIMIT) probes selective conditions (actor, bbox, near) and,
+ * when they match many rows, checks them row by row while walking the sort index; 'all' (stats) always
+ * starts from their index.
+ */
+export async function buildWhere(db: Db, f: EventFilter, mode: 'page' | 'all' = 'page'): Promise<{ sql: string; params: Param[] }> {
   const conds: string[] = [];
   const params: Param[] = [];
   const add = (sql: string, ...p: Param[]) => {
@@ -108,10 +128,19 @@ export function buildWhere(db: Db, f: EventFilter): { sql: string; params: Param
   if (f.min_fatalities != null) add('e.fatalities >= ?', f.min_fatalities);
   add(f.review_status ? 'e.review_status = ?' : "e.review_status <> 'rejected'", ...(f.review_status ? [f.review_status] : []));
   if (f.actor) {
-    add(
-      "e.seq IN (SELECT ea.event_seq FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE a.name_lc LIKE ? ESCAPE '\\')",
+    const ids = (await db.all<{ id: unknown }>("SELECT id FROM actors WHERE name_lc LIKE ? ESCAPE '\\' LIMIT 1001", [
       `%${likeEscape(f.actor.trim().toLowerCase())}%`,
-    );
+    ])).map((r) => Number(r.id));
+    if (!ids.length) add('1 = 0');
+    else {
+      const list = ids.map(() => '?').join(', ');
+      const frag = await choose(db, {
+        indexed: { sql: `e.seq IN (SELECT ea.event_seq FROM event_actors ea WHERE ea.actor_id IN (${list}))`, params: ids },
+        scan: { sql: `EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_seq = e.seq AND ea.actor_id IN (${list}))`, params: ids },
+        probe: { sql: `SELECT 1 FROM event_actors ea WHERE ea.actor_id IN (${list})`, params: ids },
+      }, mode);
+      add(frag.sql, ...frag.params);
+    }
   }
   if (f.q) {
     const m = db.dialect.textMatch(f.q);
@@ -120,12 +149,12 @@ export function buildWhere(db: Db, f: EventFilter): { sql: string; params: Param
   }
   if (f.bbox) {
     const [w, s, e, n] = f.bbox;
-    const b = db.dialect.bbox(w, s, e, n);
+    const b = await choose(db, db.dialect.bbox(w, s, e, n), mode);
     add(b.sql, ...b.params);
   }
   if (f.near) {
     const [lat, lon] = f.near;
-    const b = db.dialect.near(lat, lon, f.km ?? DEFAULT_NEAR_KM);
+    const b = await choose(db, db.dialect.near(lat, lon, f.km ?? DEFAULT_NEAR_KM), mode);
     add(b.sql, ...b.params);
   }
   return { sql: conds.join(' AND '), params };
@@ -237,7 +266,7 @@ export class CoreStore implements Store {
   private async findStoredMatch(tx: Tx, ev: CodedEvent): Promise<{ seq: number; id: string; result: MatchResult } | null> {
     if (!ev.event_date) return null;
     const rows = await tx.all<EventRow>(
-      `SELECT e.seq, e.id, e.data FROM events e
+      `SELECT e.seq, e.id, d.data FROM events e JOIN event_data d ON d.seq = e.seq
         WHERE e.sort_date >= ? AND e.sort_date <= ? AND lower(e.country) = lower(CAST(? AS TEXT))
           AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.event_seq = e.seq AND c.document_id = ?)
         ORDER BY e.seq`,
@@ -261,8 +290,8 @@ export class CoreStore implements Store {
     const id = await this.uniqueId(tx, ev.event_id_cnty);
     const now = new Date().toISOString();
     const rows = await tx.all<{ seq: number | string }>(
-      `INSERT INTO events (id, sort_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, data, edits, created_at, updated_at)
-       VALUES (?, '', ?, ?, ?, ?, 0, '', 'unreviewed', '{}', '{}', ?, ?) RETURNING seq`,
+      `INSERT INTO events (id, sort_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, edits, created_at, updated_at)
+       VALUES (?, '', ?, ?, ?, ?, 0, '', 'unreviewed', '{}', ?, ?) RETURNING seq`,
       [id, ev.event_type, ev.sub_event_type, ev.actor1, ev.country, now, now],
     );
     const seq = Number(rows[0]!.seq);
@@ -323,9 +352,10 @@ export class CoreStore implements Store {
   private async writeEvent(tx: Tx, seq: number, event: StoredEvent): Promise<void> {
     const cols = eventColumns(event);
     await tx.run(
-      `UPDATE events SET ${EVENT_COLUMNS.map((c) => `${c} = ?`).join(', ')}, data = ?, updated_at = ? WHERE seq = ?`,
-      [...(Object.values(cols) as Param[]), JSON.stringify(event), event.updated_at, seq],
+      `UPDATE events SET ${EVENT_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE seq = ?`,
+      [...(Object.values(cols) as Param[]), event.updated_at, seq],
     );
+    await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET data = excluded.data', [seq, JSON.stringify(event)]);
     await tx.run('DELETE FROM event_actors WHERE event_seq = ?', [seq]);
     for (const name of actorNames(event)) {
       await tx.run('INSERT INTO actors (name_lc) VALUES (?) ON CONFLICT (name_lc) DO NOTHING', [name]);
@@ -336,7 +366,7 @@ export class CoreStore implements Store {
   // -------------------------------------------------------------------------------------------- read
 
   async getEvent(id: string): Promise<EventDetail | null> {
-    const [row] = await this.db.all<{ seq: number | string; data: string; edits: string }>('SELECT seq, data, edits FROM events WHERE id = ?', [id]);
+    const [row] = await this.db.all<{ seq: number | string; data: string; edits: string }>('SELECT e.seq, d.data, e.edits FROM events e JOIN event_data d ON d.seq = e.seq WHERE e.id = ?', [id]);
     if (!row) return null;
     const event = JSON.parse(row.data) as StoredEvent;
     const documents = await this.db.all<StoredDocument & Record<string, unknown>>(
@@ -365,9 +395,9 @@ export class CoreStore implements Store {
     const sortName = query.sort ?? 'date_desc';
     const sort = SORTS[sortName];
     const limit = Math.max(1, Math.min(1000, query.limit ?? 100));
-    const where = buildWhere(this.db, query);
+    const where = await buildWhere(this.db, query, 'page');
     const params = [...where.params];
-    let sql = `SELECT e.seq, e.data, ${sort.cols[0]} AS k FROM events e WHERE ${where.sql}`;
+    let sql = `SELECT e.seq, ${sort.cols[0]} AS k FROM events e WHERE ${where.sql}`;
     if (query.cursor) {
       const [key, seq] = decodeCursor(query.cursor, sortName);
       sql += ` AND ${this.db.dialect.rowCompare([...sort.cols], sort.op)}`;
@@ -375,17 +405,24 @@ export class CoreStore implements Store {
     }
     sql += ` ORDER BY ${sort.cols.map((c) => `${c} ${sort.dir}`).join(', ')} LIMIT ?`;
     params.push(limit + 1);
-    const rows = await this.db.all<{ seq: number | string; data: string; k: string | number }>(sql, params);
+    const rows = await this.db.all<{ seq: number | string; k: string | number }>(sql, params);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    // the wide JSON lives in event_data: fetch it only for the rows of the page
+    const data = new Map<number, string>();
+    if (page.length) {
+      const seqs = page.map((r) => Number(r.seq));
+      const got = await this.db.all<{ seq: unknown; data: string }>(`SELECT seq, data FROM event_data WHERE seq IN (${seqs.map(() => '?').join(', ')})`, seqs);
+      for (const g of got) data.set(Number(g.seq), g.data);
+    }
     return {
-      events: page.map((r) => JSON.parse(r.data) as StoredEvent),
+      events: page.map((r) => JSON.parse(data.get(Number(r.seq))!) as StoredEvent),
       next_cursor: rows.length > limit && last ? encodeCursor(sortName, sortName === 'fatalities_desc' ? Number(last.k) : String(last.k), Number(last.seq)) : null,
     };
   }
 
   async stats(filter: EventFilter): Promise<StatsResponse> {
-    const w = buildWhere(this.db, filter);
+    const w = await buildWhere(this.db, filter, 'all');
     const num = (v: unknown) => Number(v ?? 0);
     const [total] = await this.db.all<{ n: unknown }>(`SELECT count(*) AS n FROM events e WHERE ${w.sql}`, w.params);
     const byDay = await this.db.all<{ day: string; event_type: string; n: unknown }>(
@@ -463,8 +500,8 @@ export class CoreStore implements Store {
       const newId = await this.uniqueId(tx, coded.event_id_cnty);
       const now = new Date().toISOString();
       const [created] = await tx.all<{ seq: number | string }>(
-        `INSERT INTO events (id, sort_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, data, edits, created_at, updated_at)
-         VALUES (?, '', ?, ?, ?, ?, 0, '', 'unreviewed', '{}', '{}', ?, ?) RETURNING seq`,
+        `INSERT INTO events (id, sort_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, edits, created_at, updated_at)
+         VALUES (?, '', ?, ?, ?, ?, 0, '', 'unreviewed', '{}', ?, ?) RETURNING seq`,
         [newId, coded.event_type, coded.sub_event_type, coded.actor1, coded.country, now, now],
       );
       const newSeq = Number(created!.seq);
@@ -488,6 +525,7 @@ export class CoreStore implements Store {
       const [mx] = await tx.all<{ m: unknown }>('SELECT max(seq) AS m FROM events');
       let seq = Number(mx?.m ?? 0);
       const evRows: Param[][] = [];
+      const dataRows: Param[][] = [];
       const cRows: Param[][] = [];
       const actorRows: Param[][] = [];
       const actorNamesAll = new Set<string>();
@@ -502,12 +540,14 @@ export class CoreStore implements Store {
           updated_at: now,
         };
         const cols = eventColumns(stored);
-        evRows.push([seq, ev.event_id_cnty, ...(Object.values(cols) as Param[]), JSON.stringify(stored), '{}', now, now]);
+        evRows.push([seq, ev.event_id_cnty, ...(Object.values(cols) as Param[]), '{}', now, now]);
+        dataRows.push([seq, JSON.stringify(stored)]);
         cRows.push([seq, ev.document_id, JSON.stringify(ev)]);
         for (const n of actorNames(ev)) actorNamesAll.add(n);
         withSeq.push([seq, stored]);
       }
-      await this.db.insertMany('events', ['seq', 'id', ...EVENT_COLUMNS, 'data', 'edits', 'created_at', 'updated_at'], evRows, tx);
+      await this.db.insertMany('events', ['seq', 'id', ...EVENT_COLUMNS, 'edits', 'created_at', 'updated_at'], evRows, tx);
+      await this.db.insertMany('event_data', ['seq', 'data'], dataRows, tx);
       await this.db.insertMany('contributions', ['event_seq', 'document_id', 'coded'], cRows, tx);
       const known = new Map<string, number>();
       for (const name of actorNamesAll) {

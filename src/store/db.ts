@@ -12,13 +12,31 @@ export interface Tx {
   run(sql: string, params?: readonly Param[]): Promise<number>; // rows changed
 }
 
+/** A fragment of SQL with its parameters. */
+export interface Frag {
+  sql: string;
+  params: Param[];
+}
+
+/**
+ * A selective condition in two equivalent forms: `indexed` starts from its own index (best when it
+ * matches few rows), `scan` is checked row by row (best when many rows match and the query walks the sort
+ * index with a LIMIT). `probe` (SELECT … rows matched by the index) lets the store count the hits
+ * cheaply; null means always use `indexed` (PostgreSQL's planner chooses well by itself).
+ */
+export interface AdaptiveFilter {
+  indexed: Frag;
+  scan: Frag;
+  probe: Frag | null;
+}
+
 export interface Dialect {
   /** Condition on `e` (events alias) for a full-text query; `match` is the user's text. */
-  textMatch(q: string): { sql: string; params: Param[] } | null;
+  textMatch(q: string): Frag | null;
   /** Condition: the event's point lies within the box. */
-  bbox(w: number, s: number, e: number, n: number): { sql: string; params: Param[] };
+  bbox(w: number, s: number, e: number, n: number): AdaptiveFilter;
   /** Condition: the event's point is within `km` of lat/lon. */
-  near(lat: number, lon: number, km: number): { sql: string; params: Param[] };
+  near(lat: number, lon: number, km: number): AdaptiveFilter;
   /** Row-value keyset comparison, e.g. (a, b) < (?, ?). */
   rowCompare(cols: string[], op: '<' | '>'): string;
 }

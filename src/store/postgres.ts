@@ -85,6 +85,15 @@ CREATE TABLE review_log (
 CREATE INDEX review_log_event ON review_log (event_id);
 `,
   },
+  {
+    version: 2,
+    name: 'event JSON moved to event_data, so filtered scans over events stay narrow',
+    sql: `
+CREATE TABLE event_data (seq bigint PRIMARY KEY, data text NOT NULL);
+INSERT INTO event_data (seq, data) SELECT seq, data FROM events;
+ALTER TABLE events DROP COLUMN data;
+`,
+  },
 ];
 
 function tsQuery(q: string): string | null {
@@ -105,16 +114,18 @@ const pgDialect: Dialect = {
     };
   },
   bbox(w, s, e, n) {
-    return {
+    const f = {
       sql: 'e.geog::geometry && ST_MakeEnvelope(CAST(? AS float8), CAST(? AS float8), CAST(? AS float8), CAST(? AS float8), 4326)',
       params: [w, s, e, n],
     };
+    return { indexed: f, scan: f, probe: null };
   },
   near(lat, lon, km) {
-    return {
+    const f = {
       sql: 'ST_DWithin(e.geog, ST_SetSRID(ST_MakePoint(CAST(? AS float8), CAST(? AS float8)), 4326)::geography, CAST(? AS float8) * 1000, false)',
       params: [lon, lat, km],
     };
+    return { indexed: f, scan: f, probe: null };
   },
   rowCompare(cols, op) {
     return `(${cols.join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`;

@@ -105,6 +105,15 @@ CREATE TRIGGER events_rtree_ad AFTER DELETE ON events BEGIN
 END;
 `,
   },
+  {
+    version: 2,
+    name: 'event JSON moved to event_data, so filtered scans over events stay narrow',
+    sql: `
+CREATE TABLE event_data (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
+INSERT INTO event_data (seq, data) SELECT seq, data FROM events;
+ALTER TABLE events DROP COLUMN data;
+`,
+  },
 ];
 
 function ftsQuery(q: string): string | null {
@@ -140,18 +149,28 @@ const sqliteDialect: Dialect = {
     };
   },
   bbox(w, s, e, n) {
+    const exact = { sql: 'e.longitude BETWEEN ? AND ? AND e.latitude BETWEEN ? AND ?', params: [w, e, s, n] };
+    const rtree = { sql: 'SELECT id FROM events_rtree WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?', params: [w, e, s, n] };
     return {
-      sql: `e.seq IN (SELECT id FROM events_rtree WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)
-            AND e.longitude BETWEEN ? AND ? AND e.latitude BETWEEN ? AND ?`,
-      params: [w, e, s, n, w, e, s, n],
+      indexed: { sql: `e.seq IN (${rtree.sql}) AND ${exact.sql}`, params: [...rtree.params, ...exact.params] },
+      scan: exact,
+      probe: rtree,
     };
   },
   near(lat, lon, km) {
     const b = nearBox(lat, lon, km);
+    const rtree = b.w === null
+      ? { sql: 'SELECT id FROM events_rtree WHERE maxy >= ? AND miny <= ?', params: [b.s, b.n] }
+      : { sql: 'SELECT id FROM events_rtree WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?', params: [b.w, b.e, b.s, b.n] };
     const box = b.w === null
-      ? { sql: 'e.seq IN (SELECT id FROM events_rtree WHERE maxy >= ? AND miny <= ?)', params: [b.s, b.n] }
-      : { sql: 'e.seq IN (SELECT id FROM events_rtree WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)', params: [b.w, b.e, b.s, b.n] };
-    return { sql: `${box.sql} AND ${HAVERSINE_KM} <= ?`, params: [...box.params, lat, lat, lon, km] };
+      ? { sql: 'e.latitude BETWEEN ? AND ?', params: [b.s, b.n] }
+      : { sql: 'e.latitude BETWEEN ? AND ? AND e.longitude BETWEEN ? AND ?', params: [b.s, b.n, b.w, b.e] };
+    const dist = { sql: `${HAVERSINE_KM} <= ?`, params: [lat, lat, lon, km] };
+    return {
+      indexed: { sql: `e.seq IN (${rtree.sql}) AND ${dist.sql}`, params: [...rtree.params, ...dist.params] },
+      scan: { sql: `${box.sql} AND ${dist.sql}`, params: [...box.params, ...dist.params] },
+      probe: rtree,
+    };
   },
   rowCompare(cols, op) {
     return `(${cols.join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`;

@@ -53,7 +53,7 @@ function snapshot(path: string) {
     };
     return {
       documents: db.prepare('SELECT id, content_hash, status FROM documents ORDER BY id').all(),
-      events: db.prepare('SELECT id, edits, review_status, data FROM events ORDER BY id').all().map((r) => {
+      events: db.prepare('SELECT e.id, e.edits, e.review_status, d.data FROM events e JOIN event_data d ON d.seq = e.seq ORDER BY e.id').all().map((r) => {
         const row = r as { id: string; data: string };
         return { ...row, data: strip(row.data) };
       }),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/index.js';
-import { SqliteDb } from '../../src/store/sqlite.js';
+import { SQLITE_MIGRATIONS, SqliteDb } from '../../src/store/sqlite.js';
 import { CoreStore } from '../../src/store/core.js';
 import { codedEvent, sourceDoc } from './fixtures.js';
 import { storeSuite } from './store.suite.js';
@@ -35,8 +35,30 @@ it('SQLite file: WAL mode, migrations applied once, data kept across reopen', as
     }
     const raw = new Database(path, { readonly: true });
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-    assert.deepEqual(raw.prepare('SELECT version FROM schema_migrations').all(), [{ version: 1 }]);
+    assert.deepEqual(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), SQLITE_MIGRATIONS.map((m) => ({ version: m.version })));
     raw.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('SQLite: a database at schema version 1 is migrated forward at open, keeping its events', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'frontline-migrate-'));
+  try {
+    const path = join(dir, 'old.db');
+    const old = new Database(path);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    old.exec(SQLITE_MIGRATIONS[0]!.sql);
+    old.prepare("INSERT INTO schema_migrations VALUES (1, 'v1', '2026-01-01')").run();
+    const ev = { ...codedEvent({ event_id_cnty: 'OLD1', document_id: 'od' }), sources: [], review_status: 'unreviewed', created_at: 'x', updated_at: 'x' };
+    old.prepare(`INSERT INTO events (id, sort_date, event_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, data, edits, created_at, updated_at)
+      VALUES ('OLD1', '2024-07-22', '2024-07-22', ?, ?, ?, 'Syria', 0, 'old note', 'unreviewed', ?, '{}', 'x', 'x')`).run(ev.event_type, ev.sub_event_type, ev.actor1, JSON.stringify(ev));
+    old.close();
+    const store = new CoreStore(new SqliteDb(path));
+    const got = await store.getEvent('OLD1');
+    assert.equal(got?.event_id_cnty, 'OLD1');
+    assert.equal((await store.listEvents({ sort: 'date_desc', limit: 10, q: 'old' })).events.length, 1);
+    await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
