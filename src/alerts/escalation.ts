@@ -206,9 +206,21 @@ export function detectEscalations(events: readonly StoredEvent[], opts: DetectOp
   }
 
   const out: Escalation[] = [];
+  // Day index of each event in the window, computed once (the groups below reuse it).
+  const endMs = Date.parse(endDay + 'T00:00:00Z');
+  const dayIndex = new Map<StoredEvent, number>();
+  for (const e of usable) dayIndex.set(e, totalDays - 1 - Math.round((endMs - Date.parse(e.event_date!.slice(0, 10) + 'T00:00:00Z')) / DAY));
+  const countsOf = (evs: readonly StoredEvent[]): number[] => {
+    const out = new Array<number>(totalDays).fill(0);
+    for (const e of evs) {
+      const i = dayIndex.get(e)!;
+      if (i >= 0 && i < totalDays) out[i]!++;
+    }
+    return out;
+  };
   for (const s of scopes) {
     const test = (g: EscalationGroup, evs: StoredEvent[]): Escalation | null => {
-      const r = escalation(dailyCounts(evs.map((e) => e.event_date!), endDay, totalDays), o);
+      const r = escalation(countsOf(evs), o);
       if (!r.escalated) return null;
       return {
         scope: s.scope, area: s.area, country: s.country, zone_id: s.zone_id, group: g, window_end: endDay, result: r,

@@ -189,6 +189,21 @@ export interface ZoneMatch {
   distance_km: number;
 }
 
+const bboxCache = new WeakMap<Zone['geometry'], [number, number, number, number]>();
+
+/** Cheap rejection before any geodesic maths: is the point outside the zone's bbox (grown by its radius)? */
+function outsideBbox(zone: Pick<Zone, 'geometry' | 'radius_km'>, lon: number, lat: number): boolean {
+  let b = bboxCache.get(zone.geometry);
+  if (!b) {
+    b = zoneBbox(zone);
+    // a little slack: the bbox's km→degree conversion is approximate; the exact test follows
+    const pad = 0.01;
+    b = [b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad];
+    bboxCache.set(zone.geometry, b);
+  }
+  return lon < b[0] || lon > b[2] || lat < b[1] || lat > b[3];
+}
+
 /** Does the event pass the zone's filters and lie within it? Returns the distance, or null. */
 export function matchEvent(zone: Zone, ev: StoredEvent): ZoneMatch | null {
   if (ev.latitude == null || ev.longitude == null) return null;
@@ -202,6 +217,7 @@ export function matchEvent(zone: Zone, ev: StoredEvent): ZoneMatch | null {
     const actors = [ev.actor1, ev.assoc_actor_1, ev.actor2, ev.assoc_actor_2];
     if (!actors.some((a) => a != null && a.toLowerCase().includes(needle))) return null;
   }
+  if (outsideBbox(zone, ev.longitude, ev.latitude)) return null;
   const d = distanceToZoneKm(zone, [ev.longitude, ev.latitude]);
   // A zone's edge is inclusive; allow for float noise at exactly radius_km.
   return d <= zone.radius_km + 1e-9 ? { zone, distance_km: d } : null;
@@ -209,11 +225,12 @@ export function matchEvent(zone: Zone, ev: StoredEvent): ZoneMatch | null {
 
 /** Whether a point lies in the zone, ignoring filters (for escalation and briefs). */
 export function pointInZone(zone: Zone, lonLat: [number, number]): boolean {
+  if (outsideBbox(zone, lonLat[0], lonLat[1])) return false;
   return distanceToZoneKm(zone, lonLat) <= zone.radius_km + 1e-9;
 }
 
 /** [minLon, minLat, maxLon, maxLat] of the zone geometry, grown by its radius. */
-export function zoneBbox(zone: Zone): [number, number, number, number] {
+export function zoneBbox(zone: Pick<Zone, 'geometry' | 'radius_km'>): [number, number, number, number] {
   const pts: Position[] = [];
   const g = zone.geometry;
   if (g.type === 'Point') pts.push(g.coordinates);
@@ -227,7 +244,10 @@ export function zoneBbox(zone: Zone): [number, number, number, number] {
     s = Math.min(s, p[1]!);
     n = Math.max(n, p[1]!);
   }
-  const dLat = zone.radius_km / 111.32;
-  const dLon = dLat / Math.max(0.05, Math.cos((((s + n) / 2) * Math.PI) / 180));
+  // Degrees on turf's sphere (R = 6371.0088 km: 111.195 km per degree); the longitude span uses the
+  // latitude nearest a pole, where a km is the most degrees.
+  const dLat = zone.radius_km / 111.19;
+  const maxAbsLat = Math.min(89.9, Math.max(Math.abs(s - dLat), Math.abs(n + dLat)));
+  const dLon = Math.min(360, dLat / Math.max(0.001, Math.cos((maxAbsLat * Math.PI) / 180)));
   return [Math.max(-180, w - dLon), Math.max(-90, s - dLat), Math.min(180, e + dLon), Math.min(90, n + dLat)];
 }
