@@ -24,6 +24,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { convert } from 'html-to-text';
+import iconv from 'iconv-lite';
 import type { Extractor } from '../extract/types.js';
 import { decodeText, MAX_DOCUMENT_BYTES } from '../model/text.js';
 import type { SourceDocument } from '../model/index.js';
@@ -139,6 +140,13 @@ export function htmlToText(html: string): { text: string; title: string | null; 
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   return { text, title, published: metaDate ? normalisePublished(metaDate[1]) : null };
+}
+
+/** The charset an HTML file declares in a meta tag, when it is not UTF-8 and iconv-lite knows it. */
+export function declaredHtmlCharset(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
+  const cs = /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head)?.[1]?.toLowerCase();
+  return cs && !/^utf-?8$/.test(cs) && iconv.encodingExists(cs) ? cs : null;
 }
 
 async function listFiles(p: string, explicit: boolean, out: string[], errors: IngestError[]): Promise<void> {
@@ -327,7 +335,10 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
           continue;
         }
         progress.bytes_done += sizes[i]!;
-        const dec = decodeText(bytes, maxBytes);
+        const charset = HTML_EXT.has(ext) ? declaredHtmlCharset(bytes) : null;
+        const dec = charset && !bytes.subarray(0, 8192).includes(0)
+          ? { ok: true as const, text: iconv.decode(bytes, charset) }
+          : decodeText(bytes, maxBytes);
         if (!dec.ok) summary.errors.push({ ...where, error: dec.error });
         else {
           let doc: SourceDocument | null;

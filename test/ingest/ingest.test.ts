@@ -50,6 +50,7 @@ describe('ingestPaths', () => {
     writeFileSync(join(dir, 'reports/bin.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]));
     writeFileSync(join(dir, 'reports/latin1.txt'), Buffer.from('Caf\xe9 strike in Sarmin', 'latin1'));
     writeFileSync(join(dir, 'reports/huge.txt'), 'strike '.repeat(2000));
+    writeFileSync(join(dir, 'reports/sub/d-latin1.htm'), Buffer.from('<html><head><meta charset="iso-8859-1"></head><body><p>A strike near the caf\xe9 in Binnish.</p></body></html>', 'latin1'));
     writeFileSync(join(dir, 'reports/ignored.csv'), 'a,b\n1,2\n');
     writeFileSync(join(dir, 'reports/.hidden.txt'), 'A hidden strike.');
     store = new CoreStore(new SqliteDb(':memory:'));
@@ -65,9 +66,10 @@ describe('ingestPaths', () => {
     const s = await ingestPaths(store, [join(dir, 'reports'), join(dir, 'missing.txt')], extractor, {
       published: '2024-01-15', source: 'Default Desk', maxBytes: 8192, onProgress: (p) => progress.push(p.files_done),
     });
-    assert.equal(s.files, 7, 'a, b, c, batch, bin, latin1, huge (csv and hidden files skipped)');
-    assert.equal(s.documents, 5, 'a, b, c, j1, j2 (j5 is stored but its extraction failed)');
-    assert.equal(s.events_created, 4);
+    assert.equal(s.files, 8, 'a, b, c, d, batch, bin, latin1, huge (csv and hidden files skipped)');
+    assert.equal(s.documents, 6, 'a, b, c, d, j1, j2 (j5 is stored but its extraction failed)');
+    assert.equal(s.events_created, 4, 'd reports the same (default) event as b and is merged into it');
+    assert.equal(s.events_merged, 1);
     const errs = s.errors.map((e) => `${e.path.split('/').pop()}${e.line ? ':' + e.line : ''} ${e.error}`);
     const expectErr = (re: RegExp) => assert.ok(errs.some((e) => re.test(e)), `expected an error like ${re} in\n${errs.join('\n')}`);
     expectErr(/^missing\.txt cannot read: ENOENT/);
@@ -80,9 +82,10 @@ describe('ingestPaths', () => {
     expectErr(/^latin1\.txt document is not valid UTF-8/);
     expectErr(/^huge\.txt file is 14000 bytes, larger than the limit of 8192/);
     assert.equal(s.errors.length, 9);
-    assert.ok(progress.length >= 7 && progress.at(-1) === 7);
+    assert.ok(progress.length >= 8 && progress.at(-1) === 8);
 
     const byId = new Map(seen.map((d) => [d.id.replace(/-[0-9a-f]{12}$/, ''), d]));
+    assert.equal(byId.get('d-latin1')?.text, 'A strike near the café in Binnish.', 'an HTML file’s declared charset is honoured');
     const a = byId.get('a')!;
     assert.equal(a.text, 'A strike hit a bakery in Ariha on Saturday.\n');
     assert.equal(a.published, '2024-03-02');
@@ -109,7 +112,7 @@ describe('ingestPaths', () => {
     const s = await ingestPaths(store, [join(dir, 'reports')], extractor, { published: '2024-01-15', source: 'Default Desk', maxBytes: 8192 });
     assert.equal(s.documents, 0);
     assert.ok(s.errors.some((e) => e.line === 7 && /exploded/.test(e.error)), 'j5, whose extraction failed, is tried again');
-    assert.equal(s.duplicates, 5);
+    assert.equal(s.duplicates, 6);
     assert.deepEqual(seen.map((d) => d.id), ['j5']);
     assert.deepEqual(await store.stats({}), before);
   });
