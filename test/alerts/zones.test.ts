@@ -279,3 +279,14 @@ test('a zone added by another process (the CLI while serve runs) is seen at once
     t.cleanup();
   }
 });
+
+test('the bbox prefilter never rejects a point that is inside (high latitude, large radius)', () => {
+  const zi = parseZoneInput({ name: 'North', geometry: { type: 'Point', coordinates: [30, 60] }, radius_km: 100 });
+  const zone: Zone = { ...zi, id: 'n', radius_km: 100, filters: {}, description: null, created_at: '' };
+  // Walk east until the geodesic distance reaches 99.9 km.
+  let lon = 30;
+  while (distance([30, 60], [lon + 0.001, 60]) < 99.9) lon += 0.001;
+  assert.ok(matchEvent(zone, makeEvent({ longitude: lon, latitude: 60 })), `lon ${lon}`);
+  assert.equal(matchEvent(zone, makeEvent({ longitude: lon + 0.05, latitude: 60 })), null);
+  assert.ok(matchEvent(zone, makeEvent({ longitude: 30, latitude: northOf([30, 60], 99.9)[1] })));
+});
