@@ -78,12 +78,16 @@ export function convertImport(text: string, g: Gazetteer, admin1Names: Map<strin
     return { rows, skipped };
   }
   let records: Record<string, string>[];
+  let header: string[] = [];
   try {
-    records = parse(text, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase().replace(/[\s-]+/g, '_')), bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as Record<string, string>[];
+    records = parse(text, {
+      columns: (h: string[]) => (header = h.map((x) => x.trim().toLowerCase().replace(/[\s-]+/g, '_'))),
+      bom: true, skip_empty_lines: true, relax_column_count: true, trim: true,
+    }) as Record<string, string>[];
   } catch (e) {
     throw new Error(`cannot parse the CSV: ${(e as Error).message}`);
   }
-  if (records.length && !('name' in records[0]!)) throw new Error('the CSV needs a header row with at least name, lat, lon, country (and optionally alternate_names, admin1, admin2, kind, population)');
+  if (!header.includes('name') || !(header.includes('lat') || header.includes('latitude'))) throw new Error('the CSV needs a header row with at least name, lat, lon, country (and optionally alternate_names, admin1, admin2, kind, population)');
   let n = 0;
   for (const r of records) {
     n++;

@@ -75,6 +75,8 @@ interface Scored {
   p: Place;
   score: number;
   exact: boolean;
+  /** One of the place's names is literally the mention (letters only, article aside). */
+  lit?: boolean;
 }
 
 const KIND_BONUS: Record<Place['kind'], number> = {
@@ -132,8 +134,18 @@ export class Resolver {
     for (const i of this.g.byKey.get(key) ?? []) {
       seen.add(i);
       const p = this.g.places[i]!;
-      const same = literal(p.name) === lit || this.g.alts[i]!.some((a) => a[0] !== '~' && literal(a) === lit);
-      out.push({ i, p, score: same ? 17 : 12, exact: true });
+      const alts = this.g.alts[i]!;
+      const same = literal(p.name) === lit || alts.some((a) => a[0] !== '~' && literal(a) === lit);
+      // matched only through a weak name ("Sarja" for "Western Sarja")
+      const weak = !same && normalizeName(p.name) !== key && !alts.some((a) => a[0] !== '~' && normalizeName(a) === key);
+      // same key, different letters ("Nayrabiyeh" for "Nayrab"): the more letters differ, the less likely
+      let far = 0;
+      if (!same) {
+        far = Infinity;
+        for (const n of [p.name, ...alts]) if (n[0] !== '~' && !/[\u0600-\u06ff]/.test(n)) far = Math.min(far, editDistance(lit, literal(n)));
+        far = Number.isFinite(far) ? Math.min(6, far * 1.5) : 0;
+      }
+      out.push({ i, p, score: (same ? 17 : weak ? 7 : 12) - far, exact: true, lit: same });
     }
     const lk = nameKeys(target).loose;
     if (lk) {
@@ -158,10 +170,15 @@ export class Resolver {
   private score(c: Scored[], ctx: GeoContext, mode: Mode): void {
     const country = this.g.findCountry(ctx.country ?? null);
     const hints = (ctx.areaHints ?? []).map((h) => this.hintKeys(h));
+    const cities = (ctx.areaHints ?? []).map((h) => this.hintCity(h, country?.iso2)).filter((x): x is Place => !!x);
     for (const s of c) {
       const p = s.p;
       let sc = s.score + KIND_BONUS[p.kind];
-      if (country) sc += p.iso2 === country.iso2 ? 60 : -20;
+      // a neighbourhood of the city the text names is as likely as a village
+      if (p.kind === 'neighbourhood' && cities.some((c) => haversineKm(p, c) < 15)) sc += 12;
+      if (country) sc += p.iso2 === country.iso2 ? 60 : -40;
+      // a hint that is also a city ("Aleppo", "Hama"): its neighbourhoods and suburbs are likelier
+      for (const city of cities) sc += 15 * Math.exp(-haversineKm(p, city) / 10);
       hints.forEach((h, n) => {
         const w = Math.max(0, 40 - 6 * n);
         if (p.admin1 && h.has(normalizeName(p.admin1))) sc += w;
@@ -191,9 +208,10 @@ export class Resolver {
     let cands = this.lookup(whole.target, ctx);
     if (!cands.length && whole.mode === 'plain') return null;
     if (whole.mode !== 'plain') {
-      const asIs = this.lookup(mention.replace(/^(?:the|in|at|near)\s+/i, ''), ctx);
-      const asIsExact = asIs.filter((c) => c.exact && c.p.kind !== 'populated' && c.p.kind !== 'neighbourhood');
-      if (asIsExact.length && !/countryside|outskirts|near|around/i.test(mention)) {
+      // a name that literally contains the words ("Rural Damascus", "Eastern Ghouta", "Nakhla Camp")
+      const asIs = this.lookup(mention.trim().replace(/^(?:in|at|the)\s+/i, '').replace(/^the\s+/i, ''), ctx);
+      const asIsExact = asIs.filter((c) => c.lit);
+      if (asIsExact.length && !/countryside|outskirts|\bnear\b|around|vicinity|environs/i.test(mention)) {
         cands = asIsExact;
         parsed = { target: mention, mode: 'plain', dir: null };
       }
@@ -258,6 +276,18 @@ export class Resolver {
     return r;
   }
 
+  /** The city a hint names, when it names one (population at least 50,000), in the report's country. */
+  private hintCity(hint: string, iso2: string | undefined): Place | null {
+    const key = normalizeName(hint);
+    let best: Place | null = null;
+    for (const i of this.g.byKey.get(key) ?? []) {
+      const p = this.g.places[i]!;
+      if (p.kind !== 'populated' || p.population < 50000 || (iso2 && p.iso2 !== iso2)) continue;
+      if (!best || p.population > best.population) best = p;
+    }
+    return best;
+  }
+
   /** True when no hint names an admin area, or the place lies in (or is) one of the named areas. */
   private inHints(p: Place, ctx: GeoContext): boolean {
     const hints = ctx.areaHints ?? [];
@@ -295,7 +325,7 @@ export class Resolver {
       const areas = (this.g.byKey.get(key) ?? []).map((i) => this.g.places[i]!)
         .filter((p) => (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3') && (!country || p.iso2 === country.iso2));
       if (!areas.length) continue;
-      if (areas.some((a) => a === best.p || inside(best.p, a))) return null;
+      if (areas.some((a) => a === best.p || inside(best.p, a) || (a.kind === 'admin1' && haversineKm(best.p, a) < 40))) return null;
       area ??= areas.sort((a, b) => LEVEL[a.kind]! - LEVEL[b.kind]!)[0]!;
     }
     if (!area) return null;
@@ -375,7 +405,8 @@ function collapseNested(c: Scored[], adminish: boolean): Scored[] {
 /** The letters of a name, without case, diacritics, punctuation or article. */
 function literal(s: string): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/^(?:al|el|ad|ed|ash|esh|as|es|at|et|ar|er|az|ez|an|en)[\s'’-]+/, '').replace(/[^a-z0-9\u0621-\u064a]/g, '');
+    .replace(/^(?:al|el|ad|ed|ash|esh|as|es|at|et|ar|er|az|ez|an|en)[\s'’-]+/, '').replace(/[^a-z0-9\u0621-\u064a]/g, '')
+    .replace(/(.)\1+/g, '$1');
 }
 
 function round4(n: number): number {

@@ -1,0 +1,192 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { haversineKm, loadGeocoder, type GeoContext, type GeoResolution } from '../../src/geo/index.js';
+
+const geo = loadGeocoder();
+
+function near(r: GeoResolution | null, lat: number, lon: number, km: number, what: string): GeoResolution {
+  assert.ok(r, `${what}: no resolution`);
+  assert.ok(r.latitude !== null && r.longitude !== null, `${what}: no coordinates`);
+  const d = haversineKm({ lat: r.latitude, lon: r.longitude }, { lat, lon });
+  assert.ok(d <= km, `${what}: ${r.location} (${r.latitude},${r.longitude}) is ${d.toFixed(1)} km from ${lat},${lon}`);
+  return r;
+}
+
+const syria = (hint?: string): GeoContext => ({ country: 'Syria', areaHints: hint ? [hint] : [] });
+
+test('haversine distance', () => {
+  assert.equal(haversineKm({ lat: 0, lon: 0 }, { lat: 0, lon: 0 }), 0);
+  const d = haversineKm({ lat: 36.2021, lon: 37.1343 }, { lat: 35.9306, lon: 36.6339 }); // Aleppo - Idlib
+  assert.ok(d > 50 && d < 60, String(d));
+  const pole = haversineKm({ lat: 0, lon: 0 }, { lat: 90, lon: 0 });
+  assert.ok(Math.abs(pole - 10007.5) < 1, String(pole));
+});
+
+test('the seed article places resolve within 5 km (Ghab Plain 15 km)', () => {
+  const h = near(geo.resolve('Harbal', syria('Aleppo')), 36.4307, 37.1669, 5, 'Harbal');
+  assert.equal(h.geo_precision, 1);
+  assert.equal(h.admin1, 'Aleppo');
+  near(geo.resolve('Kharbashah', syria('Aleppo')), 36.3327, 37.4061, 5, 'Kharbashah');
+  near(geo.resolve('Al-Shaalah', syria('Aleppo')), 36.3711, 37.3979, 5, 'Al-Shaalah');
+  const n = near(geo.resolve('Nayrab', syria('Idlib')), 35.8691, 36.7183, 5, 'Nayrab');
+  assert.equal(n.admin1, 'Idlib');
+  near(geo.resolve('Sarmin', syria('Idlib')), 35.9037, 36.7239, 5, 'Sarmin');
+  const g = near(geo.resolve('the Ghab Plain', syria()), 35.65, 36.35, 15, 'Ghab Plain');
+  assert.equal(g.geo_precision, 2);
+  assert.ok(g.place && g.place.kind === 'region');
+});
+
+test('Nayrab: the admin hint decides between the Idlib village and the Aleppo neighbourhood', () => {
+  near(geo.resolve('Nayrab', syria('Idlib')), 35.869, 36.718, 2, 'Nayrab/Idlib');
+  const a = near(geo.resolve('al-Nayrab', syria('Aleppo')), 36.168, 37.225, 5, 'Nayrab/Aleppo');
+  assert.equal(a.admin1, 'Aleppo');
+  // nearby places of the same report decide too
+  near(geo.resolve('Nayrab', { country: 'Syria', nearby: [{ lat: 35.9037, lon: 36.7239 }] }), 35.869, 36.718, 2, 'Nayrab near Sarmin');
+  // with no admin hint, the kind of place is the prior: the village beats the neighbourhood of a far city
+  const none = geo.resolve('Nayrab', { country: 'Syria' });
+  assert.ok(none === null || none.geo_precision === 3 || none.admin1 === 'Idlib', JSON.stringify(none));
+  // ... but not the neighbourhood of the city the text names
+  near(geo.resolve('Nayrab', syria('Aleppo')), 36.168, 37.225, 5, 'Nayrab/Aleppo');
+});
+
+test('transliteration variants find the village', () => {
+  near(geo.resolve('Kafaraweed', syria('Idlib')), 35.628, 36.458, 3, 'Kafaraweed');
+  near(geo.resolve('Sufouhn', syria('Idlib')), 35.607, 36.465, 3, 'Sufouhn');
+  near(geo.resolve('Kafr Nobol', syria('Idlib')), 35.61, 36.56, 5, 'Kafr Nobol');
+  near(geo.resolve('Jisr al-Shughour', syria()), 35.814, 36.315, 3, 'Jisr al-Shughour');
+  near(geo.resolve("Ma'arat al-Nu'man", syria()), 35.648, 36.677, 3, 'Maarat al-Numan');
+  near(geo.resolve('النيرب', syria('إدلب')), 35.869, 36.718, 3, 'Arabic Nayrab');
+  near(geo.resolve('Kobani', syria()), 36.889, 38.352, 5, 'Kobani (alias of Ain al-Arab)');
+  near(geo.resolve('Palmyra', syria()), 34.566, 38.288, 5, 'Palmyra (Tadmor)');
+});
+
+test('world cities are found in their country', () => {
+  const m = near(geo.resolve('Marib', { country: 'Yemen' }), 15.46, 45.33, 10, 'Marib');
+  assert.equal(m.country, 'Yemen');
+  assert.equal(m.iso, 887);
+  const g = near(geo.resolve('Goma', {}), -1.68, 29.23, 10, 'Goma');
+  assert.equal(g.country, 'Democratic Republic of Congo');
+  assert.equal(g.admin1, 'North Kivu');
+  const k = near(geo.resolve('Kherson', { country: 'Ukraine' }), 46.64, 32.61, 10, 'Kherson');
+  assert.equal(k.iso, 804);
+  assert.equal(k.admin1, 'Kherson');
+  near(geo.resolve('Tripoli', { country: 'Libya' }), 32.89, 13.19, 10, 'Tripoli, Libya');
+  near(geo.resolve('Tripoli', { country: 'Lebanon' }), 34.43, 35.84, 10, 'Tripoli, Lebanon');
+  near(geo.resolve('El Fasher', { country: 'Sudan' }), 13.63, 25.35, 10, 'El Fasher');
+  near(geo.resolve('Peshawar', { country: 'Pakistan' }), 34.0, 71.57, 10, 'Peshawar');
+});
+
+test('a place of another country is not taken for a missing local name', () => {
+  assert.equal(geo.resolve('Jannali', { country: 'Somalia' }), null);
+  const r = geo.resolve('Chenzhou', { country: 'Democratic Republic of Congo' });
+  assert.equal(r, null);
+});
+
+test('outskirts, near and countryside phrases give precision 2 at the place', () => {
+  for (const m of ['the outskirts of Sarmin', 'near Sarmin', 'Sarmin outskirts', 'Sarmin countryside', 'the countryside of Sarmin', 'around Sarmin']) {
+    const r = near(geo.resolve(m, syria('Idlib')), 35.9037, 36.7239, 2, m);
+    assert.equal(r.geo_precision, 2, m);
+    assert.equal(r.admin1, 'Idlib', m);
+  }
+});
+
+test('admin areas resolve with precision 3 at their capital, in ACLED spelling', () => {
+  for (const m of ['southern Idlib', 'Idlib province', 'Idleb governorate', 'the southern countryside of Idlib', 'north-western Idlib']) {
+    const r = near(geo.resolve(m, syria()), 35.93, 36.635, 5, m);
+    assert.equal(r.geo_precision, 3, m);
+    assert.equal(r.admin1, 'Idlib', m);
+    assert.equal(r.place, null, m);
+  }
+  const a = near(geo.resolve('the northern countryside of Aleppo', syria()), 36.2, 37.15, 10, 'northern countryside of Aleppo');
+  assert.equal(a.geo_precision, 3);
+  assert.equal(a.admin1, 'Aleppo');
+  const spellings: [string, string][] = [["Dar'a province", 'Daraa'], ['Ar-Raqqa governorate', 'Raqqa'], ['Lattakia governorate', 'Latakia'],
+    ['Al-Hasakeh governorate', 'Al-Hasakah'], ['Deir-ez-Zor governorate', 'Deir ez-Zor'], ['As-Sweida governorate', 'As-Suwayda'],
+    ['Rural Damascus', 'Rural Damascus'], ['Tartus governorate', 'Tartous'], ['Quneitra governorate', 'Quneitra']];
+  for (const [m, want] of spellings) {
+    const r = geo.resolve(m, syria());
+    assert.ok(r, m);
+    assert.equal(r.admin1, want, m);
+    assert.equal(r.geo_precision, 3, m);
+  }
+});
+
+test('regions and features resolve with precision 2', () => {
+  for (const [m, lat, lon, km] of [['Jabal al-Zawiya', 35.68, 36.54, 15], ['Jebel Akrad', 35.74, 36.2, 15], ['Jabal Turkman', 35.82, 36.02, 15],
+    ['the M4 highway', 35.82, 36.58, 40], ['the M5 highway', 35.65, 36.67, 60], ['the Badia', 34.8, 38.7, 50], ['the de-escalation zone', 35.85, 36.6, 40],
+    ['Eastern Ghouta', 33.55, 36.42, 15]] as const) {
+    const r = near(geo.resolve(m, syria()), lat, lon, km, m);
+    assert.equal(r.geo_precision, 2, m);
+    assert.equal(r.country, 'Syria', m);
+  }
+});
+
+test('every resolution fills country, iso and admin1', () => {
+  const mentions: [string, GeoContext][] = [['Harbal', syria('Aleppo')], ['the Ghab Plain', syria()], ['southern Idlib', syria()],
+    ['Goma', {}], ['Marib', { country: 'Yemen' }], ['Douma', syria('Rural Damascus')], ['Bab Touma', syria('Damascus')]];
+  for (const [m, ctx] of mentions) {
+    const r = geo.resolve(m, ctx);
+    assert.ok(r, m);
+    assert.ok(r.country, m);
+    assert.ok(typeof r.iso === 'number', m);
+    assert.ok(r.admin1, m);
+    assert.ok(r.location, m);
+  }
+});
+
+test('two equally likely places: the shared admin area with a note, or nothing', () => {
+  // two Deir Hassans, in Idlib and in Aleppo: different governorates, no context
+  assert.equal(geo.resolve('Deir Hassan', { country: 'Syria' }), null);
+  // three Sarjas in Idlib governorate: the true Sarja beats the parts "Western/Eastern Sarja"
+  const s = geo.resolve('Sarja', syria('Idlib'));
+  assert.ok(s && s.admin1 === 'Idlib');
+  // two villages named like this in the same governorate -> the governorate, precision 3, with a note
+  const t = geo.resolve('Tawileh', { country: 'Syria', areaHints: ['Al-Hasakah'] });
+  assert.ok(t, 'Tawileh');
+  if (t.geo_precision === 3) {
+    assert.match(t.geo_note ?? '', /ambiguous/);
+    assert.equal(t.admin1, 'Al-Hasakah');
+  }
+});
+
+test('a name not found in the named area falls back to that area', () => {
+  const r = geo.resolve('Assadiya', { country: 'Syria', areaHints: ['Deir ez-Zor'] });
+  assert.ok(r);
+  assert.equal(r.admin1, 'Deir ez-Zor');
+  assert.equal(r.geo_precision, 3);
+  assert.match(r.geo_note ?? '', /not found/);
+});
+
+test('candidates, isPrefix and bad input', () => {
+  assert.ok(geo.candidates('Sarmin').some((p) => p.admin1 === 'Idlib'));
+  assert.ok(geo.candidates('Kafr Nubl').length >= 1);
+  assert.ok(geo.isPrefix('Kafr'));
+  assert.ok(geo.isPrefix('Jisr al'));
+  assert.ok(geo.isPrefix('al'));
+  assert.ok(!geo.isPrefix('Qwxzyv'));
+  assert.equal(geo.resolve('', {}), null);
+  assert.equal(geo.resolve('   ', {}), null);
+  assert.equal(geo.resolve('Qwxzyvplk', { country: 'Syria' }), null);
+  assert.equal(geo.resolve('x'.repeat(10000), {}), null);
+  assert.equal(loadGeocoder(), geo, 'cached');
+});
+
+// The Syrian Archive list (GPL) is used here as reference data only; it is never shipped.
+const here = dirname(fileURLToPath(import.meta.url));
+const archive = resolve(here, '..', '..', '..', 'shared', 'data', 'gazetteer', 'syrianarchive_locations.json');
+test('Syrian Archive reference places: most resolve within 10 km with their governorate as hint', { skip: !existsSync(archive) }, () => {
+  const rows = JSON.parse(readFileSync(archive, 'utf8')) as { name: string; region: string; latitude: string; longitude: string }[];
+  let n = 0, ok = 0;
+  for (const x of rows) {
+    const lat = Number(x.latitude), lon = Number(x.longitude);
+    if (!lat || !lon) continue;
+    n++;
+    const r = geo.resolve(x.name.trim(), { country: 'Syria', areaHints: [x.region.trim()] });
+    if (r && r.latitude !== null && haversineKm({ lat: r.latitude, lon: r.longitude! }, { lat, lon }) <= 10) ok++;
+  }
+  assert.ok(n > 700);
+  assert.ok(ok / n >= 0.6, `${ok} of ${n}`);
+});
