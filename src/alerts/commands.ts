@@ -51,19 +51,19 @@ export interface FeedsAddOptions extends RepoOpts {
   interval?: string | number;
 }
 
-export function validateFeedUrl(url: string): string {
+export function validateHttpUrl(url: string): string {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     throw new UsageError(`not a URL: "${url}"`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`feeds must be http or https URLs, not ${u.protocol}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`only http and https URLs are accepted, not ${u.protocol}`);
   return u.href;
 }
 
 export function feedsAddCommand(url: string, opts: FeedsAddOptions = {}): string {
-  const href = validateFeedUrl(url);
+  const href = validateHttpUrl(url);
   const interval = Math.round(parseDuration(opts.interval ?? '15m'));
   if (interval < 60) throw new UsageError('the poll interval must be at least 60 s');
   const feed = withRepo(opts, (r) => r.addFeed(href, { name: opts.name ?? null, interval_s: interval }));
@@ -260,7 +260,7 @@ export function watchRmCommand(idOrName: string, opts: RepoOpts = {}): string {
 // ---- webhooks and alerts ----
 
 export function webhooksAddCommand(url: string, opts: RepoOpts & { secret?: string; zone?: string } = {}): string {
-  const href = validateFeedUrl(url);
+  const href = validateHttpUrl(url);
   return withRepo(opts, (r) => {
     let zoneId: string | null = null;
     if (opts.zone) {

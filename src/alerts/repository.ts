@@ -150,6 +150,15 @@ const MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL,
      UNIQUE (webhook_id, alert_id)
    );`,
+  `CREATE TABLE feed_item_failures (
+     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+     guid TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     last_error TEXT NOT NULL,
+     gave_up INTEGER NOT NULL DEFAULT 0,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (feed_id, guid)
+   );`,
 ];
 
 interface ZoneRow {
@@ -386,6 +395,29 @@ export class WatchRepository {
     this.db
       .prepare('INSERT OR IGNORE INTO feed_items (feed_id, guid, url, document_id, seen_at) VALUES (?, ?, ?, ?, ?)')
       .run(feedId, guid, url, documentId, now.toISOString());
+  }
+
+  /** Count one more failed ingest of an item; returns the attempts so far. */
+  recordItemFailure(feedId: number, guid: string, error: string, giveUpAfter: number, now = new Date()): number {
+    const row = this.db
+      .prepare(
+        `INSERT INTO feed_item_failures (feed_id, guid, attempts, last_error, updated_at) VALUES (?, ?, 1, ?, ?)
+         ON CONFLICT (feed_id, guid) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error,
+           updated_at = excluded.updated_at
+         RETURNING attempts`,
+      )
+      .get(feedId, guid, error.slice(0, 1000), now.toISOString()) as { attempts: number };
+    if (row.attempts >= giveUpAfter) {
+      this.db.prepare('UPDATE feed_item_failures SET gave_up = 1 WHERE feed_id = ? AND guid = ?').run(feedId, guid);
+    }
+    return row.attempts;
+  }
+
+  /** Items whose ingest failed (given up or still being retried), newest first. */
+  listItemFailures(feedId?: number): { feed_id: number; guid: string; attempts: number; last_error: string; gave_up: number; updated_at: string }[] {
+    return (feedId === undefined
+      ? this.db.prepare('SELECT * FROM feed_item_failures ORDER BY updated_at DESC').all()
+      : this.db.prepare('SELECT * FROM feed_item_failures WHERE feed_id = ? ORDER BY updated_at DESC').all(feedId)) as never;
   }
 
   // ---- webhooks ----

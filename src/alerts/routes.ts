@@ -19,7 +19,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import { z } from 'zod';
 import { ConflictError, type WatchRepository } from './repository.js';
 import { formatZodError, parseZoneInput, zonesToGeoJSON } from './zones.js';
-import { feedHealth, validateFeedUrl, UsageError } from './commands.js';
+import { feedHealth, validateHttpUrl, UsageError } from './commands.js';
 
 export interface AlertsRoutesOptions {
   repo: WatchRepository;
@@ -138,7 +138,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app:
 
   app.post('/api/feeds', async (req, reply) => {
     const b = parse(FeedBody, req.body, 'body');
-    const url = validateFeedUrl(b.url);
+    const url = validateHttpUrl(b.url);
     try {
       const feed = repo.addFeed(url, { name: b.name ?? null, interval_s: b.interval_s ?? 900 });
       return reply.code(201).send(feedHealth(feed));
@@ -160,7 +160,7 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app:
 
   app.post('/api/webhooks', async (req, reply) => {
     const b = parse(WebhookBody, req.body, 'body');
-    const url = validateFeedUrl(b.url);
+    const url = validateHttpUrl(b.url);
     let zoneId: string | null = null;
     if (b.zone) {
       const z0 = repo.getZone(b.zone);

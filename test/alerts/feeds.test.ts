@@ -362,6 +362,23 @@ test('an item whose ingest fails is retried at the next poll, not lost', async (
     const r2 = await pollFeed(t.repo.getFeed(feed.id)!, { ...FAST, repo: t.repo, ingest });
     assert.equal(r2.ingested, 1);
     assert.equal(docs[1]!.title, 'Report 3 update');
+    assert.equal(t.repo.listItemFailures(feed.id)[0]!.attempts, 1);
+
+    // A poisonous item is set aside after maxItemAttempts, not retried forever.
+    const other = t.repo.addFeed(`${base}/cp1256.xml`);
+    const bad = () => {
+      throw new Error('rejected by the store');
+    };
+    for (let i = 1; i <= 3; i++) {
+      const r = await pollFeed(t.repo.getFeed(other.id)!, { ...FAST, repo: t.repo, ingest: bad, maxItemAttempts: 3 });
+      assert.equal(r.new_items, 1, `attempt ${i}`);
+    }
+    const r4 = await pollFeed(t.repo.getFeed(other.id)!, { ...FAST, repo: t.repo, ingest: bad, maxItemAttempts: 3 });
+    assert.equal(r4.new_items, 0);
+    const f = t.repo.listItemFailures(other.id)[0]!;
+    assert.equal(f.attempts, 3);
+    assert.equal(f.gave_up, 1);
+    assert.match(f.last_error, /rejected by the store/);
   } finally {
     t.cleanup();
   }

@@ -7,7 +7,8 @@
  * Isolation: every feed is polled inside its own try/catch with a timeout, a byte cap and a redirect cap,
  * so a broken, huge, slow or looping feed only marks its own health and backs off
  * (interval × 2^failures, capped at maxBackoffS); the other feeds keep their schedule.
- * An item whose ingest fails is not marked seen, so it is retried at the next poll.
+ * An item whose ingest fails is not marked seen, so it is retried at the next poll (up to maxItemAttempts,
+ * then set aside and recorded in feed_item_failures). Each poll has a time budget for item pages.
  */
 import { createHash } from 'node:crypto';
 import type { SourceDocument } from '../../model/index.js';
@@ -34,6 +35,10 @@ export interface PollerOptions {
   maxBackoffS?: number;
   /** New items handled per feed per poll (default 50; the rest wait for the next poll). */
   maxItemsPerPoll?: number;
+  /** Time budget for one feed's items in one poll (default 2 min); the rest wait for the next poll. */
+  maxPollMs?: number;
+  /** Failed ingests of one item before it is set aside (default 5). */
+  maxItemAttempts?: number;
   onError?: (feed: Feed, err: unknown) => void;
   /** Injected for tests. */
   now?: () => Date;
@@ -137,7 +142,10 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
         .reverse()
         .sort((a, b) => (a.published && b.published ? a.published.localeCompare(b.published) : 0));
       result.new_items = fresh.length;
+      const budgetEnd = Date.now() + (o.maxPollMs ?? 120_000);
       for (const item of fresh.slice(0, o.maxItemsPerPoll ?? 50)) {
+        // Out of time (slow pages): the rest stay unseen and are taken at the next poll.
+        if (Date.now() > budgetEnd) break;
         const doc = await itemDocument(feed, parsed.title, item, o);
         if (!doc) {
           repo.markItemSeen(feed.id, item.guid, item.link, null);
@@ -150,6 +158,12 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
         } catch (e) {
           result.failed_items++;
           itemErrors.push(describe(e));
+          // Retried at the next polls; after maxItemAttempts it is set aside (recorded in feed_item_failures)
+          // so one poisonous item cannot cost a page fetch on every poll forever.
+          const limit = o.maxItemAttempts ?? 5;
+          if (repo.recordItemFailure(feed.id, item.guid, describe(e), limit) >= limit) {
+            repo.markItemSeen(feed.id, item.guid, doc.url ?? null, null);
+          }
         }
       }
     }
