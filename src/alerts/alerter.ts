@@ -9,7 +9,7 @@
 import type { EventChange, Store } from '../store/types.js';
 import type { StoredEvent } from '../model/index.js';
 import type { Alert, WatchRepository } from './repository.js';
-import { matchEvent } from './zones.js';
+import { matchEvent, type Zone } from './zones.js';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookOptions } from './webhooks.js';
 import { detectEscalations, escalationHistoryFrom, type DetectOptions, type Escalation } from './escalation.js';
 
@@ -37,6 +37,14 @@ export function describeEvent(e: StoredEvent): string {
   const who = e.actor2 ? `${e.actor1} vs ${e.actor2}` : e.actor1;
   const fat = e.fatalities ? `, ${e.fatalities}${e.fatalities_approximate ? '+' : ''} killed` : '';
   return `${e.sub_event_type} in ${e.location}${e.admin1 ? ` (${e.admin1})` : ''} on ${e.event_date ?? 'unknown date'}: ${who}${fat}`;
+}
+
+/** "4.9 km from the point", "2.1 km from the line", "inside", "1.3 km outside the edge". */
+export function wherePhrase(zone: Zone, km: number): string {
+  const t = zone.geometry.type;
+  if (t === 'Point') return `${km.toFixed(1)} km away`;
+  if (t === 'LineString' || t === 'MultiLineString') return `${km.toFixed(1)} km from the line`;
+  return km === 0 ? 'inside the area' : `${km.toFixed(1)} km outside its edge`;
 }
 
 export function createAlerter(opts: AlerterOptions): Alerter {
@@ -83,7 +91,7 @@ export function createAlerter(opts: AlerterOptions): Alerter {
             area: ev.admin1,
             event_id: ev.event_id_cnty,
             change: change.kind,
-            message: `${zone.name}: ${describeEvent(ev)} — ${m.distance_km.toFixed(1)} km from the zone`,
+            message: `${zone.name}: ${describeEvent(ev)} — ${wherePhrase(zone, m.distance_km)}`,
             distance_km: Math.round(m.distance_km * 1000) / 1000,
             data: { event: ev },
           });

@@ -115,9 +115,15 @@ export function buildBrief(input: BriefInput): Brief {
   };
 }
 
-/** Escape text for Markdown (inline): backslash-escape the characters that carry Markdown or HTML meaning. */
+/**
+ * Escape untrusted text for inline Markdown: the characters that make links, images, emphasis, code,
+ * table cells or HTML are backslash-escaped or turned into entities; newlines become spaces. (Escaped text
+ * never starts a line here, so list and heading markers need no escaping.)
+ */
 export function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '\\' + c))
+  return s
+    .replace(/[\\`*_[\]()!|~#]/g, (c) => '\\' + c)
+    .replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'))
     .replace(/\r?\n/g, ' ');
 }
 

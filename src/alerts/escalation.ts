@@ -11,12 +11,13 @@
  *   - escalated when p < alpha (default 0.01) AND k ≥ minEvents (default 5) AND k > the expected count.
  * The minimum count stops a quiet place with 0 events in 8 weeks from "escalating" on 2 events.
  *
- * `detectEscalations` applies this to every admin1 area and every watch zone, for all events and per
+ * `detectEscalations` applies this to every admin1 area and every watch zone (events that pass the zone's
+ * filters), for all events and per
  * event type and sub-event type, and keeps the most specific signals (a shelling surge is reported as
  * "Shelling events", not also as "Explosions/Remote violence events" and "All events").
  */
 import type { StoredEvent } from '../model/index.js';
-import { pointInZone, type Zone } from './zones.js';
+import { matchEvent, type Zone } from './zones.js';
 
 export interface EscalationOptions {
   recentDays?: number;
@@ -201,7 +202,8 @@ export function detectEscalations(events: readonly StoredEvent[], opts: DetectOp
     for (const a of byArea.values()) scopes.push({ scope: 'admin1', area: a.admin1, country: a.country, zone_id: null, events: a.events });
   }
   for (const z of opts.zones ?? []) {
-    const inside = usable.filter((e) => e.latitude != null && e.longitude != null && pointInZone(z, [e.longitude, e.latitude]));
+    // The zone's own filters (types, actor, fatalities, precision) define what counts there.
+    const inside = usable.filter((e) => matchEvent(z, e) !== null);
     if (inside.length) scopes.push({ scope: 'zone', area: z.name, country: null, zone_id: z.id, events: inside });
   }
 
