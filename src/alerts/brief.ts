@@ -117,12 +117,12 @@ export function buildBrief(input: BriefInput): Brief {
 
 /**
  * Escape untrusted text for inline Markdown: the characters that make links, images, emphasis, code,
- * table cells or HTML are backslash-escaped or turned into entities; newlines become spaces. (Escaped text
+ * table cells or HTML are backslash-escaped (with [ and ] escaped, parentheses cannot form a link) or turned into entities; newlines become spaces. (Escaped text
  * never starts a line here, so list and heading markers need no escaping.)
  */
 export function escapeMd(s: string): string {
   return s
-    .replace(/[\\`*_[\]()!|~#]/g, (c) => '\\' + c)
+    .replace(/[\\`*_[\]!|~#]/g, (c) => '\\' + c)
     .replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'))
     .replace(/\r?\n/g, ' ');
 }

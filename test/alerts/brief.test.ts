@@ -59,7 +59,7 @@ test('a Markdown brief renders with its SVG map next to it, escaping untrusted t
     assert.match(md, /\| Idlib \| 2 \| 4 \|/);
     assert.match(md, /\*\*3\*\* events, \*\*4\*\* reported killed/);
     assert.doesNotMatch(md, /<script>/, 'source titles are escaped');
-    assert.match(md, /\[Shelling &lt;script&gt;alert\\\(1\\\)&lt;\/script&gt; kills three\]\(<https:\/\/example\.org\/a\?x=1&y=2>\)/);
+    assert.match(md, /\[Shelling &lt;script&gt;alert\(1\)&lt;\/script&gt; kills three\]\(<https:\/\/example\.org\/a\?x=1&y=2>\)/);
     assert.doesNotMatch(md, /javascript:/, 'non-http links are not linked');
     assert.match(md, /Bad \\\| Source \\\*/);
     // The map: a real SVG with country outlines, the three window events and the zone.
