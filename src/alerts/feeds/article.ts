@@ -96,6 +96,8 @@ export function extractArticle(html: string, url?: string): Article {
     const article = new Readability<string>(document.cloneNode(true) as Document, {
       serializer: (n) => nodeText(n as unknown as DomNode),
       charThreshold: 300,
+      // Enormous DOMs make Readability throw; the plain body text below is used for them instead.
+      maxElemsToParse: 50_000,
     }).parse();
     if (article?.content && article.content.length > 0) {
       return {
