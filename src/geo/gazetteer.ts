@@ -28,8 +28,21 @@ export class Gazetteer {
   readonly places: Place[] = [];
   /** Alternate names per place index (parallel to places). */
   readonly alts: string[][] = [];
-  readonly byKey = new Map<string, number[]>();
-  readonly byLoose = new Map<string, number[]>();
+  /** Place indexes by primary key; a single index is stored bare (most keys name one place). */
+  readonly byKey = new Map<string, number | number[]>();
+  readonly byLoose = new Map<string, number | number[]>();
+
+  /** Indexes of the places with this primary key. */
+  ids(key: string): number[] {
+    const v = this.byKey.get(key);
+    return v === undefined ? [] : typeof v === 'number' ? [v] : v;
+  }
+
+  /** Indexes of the places with this loose key. */
+  looseIds(key: string): number[] {
+    const v = this.byLoose.get(key);
+    return v === undefined ? [] : typeof v === 'number' ? [v] : v;
+  }
   readonly prefixes = new Set<string>();
   readonly countries = new Map<string, CountryInfo>(); // by iso2
   readonly countryByKey = new Map<string, CountryInfo>();
@@ -175,7 +188,7 @@ export class Gazetteer {
       const [iso2, admin1, name, alt] = line.split('\t');
       if (!iso2 || !name || !alt) continue;
       const key = nameKeys(name).key;
-      const hits = (this.byKey.get(key) ?? []).filter((i) => {
+      const hits = (this.ids(key)).filter((i) => {
         const p = this.places[i]!;
         return p.iso2 === iso2 && (!admin1 || p.admin1 === admin1) && (p.kind === 'populated' || p.kind === 'region' || p.kind === 'neighbourhood');
       });
@@ -218,9 +231,10 @@ export class Gazetteer {
   }
 }
 
-function push(m: Map<string, number[]>, k: string, i: number): void {
+function push(m: Map<string, number | number[]>, k: string, i: number): void {
   const l = m.get(k);
-  if (l) {
-    if (l[l.length - 1] !== i) l.push(i);
-  } else m.set(k, [i]);
+  if (l === undefined) m.set(k, i);
+  else if (typeof l === 'number') {
+    if (l !== i) m.set(k, [l, i]);
+  } else if (l[l.length - 1] !== i) l.push(i);
 }

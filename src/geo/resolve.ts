@@ -90,7 +90,7 @@ export class Resolver {
 
   candidates(mention: string): Place[] {
     const k = normalizeName(mention);
-    return (this.g.byKey.get(k) ?? []).map((i) => this.g.places[i]!);
+    return this.g.ids(k).map((i) => this.g.places[i]!);
   }
 
   isPrefix(mention: string): boolean {
@@ -107,7 +107,7 @@ export class Resolver {
     const k = this.hintKey(hint);
     if (k) {
       s.add(k);
-      for (const i of this.g.byKey.get(k) ?? []) {
+      for (const i of this.g.ids(k)) {
         const p = this.g.places[i]!;
         if (p.kind === 'admin1') s.add(normalizeName(p.admin1 ?? p.name));
         else if (p.kind === 'admin2' && p.admin2) s.add(normalizeName(p.admin2));
@@ -121,7 +121,7 @@ export class Resolver {
   /** Key of an admin-area hint: the whole hint if it names an area ("Rural Damascus", "Lower Shabelle"), else its target. */
   private hintKey(hint: string): string {
     const whole = normalizeName(hint);
-    if ((this.g.byKey.get(whole) ?? []).some((i) => isArea(this.g.places[i]!))) return whole;
+    if (this.g.ids(whole).some((i) => isArea(this.g.places[i]!))) return whole;
     return normalizeName(parseMention(hint).target);
   }
 
@@ -131,7 +131,7 @@ export class Resolver {
     const out: Scored[] = [];
     const seen = new Set<number>();
     const lit = literal(target);
-    for (const i of this.g.byKey.get(key) ?? []) {
+    for (const i of this.g.ids(key)) {
       seen.add(i);
       const p = this.g.places[i]!;
       const alts = this.g.alts[i]!;
@@ -149,7 +149,7 @@ export class Resolver {
     }
     const lk = nameKeys(target).loose;
     if (lk) {
-      const all = this.g.byLoose.get(lk) ?? [];
+      const all = this.g.looseIds(lk);
       const country = this.g.findCountry(ctx.country ?? null);
       // a big bucket (short skeletons) is only searched within the report's country
       const loose = all.length <= 300 ? all : country ? all.filter((i) => this.g.places[i]!.iso2 === country.iso2) : [];
@@ -280,7 +280,7 @@ export class Resolver {
   private hintCity(hint: string, iso2: string | undefined): Place | null {
     const key = normalizeName(hint);
     let best: Place | null = null;
-    for (const i of this.g.byKey.get(key) ?? []) {
+    for (const i of this.g.ids(key)) {
       const p = this.g.places[i]!;
       if (p.kind !== 'populated' || p.population < 50000 || (iso2 && p.iso2 !== iso2)) continue;
       if (!best || p.population > best.population) best = p;
@@ -294,7 +294,7 @@ export class Resolver {
     if (!hints.length) return true;
     let named = false;
     for (const h of hints) {
-      const areas = (this.g.byKey.get(this.hintKey(h)) ?? []).map((i) => this.g.places[i]!).filter(isArea);
+      const areas = this.g.ids(this.hintKey(h)).map((i) => this.g.places[i]!).filter(isArea);
       if (!areas.length) continue;
       named = true;
       if (areas.some((a) => a === p || inside(p, a))) return true;
@@ -322,7 +322,7 @@ export class Resolver {
     let area: Place | null = null;
     for (const h of hints) {
       const key = this.hintKey(h);
-      const areas = (this.g.byKey.get(key) ?? []).map((i) => this.g.places[i]!)
+      const areas = this.g.ids(key).map((i) => this.g.places[i]!)
         .filter((p) => (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3') && (!country || p.iso2 === country.iso2));
       if (!areas.length) continue;
       if (areas.some((a) => a === best.p || inside(best.p, a) || (a.kind === 'admin1' && haversineKm(best.p, a) < 40))) return null;
@@ -336,7 +336,7 @@ export class Resolver {
   }
 
   findAdmin(iso2: string, kind: 'admin1' | 'admin2', name: string, admin1: string | null): Place | null {
-    for (const i of this.g.byKey.get(normalizeName(name)) ?? []) {
+    for (const i of this.g.ids(normalizeName(name))) {
       const p = this.g.places[i]!;
       if (p.iso2 === iso2 && p.kind === kind && (kind === 'admin1' || !admin1 || p.admin1 === admin1)) return p;
     }
