@@ -11,6 +11,8 @@
  *   GET    /api/webhooks               {webhooks} (secrets are not returned)
  *   POST   /api/webhooks               {url, secret?, zone?} → 201 (secret returned once)
  *   DELETE /api/webhooks/:id           → 204
+ *   GET    /api/escalations            ?recent_days=7&baseline_days=56&alpha=0.01&min_events=5&admin1=
+ *                                       → {escalations, window_end}   (only when a store is given)
  * Errors are JSON {error, message, statusCode}. Write-token checks are the host server's (its onRequest hook).
  */
 import { STATUS_CODES } from 'node:http';
@@ -20,9 +22,14 @@ import { z } from 'zod';
 import { ConflictError, type WatchRepository } from './repository.js';
 import { formatZodError, parseZoneInput, zonesToGeoJSON } from './zones.js';
 import { feedHealth, validateHttpUrl, UsageError } from './commands.js';
+import type { Store } from '../store/types.js';
+import { fetchEventsSince } from './alerter.js';
+import { detectEscalations, escalationHistoryFrom } from './escalation.js';
 
 export interface AlertsRoutesOptions {
   repo: WatchRepository;
+  /** Enables GET /api/escalations (reads recent events through the Store). */
+  store?: Pick<Store, 'listEvents'>;
 }
 
 class ApiError extends Error {
@@ -73,6 +80,16 @@ const WebhookBody = z
   })
   .strict();
 
+const EscalationsQuery = z
+  .object({
+    recent_days: z.coerce.number().int().min(1).max(90).default(7),
+    baseline_days: z.coerce.number().int().min(7).max(365).default(56),
+    alpha: z.coerce.number().positive().max(0.5).default(0.01),
+    min_events: z.coerce.number().int().min(1).max(10_000).default(5),
+    admin1: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
 const IdParam = z.object({ id: z.string().min(1).max(300) });
 const ZonesQuery = z.object({ format: z.enum(['json', 'geojson']).default('json') }).strict();
 
@@ -87,6 +104,19 @@ export const alertsRoutes: FastifyPluginAsync<AlertsRoutesOptions> = async (app:
     if (status >= 500) app.log.error({ err }, 'alerts route failed');
     return sendError(reply, status, status >= 500 ? 'internal error; see the server log' : e.message);
   });
+
+  if (opts.store) {
+    const store = opts.store;
+    app.get('/api/escalations', async (req) => {
+      const q = parse(EscalationsQuery, req.query, 'query');
+      const now = new Date();
+      const eo = { recentDays: q.recent_days, baselineDays: q.baseline_days, alpha: q.alpha, minEvents: q.min_events };
+      let events = await fetchEventsSince(store, escalationHistoryFrom(now, eo), q.admin1 ? { admin1: q.admin1 } : {});
+      if (q.admin1) events = events.filter((e) => (e.admin1 ?? '').toLowerCase() === q.admin1!.toLowerCase());
+      const escalations = detectEscalations(events, { ...eo, now, zones: repo.listZones() });
+      return { escalations, window_end: now.toISOString().slice(0, 10) };
+    });
+  }
 
   app.get('/api/watch-zones', async (req, reply) => {
     const q = parse(ZonesQuery, req.query, 'query');

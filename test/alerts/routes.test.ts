@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { alertsRoutes, createAlerter } from '../../src/alerts/index.js';
 import { makeEvent, tempRepo } from './helpers.js';
+import { openStore } from '../../src/store/index.js';
 
 async function app(repo: ReturnType<typeof tempRepo>['repo']) {
   const a = Fastify();
@@ -98,6 +99,35 @@ test('alerts, feeds and webhooks over HTTP', async () => {
     assert.equal((await a.inject({ method: 'DELETE', url: `/api/webhooks/${hooks[0].id}` })).statusCode, 204);
   } finally {
     await a.close();
+    t.cleanup();
+  }
+});
+
+test('GET /api/escalations reads the store and reports a surge with its numbers', async () => {
+  const t = tempRepo();
+  const store = await openStore({ path: ':memory:' });
+  const a = Fastify();
+  await a.register(alertsRoutes, { repo: t.repo, store });
+  try {
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const events = [
+      // baseline: one shelling event every two weeks in Idlib; then 9 in the last week
+      ...[60, 46, 32, 18].map((n) => makeEvent({ event_date: day(n), admin1: 'Idlib' })),
+      ...Array.from({ length: 9 }, (_, i) => makeEvent({ event_date: day(i % 6), admin1: 'Idlib' })),
+      ...Array.from({ length: 8 }, (_, i) => makeEvent({ event_date: day(i * 7), admin1: 'Aleppo', latitude: 36.2, longitude: 37.1 })),
+    ];
+    await store.bulkInsert(events);
+    const r = await a.inject({ url: '/api/escalations' });
+    assert.equal(r.statusCode, 200, r.body);
+    const { escalations } = r.json();
+    assert.equal(escalations.length, 1);
+    assert.equal(escalations[0].area, 'Idlib');
+    assert.match(escalations[0].message, /^Shelling events in Idlib: 9 in the last 7 days vs 0\.5\/week baseline/);
+    assert.equal((await a.inject({ url: '/api/escalations?admin1=Aleppo' })).json().escalations.length, 0);
+    assert.equal((await a.inject({ url: '/api/escalations?alpha=2' })).statusCode, 400);
+  } finally {
+    await a.close();
+    await store.close();
     t.cleanup();
   }
 });
