@@ -357,9 +357,11 @@ export class CoreStore implements Store {
     );
     await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET data = excluded.data', [seq, JSON.stringify(event)]);
     await tx.run('DELETE FROM event_actors WHERE event_seq = ?', [seq]);
-    for (const name of actorNames(event)) {
-      await tx.run('INSERT INTO actors (name_lc) VALUES (?) ON CONFLICT (name_lc) DO NOTHING', [name]);
-      await tx.run('INSERT INTO event_actors (actor_id, event_seq) SELECT id, CAST(? AS INTEGER) FROM actors WHERE name_lc = ? ON CONFLICT DO NOTHING', [seq, name]);
+    const names = actorNames(event);
+    if (names.length) {
+      const list = names.map(() => '?').join(', ');
+      await tx.run(`INSERT INTO actors (name_lc) VALUES ${names.map(() => '(?)').join(', ')} ON CONFLICT (name_lc) DO NOTHING`, names);
+      await tx.run(`INSERT INTO event_actors (actor_id, event_seq) SELECT id, CAST(? AS INTEGER) FROM actors WHERE name_lc IN (${list}) ON CONFLICT DO NOTHING`, [seq, ...names]);
     }
   }
 
