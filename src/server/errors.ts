@@ -73,6 +73,9 @@ export function formatZodError(error: z.ZodError, part: string, input?: unknown)
 export function zodValidatorCompiler({ schema, httpPart }: { schema: unknown; httpPart?: string }) {
   const zodSchema = schema as z.ZodType;
   return (data: unknown) => {
+    if (httpPart === 'body' && data == null) {
+      return { error: new HttpError(400, 'request body is missing; send a JSON object with Content-Type: application/json') };
+    }
     const result = zodSchema.safeParse(data ?? {});
     if (result.success) return { value: result.data };
     return { error: new HttpError(400, formatZodError(result.error, httpPart ?? 'input', data)) };

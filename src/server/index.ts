@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { decodeText } from '../model/text.js';
 import type { Extractor } from '../extract/types.js';
 import type { Store } from '../store/types.js';
@@ -83,8 +83,9 @@ function installBodyParsers(app: FastifyInstance): void {
       } catch {
         throw new HttpError(415, `unsupported charset ${JSON.stringify(charset)}; send UTF-8`);
       }
-      if (body.subarray(0, 8192).includes(0)) throw new HttpError(400, 'request body looks binary (it contains NUL bytes); expected text');
-      return decoder.decode(body);
+      const text = decoder.decode(body);
+      if (text.slice(0, 8192).includes('\u0000')) throw new HttpError(400, 'request body looks binary (it contains NUL characters); expected text');
+      return text;
     }
     const result = decodeText(body, Number.MAX_SAFE_INTEGER);
     if (!result.ok) throw new HttpError(400, result.error.replace(/^document/, 'request body'));
@@ -124,6 +125,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // A client has this long to send its whole request (slow-upload protection); responses (SSE) are not limited.
     requestTimeout: 120_000,
+    // Malformed URLs and the like, rejected before routing: the same JSON error shape as everything else.
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void (reply as FastifyReply).code(status).type('application/json; charset=utf-8').send(errorBody(status, err.message));
+    },
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

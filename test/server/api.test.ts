@@ -318,6 +318,22 @@ describe('API without events', () => {
     await app.close();
   });
 
+  test('malformed requests get the same JSON error shape: bad URL encoding, missing body; HEAD on the stream returns at once', async () => {
+    const app = await makeApp(store);
+    const badUrl = await app.inject({ url: '/api/events/%E0%A4%A' });
+    assert.equal(badUrl.statusCode, 400);
+    assert.deepEqual(Object.keys(badUrl.json() as object).sort(), ['error', 'message', 'statusCode']);
+    const noBody = await app.inject({ method: 'POST', url: '/api/events/x/review' });
+    assert.equal(noBody.statusCode, 400);
+    assert.match((noBody.json() as { message: string }).message, /request body is missing/);
+    const emptyJson = await app.inject({ method: 'POST', url: '/api/events/x/review', headers: { 'content-type': 'application/json' } });
+    assert.equal(emptyJson.statusCode, 400);
+    const head = await app.inject({ method: 'HEAD', url: '/api/stream' });
+    assert.equal(head.statusCode, 200);
+    assert.match(head.headers['content-type'] as string, /^text\/event-stream/);
+    await app.close();
+  });
+
   test('writes need the bearer token when one is set (option or FRONTLINE_TOKEN); reads do not', async () => {
     for (const viaEnv of [false, true]) {
       const saved = process.env.FRONTLINE_TOKEN;

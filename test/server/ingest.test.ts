@@ -125,6 +125,22 @@ for (const backend of BACKENDS) {
       assert.equal(detail?.documents.find((d) => d.id === body.document_id)?.published, '2024-07-23');
     });
 
+    test('bodies in a declared legacy charset (windows-1252, UTF-16 JSON) are decoded, not mangled', async () => {
+      const latin = Buffer.from(`Caf\xe9 owners in Sarmin said Syrian government forces and Hayat Tahrir al-Sham fighters clashed on Monday. (Ref ${T}l.)`, 'latin1');
+      const res = await app.inject({ method: 'POST', url: `/api/documents?id=${T}-L&published=2024-07-23`, headers: { 'content-type': 'text/plain; charset=windows-1252' }, payload: latin });
+      assert.equal(res.statusCode, 201, res.body);
+      const utf16 = Buffer.from(JSON.stringify({ id: `${T}-U`, text: `Café report from Sarmin. (Ref ${T}u.)`, published: '2024-07-23' }), 'utf16le');
+      const res16 = await app.inject({ method: 'POST', url: '/api/documents', headers: { 'content-type': 'application/json; charset=utf-16le' }, payload: utf16 });
+      assert.equal(res16.statusCode, 201, res16.body);
+      const list = (await app.inject({ url: `/api/events?q=${T}l` })).json() as { events: StoredEvent[] };
+      const ev = list.events[0];
+      assert.ok(ev, 'the report produced an event');
+      const detail = (await app.inject({ url: `/api/events/${encodeURIComponent(ev.event_id_cnty)}` })).json() as { documents: { id: string; text: string }[] };
+      assert.match(detail.documents.find((d) => d.id === `${T}-L`)!.text, /^Café owners/);
+      const stored = await store.ingest({ id: `${T}-U`, text: `Café report from Sarmin. (Ref ${T}u.)`, published: '2024-07-23' }, () => []);
+      assert.equal(stored.duplicate, true, 'the UTF-16 body was stored as the same text');
+    });
+
     test('a document without an id gets one derived from its text', async () => {
       const res = await app.inject({ method: 'POST', url: '/api/documents?published=2024-07-22', headers: { 'content-type': 'text/plain' }, payload: reportC(`${T}c`) });
       assert.equal(res.statusCode, 201, res.body);

@@ -43,6 +43,10 @@ export const streamRoutes: FastifyPluginAsync<RouteDeps & { hub: StreamHub; hear
       },
     },
     (req, reply) => {
+      if (req.method === 'HEAD') {
+        // Headers only: a HEAD must not hang on an endless stream.
+        return reply.type('text/event-stream; charset=utf-8').header('cache-control', 'no-cache, no-transform').send();
+      }
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
