@@ -12,11 +12,16 @@
  * I/O edges: repository.ts, feeds/http.ts, feeds/poller.ts, webhooks.ts, alerter.ts, commands.ts, routes.ts.
  *
  * Wiring in `serve`:
- *   const repo = openWatchRepository();                       // before listen
- *   await app.register(alertsRoutes, { repo });
+ *   const repo = openWatchRepository();                       // ./frontline-watch.db or FRONTLINE_WATCH_DB
+ *   await app.register(alertsRoutes, { repo, store });        // before listen
  *   const svc = startAlertsService({ repo, store, ingest: (doc) => store.ingest(doc, (d) => extractor.extract(d)),
- *                                    onAlert: (a) => app.publish('alert', a), signal });
- *   // on shutdown: abort the signal, await svc.stop()
+ *                                    onAlert: (a) => app.publish('alert', a), feeds: opts.feeds !== false });
+ *   app.addHook('onClose', async () => { await svc.stop(); repo.close(); });
+ * CLI: `alertsCli(command, argv, { openStore })` for feeds|watch|webhooks|alerts|brief, or the *Command functions.
+ *
+ * Choices: an alert fires once per (zone, event) for created or updated events that pass the zone's
+ * filters; events coded only to a province (geo_precision 3) do not trigger zones unless the zone allows it;
+ * rejected events never alert. Escalation is a one-sided Poisson test (see escalation.ts).
  */
 import type { SourceDocument } from '../model/index.js';
 import type { Store } from '../store/types.js';
