@@ -172,7 +172,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(metaRoutes, { ...deps, version: VERSION });
   if (opts.alerts) {
     const { alertsRoutes } = await import('../alerts/routes.js');
-    await app.register(alertsRoutes, { repo: opts.alerts.repo });
+    await app.register(alertsRoutes, { repo: opts.alerts.repo, store: opts.store });
   }
   await app.register(openApiPlugin(routes, { version: VERSION, tokenRequired: Boolean(token) }));
   await installDashboard(app, opts.webRoot);
