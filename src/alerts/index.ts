@@ -75,7 +75,7 @@ export interface AlertsService {
 export function startAlertsService(o: AlertsServiceOptions): AlertsService {
   const ac = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, ac.signal]) : ac.signal;
-  const alerter = createAlerter({ repo: o.repo, ...(o.onAlert ? { onAlert: o.onAlert } : {}), webhooks: o.webhooks ?? {} });
+  const alerter = createAlerter({ repo: o.repo, ...(o.onAlert ? { onAlert: o.onAlert } : {}), webhooks: o.webhooks === false ? false : { resume: true, ...o.webhooks } });
   const esc =
     o.escalationIntervalMs === 0
       ? null

@@ -444,15 +444,30 @@ export class WatchRepository {
       .all(zoneId) as Webhook[];
   }
 
-  recordDelivery(webhookId: number, alertId: number, d: Pick<WebhookDelivery, 'status' | 'attempts' | 'last_status' | 'last_error'>): void {
-    this.db
+  /** Create or update the delivery record of (webhook, alert); returns its id (the X-Frontline-Delivery header). */
+  recordDelivery(webhookId: number, alertId: number, d: Pick<WebhookDelivery, 'status' | 'attempts' | 'last_status' | 'last_error'>): number {
+    const row = this.db
       .prepare(
         `INSERT INTO webhook_deliveries (webhook_id, alert_id, status, attempts, last_status, last_error, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (webhook_id, alert_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
-           last_status = excluded.last_status, last_error = excluded.last_error, updated_at = excluded.updated_at`,
+           last_status = excluded.last_status, last_error = excluded.last_error, updated_at = excluded.updated_at
+         RETURNING id`,
       )
-      .run(webhookId, alertId, d.status, d.attempts, d.last_status, d.last_error, new Date().toISOString());
+      .get(webhookId, alertId, d.status, d.attempts, d.last_status, d.last_error, new Date().toISOString()) as { id: number };
+    return row.id;
+  }
+
+  /** Deliveries not finished (for resuming after a restart), with their webhook and alert. */
+  pendingDeliveries(): { delivery: WebhookDelivery; webhook: Webhook; alert: Alert }[] {
+    const rows = this.db.prepare(`SELECT * FROM webhook_deliveries WHERE status = 'pending' ORDER BY id`).all() as WebhookDelivery[];
+    const out: { delivery: WebhookDelivery; webhook: Webhook; alert: Alert }[] = [];
+    for (const d of rows) {
+      const webhook = this.db.prepare('SELECT * FROM webhooks WHERE id = ?').get(d.webhook_id) as Webhook | undefined;
+      const alert = this.getAlert(d.alert_id);
+      if (webhook && alert) out.push({ delivery: d, webhook, alert });
+    }
+    return out;
   }
 
   listDeliveries(alertId?: number): WebhookDelivery[] {

@@ -3,9 +3,11 @@
  * HMAC-SHA256 over the exact body bytes (header `X-Frontline-Signature: sha256=<hex>`), retried with
  * exponential back-off on network errors, timeouts and 5xx/429, and never on other 4xx.
  * Delivery runs on timers after the caller returns: enqueue() never blocks or throws.
- * Pending retries live in memory; their outcome is recorded in webhook_deliveries.
+ * Every delivery is recorded in webhook_deliveries first (status pending), so deliveries cut short by a
+ * restart are resumed by the next dispatcher (`resume: true`). The delivery id is sent as
+ * X-Frontline-Delivery and stays the same across retries, so receivers can drop duplicates.
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Alert, WatchRepository, Webhook } from './repository.js';
 
 export const SIGNATURE_HEADER = 'X-Frontline-Signature';
@@ -31,6 +33,8 @@ export interface WebhookOptions {
   maxDelayMs?: number;
   /** Per-request timeout. Default 10 s. */
   timeoutMs?: number;
+  /** Resume deliveries left pending by an earlier process (default false; startAlertsService sets it). */
+  resume?: boolean;
   /** Called when a delivery ends (delivered or given up). */
   onResult?: (r: { webhook: Webhook; alert: Alert; ok: boolean; attempts: number; status: number | null; error: string | null }) => void;
 }
@@ -61,7 +65,12 @@ export function createWebhookDispatcher(repo: WatchRepository, opts: WebhookOpti
     }
   };
 
-  const attempt = async (webhook: Webhook, alert: Alert, body: string, deliveryId: string, n: number) => {
+  const attempt = async (webhook: Webhook, alert: Alert, body: string, deliveryId: number, n: number) => {
+    if (stopped) {
+      // left pending in webhook_deliveries for the next process to resume
+      settle();
+      return;
+    }
     inFlight++;
     let status: number | null = null;
     let error: string | null = null;
@@ -73,7 +82,7 @@ export function createWebhookDispatcher(repo: WatchRepository, opts: WebhookOpti
           'user-agent': 'Frontline-Webhook/1',
           [SIGNATURE_HEADER]: signBody(webhook.secret, body),
           'X-Frontline-Event': `alert.${alert.kind}`,
-          'X-Frontline-Delivery': deliveryId,
+          'X-Frontline-Delivery': String(deliveryId),
         },
         body,
         redirect: 'manual',
@@ -87,11 +96,12 @@ export function createWebhookDispatcher(repo: WatchRepository, opts: WebhookOpti
     }
     const ok = error === null;
     const retryable = !ok && (status === null || status >= 500 || status === 429 || status === 408);
-    const giveUp = ok || !retryable || n >= maxAttempts || stopped;
+    const done = ok || !retryable || n >= maxAttempts;
     try {
       if (repo.db.open) {
         repo.recordDelivery(webhook.id, alert.id, {
-          status: ok ? 'delivered' : giveUp ? 'failed' : 'pending',
+          // stopped meanwhile: stays pending for the next process
+          status: ok ? 'delivered' : done ? 'failed' : 'pending',
           attempts: n,
           last_status: status,
           last_error: error,
@@ -100,7 +110,7 @@ export function createWebhookDispatcher(repo: WatchRepository, opts: WebhookOpti
     } catch {
       // the record is informational; a closed repository must not break delivery
     }
-    if (!giveUp) {
+    if (!done && !stopped) {
       const delay = Math.min(maxDelay, base * 2 ** (n - 1));
       const t = setTimeout(() => {
         timers.delete(t);
@@ -108,7 +118,7 @@ export function createWebhookDispatcher(repo: WatchRepository, opts: WebhookOpti
       }, delay);
       t.unref();
       timers.add(t);
-    } else {
+    } else if (done) {
       try {
         opts.onResult?.({ webhook, alert, ok, attempts: n, status, error });
       } catch {
@@ -119,23 +129,42 @@ export function createWebhookDispatcher(repo: WatchRepository, opts: WebhookOpti
     settle();
   };
 
+  const start = (h: Webhook, alert: Alert, id: number, n: number, delayMs: number) => {
+    const body = JSON.stringify({ type: `alert.${alert.kind}`, alert });
+    if (delayMs <= 0) {
+      inFlight++;
+      setImmediate(() => {
+        inFlight--;
+        void attempt(h, alert, body, id, n);
+      });
+      return;
+    }
+    const t = setTimeout(() => {
+      timers.delete(t);
+      void attempt(h, alert, body, id, n);
+    }, delayMs);
+    t.unref();
+    timers.add(t);
+  };
+
+  if (opts.resume) {
+    try {
+      for (const p of repo.pendingDeliveries()) start(p.webhook, p.alert, p.delivery.id, p.delivery.attempts + 1, Math.min(base, 1000));
+    } catch {
+      // nothing to resume
+    }
+  }
+
   return {
     enqueue(alert) {
       if (stopped) return;
-      let hooks: Webhook[];
       try {
-        hooks = repo.webhooksFor(alert.zone_id);
+        for (const h of repo.webhooksFor(alert.zone_id)) {
+          const id = repo.recordDelivery(h.id, alert.id, { status: 'pending', attempts: 0, last_status: null, last_error: null });
+          start(h, alert, id, 1, 0);
+        }
       } catch {
-        return;
-      }
-      for (const h of hooks) {
-        const body = JSON.stringify({ type: `alert.${alert.kind}`, alert });
-        const id = randomUUID();
-        inFlight++;
-        setImmediate(() => {
-          inFlight--;
-          void attempt(h, alert, body, id, 1);
-        });
+        // a closed or broken repository: nothing can be delivered or recorded
       }
     },
     idle() {

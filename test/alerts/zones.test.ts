@@ -191,6 +191,7 @@ test('zone input validation gives clear errors; GeoJSON round-trips', () => {
 
 test('webhooks get HMAC-signed alerts, retried with back-off after a 500, without blocking handle()', async () => {
   const bodies: { body: string; sig: string | undefined; attempt: number }[] = [];
+  const deliveryIds: string[] = [];
   let calls = 0;
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -198,6 +199,7 @@ test('webhooks get HMAC-signed alerts, retried with back-off after a 500, withou
     req.on('end', () => {
       calls++;
       bodies.push({ body: Buffer.concat(chunks).toString('utf8'), sig: req.headers['x-frontline-signature'] as string, attempt: calls });
+      deliveryIds.push(req.headers['x-frontline-delivery'] as string);
       // fail the first two attempts, slowly, then accept
       if (calls <= 2) setTimeout(() => res.writeHead(500).end('nope'), 50);
       else res.writeHead(204).end();
@@ -235,6 +237,9 @@ test('webhooks get HMAC-signed alerts, retried with back-off after a 500, withou
     assert.equal(d[0]!.status, 'delivered');
     assert.equal(d[0]!.attempts, 3);
     alerter.close();
+    // (the delivery id stays the same across the retries)
+    assert.equal(new Set(deliveryIds).size, 1);
+    assert.equal(deliveryIds[0], String(d[0]!.id));
   } finally {
     t.cleanup();
     await new Promise((r) => server.close(r));
@@ -289,4 +294,43 @@ test('the bbox prefilter never rejects a point that is inside (high latitude, la
   assert.ok(matchEvent(zone, makeEvent({ longitude: lon, latitude: 60 })), `lon ${lon}`);
   assert.equal(matchEvent(zone, makeEvent({ longitude: lon + 0.05, latitude: 60 })), null);
   assert.ok(matchEvent(zone, makeEvent({ longitude: 30, latitude: northOf([30, 60], 99.9)[1] })));
+});
+
+test('webhook deliveries cut short by a restart are resumed by the next process', async () => {
+  let received = 0;
+  let sig: string | undefined;
+  let body = '';
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      received++;
+      body = Buffer.concat(chunks).toString('utf8');
+      sig = req.headers['x-frontline-signature'] as string;
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const t = tempRepo();
+  try {
+    t.repo.addZone(parseZoneInput({ name: 'Outpost', geometry: { type: 'Point', coordinates: OUTPOST }, radius_km: 5 }));
+    t.repo.addWebhook(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, 'another-secret-0123456789');
+    // First process: the alert is raised and recorded, then the process stops before delivering.
+    const first = createAlerter({ repo: t.repo });
+    first.handle({ kind: 'created', event: makeEvent({ longitude: OUTPOST[0], latitude: OUTPOST[1] }) });
+    first.close();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(received, 0);
+    assert.equal(t.repo.listDeliveries()[0]!.status, 'pending');
+    // Next process: resumes it.
+    const second = createAlerter({ repo: t.repo, webhooks: { resume: true, baseDelayMs: 10 } });
+    await second.idle();
+    assert.equal(received, 1);
+    assert.ok(verifySignature('another-secret-0123456789', body, sig));
+    assert.equal(t.repo.listDeliveries()[0]!.status, 'delivered');
+    second.close();
+  } finally {
+    t.cleanup();
+    await new Promise((r) => server.close(r));
+  }
 });
