@@ -305,6 +305,17 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         best.casualties.push(c);
       }
     }
+    // a frame with no place of its own ("The bombardment also wounded four people") continues the latest
+    // frame with places: its casualties go there
+    for (const f of frames) {
+      if (f.places.length || f.sentence.places.length) continue;
+      let target: Frame | null = null;
+      for (const o of frames) if (o.places.length && o.sentence.index < f.sentence.index && f.sentence.index - o.sentence.index <= 2) target = o;
+      if (target && (target.cls === f.cls || GENERIC.has(f.cls))) {
+        target.foreignCasualties.push(...f.casualties);
+        f.casualties = [];
+      }
+    }
     // casualties in sentences without frames go to the latest frame within two sentences before
     for (const s of sentences) {
       if (framesBySentence.has(s.index) || !s.casualties.length || s.background) continue;
@@ -374,7 +385,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
       const passive = (a: ActorMention | null) => !!a && a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters');
       if (passive(agent) && f.cls !== 'protest' && f.cls !== 'riot') agent = null;
-      if (!agent && !GENERIC.has(f.cls) && lastAgent && f.cls !== 'protest' && f.cls !== 'riot' && f.cls !== 'agreement') agent = lastAgent;
+      if (!agent && lastAgent && (f.cls === 'shell' || f.cls === 'air' || f.cls === 'clash' || f.cls === 'capture')) agent = lastAgent;
       if (agent && !f.places.length) {
         // keep, but frames without a place produce no event
       }
@@ -435,6 +446,12 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       f.sub = sub;
       f.cls = cls;
       f.weapon = weapon && REMOTE.has(weapon.cls) || weapon?.cls === 'smallarms' ? weapon : null;
+      if (!f.weapon && (cls === 'shell' || cls === 'air') && f.triggers[0]!.cls === cls) {
+        // the trigger names the weapon ("shelled", "airstrike")
+        const t = f.triggers[0]!;
+        const label = cls === 'air' ? (/drone|uav/i.test(t.text) ? 'drone' : 'aircraft') : 'artillery';
+        f.weapon = { ...t, label, cls };
+      }
       // actors by type
       if (cls === 'protest') {
         if (!agent || !(agent.ref.kind === 'pattern' && agent.ref.pattern === 'protesters')) {
@@ -448,7 +465,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (!agent && (cls === 'vac' || cls === 'abduct' || REMOTE.has(cls) || cls === 'clash')) {
         if (cls === 'ied' || cls === 'vac' || cls === 'abduct') {
           agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'unidentified', country: null }, source: false };
-        } else if (lastAgent) agent = lastAgent;
+        } else if (lastAgent && cls !== 'suicide' && cls !== 'grenade') agent = lastAgent;
       }
       if (process.env.FL_DEBUG) console.error("frame", f.cls, cls, f.triggers.map((t) => t.text), "agent", agent?.text, "other", other?.text, "places", f.places.map((p) => p.name));
       if (!agent) continue;
@@ -458,7 +475,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       f.actor2 = other && !(other.ref.kind === agent.ref.kind && JSON.stringify(other.ref) === JSON.stringify(agent.ref)) ? other : null;
       f.victim2 = null;
       if (!f.actor2 && victimActor && JSON.stringify(victimActor.ref) !== JSON.stringify(agent.ref)) f.victim2 = victimActor;
-      if (!f.actor2 && !f.victim2 && (cls === 'vac' || cls === 'abduct' || sub === lex.classes.arrest!.default || cls === 'sexual')) {
+      if (!f.actor2 && !f.victim2 && (cls === 'vac' || cls === 'abduct' || cls === 'arrest' || cls === 'sexual')) {
         f.victim2 = { ref: { kind: 'pattern', pattern: 'civilians', country: null }, span: f.triggers[0]! };
       }
 
@@ -487,9 +504,16 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       p.area ||
       (!/\b(?:city|town|village) of\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, p.start - 20), p.start)) &&
         !/^\s+city\b/i.test(text.slice(p.end, p.end + 8)) &&
-        geocoder.candidates(p.name).some((c) => c.kind === 'admin1' || c.kind === 'country'));
+        geocoder.candidates(p.name).some((c) => (c.kind === 'admin1' || c.kind === 'country') && (!docCountry || c.country === docCountry)));
     const areaMentions: { name: string; sentence: number; pos: number }[] = [];
     for (const s of sentences) for (const p of s.places) if (adminNamed(p)) areaMentions.push({ name: p.name, sentence: s.index, pos: p.start });
+    const safeResolve = (q: string, ctx: Parameters<Geocoder['resolve']>[1]): GeoResolution | null => {
+      try {
+        return geocoder.resolve(q, ctx);
+      } catch {
+        return null;
+      }
+    };
     const resolved = new Map<number, GeoResolution | null>();
     const nearby: { lat: number; lon: number }[] = [];
     const resolve = (p: PlaceMention, s: SentenceInfo): GeoResolution | null => {
@@ -503,16 +527,25 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       try {
         r = geocoder.resolve(p.query, { country: docCountry, areaHints: hints, nearby: nearby.slice(-8) });
         if (!r && p.query !== p.name) r = geocoder.resolve(p.name, { country: docCountry, areaHints: hints, nearby: nearby.slice(-8) });
+        if (!r && hints.length) r = geocoder.resolve(p.query, { country: docCountry });
       } catch {
         r = null;
       }
       if (r && docCountry && r.country !== docCountry && !mentionedCountries.has(r.country)) r = null;
+      if (r && r.place === null && r.geo_precision === 3 && !adminNamed(p) && normKey(r.location) !== normKey(p.name)) {
+        const plain = safeResolve(p.query, { country: docCountry });
+        if (plain?.place && (!docCountry || plain.country === docCountry || mentionedCountries.has(plain.country))) r = plain;
+      }
+      if (r && r.place === null && r.geo_precision === 3 && !adminNamed(p) && normKey(r.location) !== normKey(p.name)) {
+        // the gazetteer does not know the name and fell back to an area named nearby: keep the name, place it in the area
+        r = { ...r, location: p.name, geo_precision: 2, geo_note: `${p.name} not in the gazetteer; placed in ${r.location}` };
+      }
       if (r && r.latitude !== null && r.longitude !== null && r.geo_precision === 1 && !adminNamed(p)) nearby.push({ lat: r.latitude, lon: r.longitude });
       resolved.set(p.start, r);
       return r;
     };
     const isAreaRes = (r: GeoResolution | null, p: PlaceMention) =>
-      adminNamed(p) || (r !== null && (r.geo_precision === 3 || (r.place !== null && ['country', 'admin1', 'admin2'].includes(r.place.kind))));
+      r !== null && (adminNamed(p) || r.geo_precision === 3 || (r.place !== null && ['country', 'admin1'].includes(r.place.kind)));
 
     interface Draft {
       frame: Frame;
@@ -534,6 +567,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         const best = areas.sort((a, b) => (a.r!.place?.kind === 'country' ? 1 : 0) - (b.r!.place?.kind === 'country' ? 1 : 0))[0];
         specific = best ? [best] : [];
       }
+      if (process.env.FL_DEBUG) console.error("drafts", f.cls, cand.map(({ p, r }) => [p.name, p.strong, p.listed, r?.location, r?.geo_precision, r && isAreaRes(r, p)]));
       specific.forEach(({ p, r }, i) => drafts.push({ frame: f, place: p, geo: r, area: isAreaRes(r, p), first: i === 0 }));
     }
 

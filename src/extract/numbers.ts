@@ -7,7 +7,7 @@ const SMALL: Record<string, number> = {
   a: 1, an: 1, one: 1, single: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
   nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
-  both: 2, couple: 2, pair: 2,
+  both: 2, couple: 2, pair: 2, his: 1, her: 1,
 };
 const APPROX: Record<string, number> = { dozens: 12, tens: 10, scores: 20, hundreds: 100, dozen: 12, thousands: 1000 };
 
@@ -38,13 +38,13 @@ export function parseNumber(raw: string): NumberValue | null {
 }
 
 export const NUMBER_WORD =
-  "(?:\\d{1,3}(?:,\\d{3})+|\\d+|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozens|tens|scores|hundreds|a|an|both|a single)";
+  "(?:\\d{1,3}(?:,\\d{3})+|\\d+|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozens|tens|scores|hundreds|a|an|both|a single|his|her)";
 
 /** Victim nouns and what they tell about who the victims were. */
 const CIVILIAN_NOUNS =
   'civilians?|people|persons?|residents?|villagers?|children|child|kids?|boys?|girls?|wom[ae]n|m[ae]n|teenagers?|youths?|young m[ae]n|young wom[ae]n|farmers?|shepherds?|workers?|citizens?|students?|journalists?|doctors?|nurses?|elderly|infants?|babies|baby|toddlers?|family members|members of (?:a|the same) family|siblings?|brothers?|sisters?|mothers?|fathers?|sons?|daughters?|husbands?|wives|wife|passengers?|worshippers?|pilgrims?|displaced people|refugees|truffle (?:hunters|collectors|gatherers)|traders?|merchants?|drivers?|teachers?|engineers?|employees?|herders?|fishermen|muezzin|imam|mukhtar|humanitarian workers?|aid workers?|protesters|demonstrators|protestors|individuals?';
 const ARMED_NOUNS =
-  'soldiers?|troops|servicem[ae]n|officers?|fighters?|militants?|members|gunmen|rebels?|policem[ae]n|police officers?|personnel|guards?|militiamen|militia members|terrorists?|jihadists?|insurgents?|combatants?|recruits?|conscripts?|commanders?|elements|mercenaries|attackers|assailants|security men|gendarmes?|paramilitar(?:y|ies)|operatives?|cadres?|snipers?|bodyguards?';
+  'soldiers?|troops|servicem[ae]n|officers?|fighters?|militants?|members?|gunmen|rebels?|policem[ae]n|police officers?|personnel|guards?|militiamen|militia members|terrorists?|jihadists?|insurgents?|combatants?|recruits?|conscripts?|commanders?|elements|mercenaries|attackers|assailants|security men|gendarmes?|paramilitar(?:y|ies)|operatives?|cadres?|snipers?|bodyguards?';
 
 const ADJ = "(?:[A-Za-z’'-]+ ){0,4}?";
 export const KILLED = 'killed|dead|died|slain|lost (?:their|his|her) li(?:fe|ves)|perished|executed|shot dead|murdered';
@@ -66,15 +66,19 @@ const NOUNS = `(?:${CIVILIAN_NOUNS}|${ARMED_NOUNS})`;
 /** "(at least) NUM [adjectives] NOUN [and NUM [adj] NOUN]* (were|was) (reportedly) KILLED|WOUNDED" */
 const PHRASE = `((?:at least |more than |over |nearly |almost |about |around |some |up to )?${NUM} ${ADJ}${NOUNS}(?:(?:,| and|, and) (?:at least )?${NUM} ${ADJ}${NOUNS}){0,3})`;
 const PASSIVE = new RegExp(
-  `(?<![\\p{L}\\p{N}])${PHRASE}(?: [a-z(),’' -]{0,40}?)? (?:(?:were|was|have been|has been|had been|are|is|being|got|been) )?(?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
+  `(?<![\\p{L}\\p{N}])${PHRASE}(?: (?:(?!killed|wounded|injured|killing|wounding|injuring|dead)[^.;:!?]){0,40}?)? (?:(?:were|was|have been|has been|had been|are|is|being|got|been) )?(?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
   'giu',
 );
 const ACTIVE = new RegExp(
-  `(?<![\\p{L}])(killing|killed|kills|kill|claimed the lives of|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS})?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS})?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
+  `(?<![\\p{L}])(killing|killed|kills|kill|claimed the lives of|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS}| others| other people| people| persons)?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS}| others| people)?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
   'giu',
 );
 const BARE = new RegExp(
   `(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?(?:\\d+|${NUM.slice(3, -1)})) (?:people |persons |others )?(dead|killed|wounded|injured)(?![\\p{L}])`,
+  'giu',
+);
+const SHORT = new RegExp(
+  `(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM})(?: (?:more|others|other people|of them|people))? (?:were|was|have been|had been|are) (?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
   'giu',
 );
 const TOLL = new RegExp(`death toll (?:rose to|reached|climbed to|stood at|of|is|was|has risen to|at) (?:at least )?(${NUM})`, 'giu');
@@ -92,7 +96,8 @@ function sumGroup(text: string): { value: number; approximate: boolean; victims:
     const n = parseNumber(m[1]!);
     if (!n) continue;
     // "a" and "an" count only when a victim noun follows
-    if ((m[1]!.toLowerCase() === 'a' || m[1]!.toLowerCase() === 'an') && !m[3]) continue;
+    if (/^(?:an?|his|her)$/i.test(m[1]!) && !m[3]) continue;
+    if (/^(?:his|her)$/i.test(m[1]!) && /s$/i.test(m[3]!) && !/^(?:boys?|sons?)$/i.test(m[3]!)) continue;
     value += n.value;
     approximate ||= n.approximate;
     ok = true;
@@ -124,12 +129,6 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
     const n = parseNumber(m[1]!);
     if (n) push({ kind: 'killed', value: n.value, approximate: n.approximate, victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
-  for (const m of text.matchAll(PASSIVE)) {
-    if (excluded(m.index!)) continue;
-    const g = sumGroup(m[1]!);
-    if (!g.ok) continue;
-    push({ kind: kindOf(m[2]!), value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[1]!, start: base + m.index!, end: base + m.index! + m[0].length });
-  }
   for (const m of text.matchAll(ACTIVE)) {
     const g = sumGroup(m[2]!);
     if (!g.ok) continue;
@@ -141,6 +140,18 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
     } else kind = verb.startsWith('claimed') ? 'killed' : kindOf(verb);
     if (/^(?:killed|wounded|injured)$/.test(verb) && !m[2]!.match(/[a-z]{3,}/i)) continue;
     push({ kind, value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[2]!.trim(), start: base + m.index!, end: base + m.index! + m[0].length });
+  }
+  for (const m of text.matchAll(PASSIVE)) {
+    if (excluded(m.index!)) continue;
+    const g = sumGroup(m[1]!);
+    if (!g.ok) continue;
+    push({ kind: kindOf(m[2]!), value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[1]!, start: base + m.index!, end: base + m.index! + m[0].length });
+  }
+  for (const m of text.matchAll(SHORT)) {
+    if (excluded(m.index!)) continue;
+    const n = parseNumber(m[1]!.replace(/^(?:at least|more than|over|nearly|about|around|some) /i, ''));
+    if (!n || /^(?:an?|his|her)$/i.test(m[1]!)) continue;
+    push({ kind: kindOf(m[2]!), value: n.value, approximate: n.approximate || /^(?:at least|more than|over|nearly|about|around|some) /i.test(m[1]!), victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
   for (const m of text.matchAll(BARE)) {
     if (excluded(m.index!)) continue;

@@ -1,0 +1,101 @@
+/** Unit behaviour of the extractor's parts: numbers and casualties, dates, triggers, hedging, actors. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findCasualties, parseNumber } from '../../src/extract/numbers.js';
+import { findDates, parsePublished } from '../../src/extract/dates.js';
+import { canonicalActorName, loadLexicon } from '../../src/extract/lexicon.js';
+import { loadGeocoder } from '../../src/geo/index.js';
+import { createExtractor } from '../../src/extract/index.js';
+import { ALL_SUB_EVENT_TYPES, CodedEventSchema, INTER_CODES } from '../../src/model/index.js';
+
+const extractor = createExtractor(loadGeocoder());
+const code = (text: string, published: string | null = '2024-07-23') => extractor.extract({ id: 't', text, published });
+
+test('numbers in words and digits', () => {
+  assert.deepEqual(parseNumber('twenty-five'), { value: 25, approximate: false });
+  assert.deepEqual(parseNumber('1,200'), { value: 1200, approximate: false });
+  assert.deepEqual(parseNumber('dozens'), { value: 12, approximate: true });
+  assert.deepEqual(parseNumber('a'), { value: 1, approximate: false });
+  assert.equal(parseNumber('several'), null);
+});
+
+test('casualties: killed vs injured, sums, a/an, subsets not counted twice', () => {
+  const sum = (t: string, kind: 'killed' | 'injured') => findCasualties(t).filter((c) => c.kind === kind).reduce((a, c) => a + c.value, 0);
+  assert.equal(sum('Two children and a woman were killed in the strike.', 'killed'), 3);
+  assert.equal(sum('A Syrian soldier was injured late Monday.', 'injured'), 1);
+  assert.equal(sum('The blast killed three civilians and wounded 12 others.', 'killed'), 3);
+  assert.equal(sum('The blast killed three civilians and wounded 12 others.', 'injured'), 12);
+  assert.equal(sum('At least five people were killed, including two children.', 'killed'), 5);
+  const dozens = findCasualties('Dozens were killed when the market was hit.');
+  assert.ok(dozens.every((c) => c.approximate));
+  assert.equal(sum('No casualties were reported.', 'killed'), 0);
+});
+
+test('dates resolve against the publication date, never forward', () => {
+  const anchor = parsePublished('2024-07-23')!;
+  assert.equal(findDates('a soldier was injured late Monday', anchor)[0]?.date, '2024-07-22');
+  assert.equal(findDates('On July 22, clashes erupted', anchor)[0]?.date, '2024-07-22');
+  assert.equal(findDates('yesterday', anchor)[0]?.date, '2024-07-22');
+  const since = findDates('Since July 6, the army has bombed the area', anchor)[0]!;
+  assert.equal(since.since, true);
+  assert.equal(since.precision, 3);
+  assert.equal(findDates('in March 2019 the group was defeated', anchor)[0]?.old, true);
+});
+
+test('dictionaries are valid: known sub-event types, inter codes, canonical names resolve', () => {
+  const lex = loadLexicon();
+  for (const spec of Object.values(lex.classes)) for (const sub of Object.values(spec)) assert.ok(ALL_SUB_EVENT_TYPES.includes(sub));
+  for (const a of lex.named) assert.ok(a.inter in INTER_CODES, a.name);
+  assert.equal(canonicalActorName(lex, 'regime forces', 'Syria'), 'Military Forces of Syria');
+  assert.equal(canonicalActorName(lex, 'HTS', 'Syria'), 'Hayat Tahrir al-Sham');
+  assert.equal(canonicalActorName(lex, 'Tahrir al-Sham', 'Syria'), 'Hayat Tahrir al-Sham');
+  assert.equal(canonicalActorName(lex, 'gunmen', 'Iraq'), 'Unidentified Armed Group (Iraq)');
+  assert.equal(canonicalActorName(lex, 'Islamist militants (jihadist groups)', 'Syria'), 'Islamist Militia (Syria)');
+});
+
+test('passive voice and nominalisation: actor1 acts, actor2 is hit', () => {
+  const [e] = code('Heavy artillery shelling by Turkish forces targeted the village of Harbal north of Aleppo late Monday, injuring a Syrian soldier.');
+  assert.ok(e);
+  assert.equal(e.sub_event_type, 'Shelling/artillery/missile attack');
+  assert.equal(e.actor1, 'Military Forces of Turkey');
+  assert.equal(e.actor2, 'Military Forces of Syria');
+  assert.equal(e.injuries, 1);
+  assert.equal(e.event_date, '2024-07-22');
+  const [p] = code('Two civilians were killed on Sunday by unidentified gunmen in the town of Sarmada.');
+  assert.ok(p);
+  assert.equal(p.sub_event_type, 'Attack');
+  assert.equal(p.actor1, 'Unidentified Armed Group (Syria)');
+  assert.equal(p.actor2, 'Civilians (Syria)');
+  assert.equal(p.civilian_targeting, 'Civilian targeting');
+  assert.equal(p.fatalities, 2);
+});
+
+test('threats, warnings, denials and history are not events', () => {
+  assert.deepEqual(code('Turkey threatened to strike the town of Tal Rifaat if attacks continued.'), []);
+  assert.deepEqual(code('The army denied that it had shelled the town of Sarmin.'), []);
+  assert.deepEqual(code('Residents warned of renewed airstrikes on the town of Ariha.'), []);
+  assert.deepEqual(code('In 2017, regime forces shelled the town of Khan Shaykhun repeatedly.'), []);
+});
+
+test('one event per place: a list of villages gives one event each; the toll goes to one event only', () => {
+  const events = code('Russian warplanes carried out airstrikes on the villages of Kansafra, al-Bara and Fleifel on Sunday, killing four civilians.');
+  assert.equal(events.length, 3);
+  assert.ok(events.every((e) => e.sub_event_type === 'Air/drone strike' && e.actor1 === 'Military Forces of Russia'));
+  assert.equal(events.reduce((a, e) => a + e.fatalities, 0), 4);
+});
+
+test('no publication date and no absolute date: event_date is null; ids are deterministic', () => {
+  const a = code('Government forces shelled the town of Kafr Nabl on Tuesday.', null);
+  const b = code('Government forces shelled the town of Kafr Nabl on Tuesday.', null);
+  assert.equal(a.length, 1);
+  assert.equal(a[0]!.event_date, null);
+  assert.equal(a[0]!.event_id_cnty, b[0]!.event_id_cnty);
+  assert.match(a[0]!.event_id_cnty, /^SYR\d+$/);
+  CodedEventSchema.parse(a[0]);
+});
+
+test('hostile input does not throw', () => {
+  assert.deepEqual(code(''), []);
+  assert.deepEqual(code('\u0000\u0001 ((( [[[ '.repeat(1000)), []);
+  code('Shelled '.repeat(5000));
+});
