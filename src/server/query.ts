@@ -21,6 +21,9 @@ function checkFilter(q: { from?: string; to?: string; near?: unknown; km?: numbe
 
 export const ListQuery = EventListQuerySchema.superRefine(checkFilter);
 export const FilterQuery = EventFilterSchema.superRefine(checkFilter);
+/** The live stream takes every filter but full-text q (which needs the store's index). */
+export const StreamQuery = EventFilterSchema.omit({ q: true }).strict().superRefine(checkFilter);
+
 export const ExportQuery = EventFilterSchema.extend({
   format: z.enum(OUTPUT_FORMATS).default('csv'),
   sort: z.enum(EVENT_SORTS).default('date_asc'),

@@ -231,6 +231,34 @@ describe('GET /api/stream over HTTP', () => {
     assert.equal(listening, 0, 'the store listener is removed when the client leaves');
   });
 
+  test('stream filters: a client asking for another country hears heartbeats but not the event', async () => {
+    const open = async (qs: string) => {
+      const c = new AbortController();
+      const res = await fetch(`${base}/api/stream${qs}`, { signal: c.signal });
+      assert.equal(res.status, 200);
+      const reader = res.body!.getReader();
+      await readUntil(reader, /: connected/);
+      return { reader, close: async () => { c.abort(); await reader.cancel().catch(() => {}); } };
+    };
+    const syria = await open('?country=Syria&event_type=Battles');
+    const iraq = await open('?country=Iraq');
+    const T = runToken();
+    const post = await fetch(`${base}/api/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify({ id: `${T}-F`, text: reportA(T), published: '2024-07-23', source: 'Filter Test' }),
+    });
+    assert.equal(post.status, 201);
+    await readUntil(syria.reader, new RegExp(`event: (created|updated)\ndata: .*${T}-F`));
+    const other = await readUntil(iraq.reader, /(: heartbeat[^\n]*\n\n[\s\S]*){3}/, 3000);
+    assert.doesNotMatch(other, /event: (created|updated)/);
+    await syria.close();
+    await iraq.close();
+    const bad = await fetch(`${base}/api/stream?q=shelling`);
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { message: string }).message, /unknown query parameter "q"/);
+  });
+
   test('closing the server ends open streams promptly', async () => {
     const extra = await makeApp(store, { heartbeatMs: 60_000 });
     await extra.listen({ port: 0, host: '127.0.0.1' });

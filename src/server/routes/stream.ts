@@ -1,13 +1,15 @@
 /**
  * GET /api/stream: Server-Sent Events. Each stored-event change arrives as `event: created|updated|deleted`
  * with the StoredEvent as JSON data; other parts (alerts) publish their own event names through
- * `app.publish(name, data)`. A comment line every `heartbeatMs` keeps proxies from closing the stream.
+ * `app.publish(name, data)`. The /api/events filters (but q) narrow the event messages. A comment line every `heartbeatMs` keeps proxies from closing the stream.
  * The reply is hijacked; listeners and timers are removed when the client goes away.
  */
 import { EventEmitter } from 'node:events';
 import type { FastifyPluginAsync } from 'fastify';
 import type { RouteDeps } from './deps.js';
 import { SECURITY_HEADERS } from '../static.js';
+import { matchesFilter, type StreamFilter } from '../match.js';
+import { StreamQuery } from '../query.js';
 
 /** In-process fan-out of messages to every open stream. */
 export class StreamHub extends EventEmitter {
@@ -31,12 +33,15 @@ export const streamRoutes: FastifyPluginAsync<RouteDeps & { hub: StreamHub; hear
   app.get(
     '/api/stream',
     {
+      schema: { querystring: StreamQuery },
       config: {
         doc: {
           summary: 'Live Server-Sent Events of created, updated and deleted events (and alerts)',
           description:
             'text/event-stream. Messages: `event: created|updated|deleted` with `data:` a StoredEvent as JSON; ' +
-            '`event: alert` (and other names) published by the alerts part. Lines starting with ":" are heartbeats.',
+            '`event: alert` (and other names) published by the alerts part. Lines starting with ":" are heartbeats. ' +
+            'The event filters of /api/events (all but q) narrow the event messages; review_status only filters when given, ' +
+            'so an unfiltered client also hears of rejections.',
           tags: ['events'],
           responses: { 200: { description: 'An endless event stream', contentType: 'text/event-stream', jsonSchema: { type: 'string' } } },
         },
@@ -70,7 +75,11 @@ export const streamRoutes: FastifyPluginAsync<RouteDeps & { hub: StreamHub; hear
       };
       const send = (event: string, data: unknown) => write(`id: ${++seq}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       const onHub = (event: string, data: unknown) => send(event, data);
-      const unsubscribe = store.subscribe((change) => send(change.kind, change.event));
+      const filter = req.query as StreamFilter;
+      const filtered = Object.keys(filter).length > 0;
+      const unsubscribe = store.subscribe((change) => {
+        if (!filtered || matchesFilter(change.event, filter)) send(change.kind, change.event);
+      });
       hub.on('message', onHub);
       const timer = setInterval(() => write(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs);
       timer.unref();
