@@ -70,6 +70,13 @@ function stripTail(s: string): string {
   return s.replace(/\s+(?:province|governorate|city)$/i, '');
 }
 
+/** Normalised names of the admin areas a hint refers to, by level. */
+interface HintKeys {
+  a1: Set<string>;
+  a2: Set<string>;
+  a3: Set<string>;
+}
+
 interface Scored {
   i: number;
   p: Place;
@@ -77,6 +84,8 @@ interface Scored {
   exact: boolean;
   /** One of the place's names is literally the mention (letters only, article aside). */
   lit?: boolean;
+  /** Edit distance of a loose (spelling-variant) match. */
+  dist?: number;
 }
 
 const KIND_BONUS: Record<Place['kind'], number> = {
@@ -84,7 +93,7 @@ const KIND_BONUS: Record<Place['kind'], number> = {
 };
 
 export class Resolver {
-  private readonly hintCache = new Map<string, Set<string>>();
+  private readonly hintCache = new Map<string, HintKeys>();
 
   constructor(private readonly g: Gazetteer) {}
 
@@ -100,19 +109,21 @@ export class Resolver {
   }
 
   /** Admin-area keys a hint refers to ("Idleb" -> idlib; "Jebel Saman" -> its admin2 key). */
-  private hintKeys(hint: string): Set<string> {
+  private hintKeys(hint: string): HintKeys {
     let s = this.hintCache.get(hint);
     if (s) return s;
-    s = new Set<string>();
+    s = { a1: new Set<string>(), a2: new Set<string>(), a3: new Set<string>() };
     const k = this.hintKey(hint);
     if (k) {
-      s.add(k);
-      for (const i of this.g.ids(k)) {
-        const p = this.g.places[i]!;
-        if (p.kind === 'admin1') s.add(normalizeName(p.admin1 ?? p.name));
-        else if (p.kind === 'admin2' && p.admin2) s.add(normalizeName(p.admin2));
-        else if (p.kind === 'admin3' && p.admin3) s.add(normalizeName(p.admin3));
+      // the largest area the hint names: "Daraa" is the governorate, not also the district and subdistrict of that name
+      const areas = this.g.ids(k).map((i) => this.g.places[i]!).filter((p) => p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3');
+      const top = Math.min(...areas.map((p) => LEVEL[p.kind]!));
+      for (const p of areas.filter((a) => LEVEL[a.kind] === top)) {
+        if (p.admin1) s.a1.add(normalizeName(p.admin1));
+        if (top >= 2 && p.admin2) s.a2.add(normalizeName(p.admin2));
+        if (top >= 3 && p.admin3) s.a3.add(normalizeName(p.admin3));
       }
+      if (!areas.length) s.a1.add(k);
     }
     this.hintCache.set(hint, s);
     return s;
@@ -160,7 +171,7 @@ export class Resolver {
           let best = Infinity;
           for (const n of [p.name, ...this.g.alts[i]!]) best = Math.min(best, editDistance(key, normalizeName(n)));
           if (best > Math.max(2, Math.floor(key.length / 3))) continue;
-          out.push({ i, p, score: 4 - 6 * best, exact: false });
+          out.push({ i, p, score: 4 - 6 * best, exact: false, dist: best });
         }
       }
     }
@@ -175,15 +186,14 @@ export class Resolver {
       const p = s.p;
       let sc = s.score + KIND_BONUS[p.kind];
       // a neighbourhood of the city the text names is as likely as a village
-      if (p.kind === 'neighbourhood' && cities.some((c) => haversineKm(p, c) < 15)) sc += 12;
+      if (p.kind === 'neighbourhood' && cities.some((c) => haversineKm(p, c) < 15)) sc += 7;
       if (country) sc += p.iso2 === country.iso2 ? 60 : -40;
-      // a hint that is also a city ("Aleppo", "Hama"): its neighbourhoods and suburbs are likelier
-      for (const city of cities) sc += 15 * Math.exp(-haversineKm(p, city) / 10);
+
       hints.forEach((h, n) => {
         const w = Math.max(0, 40 - 6 * n);
-        if (p.admin1 && h.has(normalizeName(p.admin1))) sc += w;
-        if (p.admin2 && h.has(normalizeName(p.admin2))) sc += w * 0.4;
-        if (p.admin3 && h.has(normalizeName(p.admin3))) sc += w * 0.3;
+        if (p.admin1 && h.a1.has(normalizeName(p.admin1))) sc += w;
+        if (p.admin2 && h.a2.has(normalizeName(p.admin2))) sc += w * 0.5;
+        if (p.admin3 && h.a3.has(normalizeName(p.admin3))) sc += w * 0.3;
       });
       if (ctx.nearby?.length) {
         let d = Infinity;
@@ -246,7 +256,10 @@ export class Resolver {
     const fallback = this.hintFallback(best, parsed, ctx);
     if (fallback) return fallback;
     const MARGIN = 6;
-    if (second && best.score - second.score < MARGIN && (best.exact || !second.exact)) {
+    // a village against a neighbourhood: the kind of place is itself evidence, so a smaller lead decides
+    const margin = second && (best.p.kind === 'neighbourhood') !== (second.p.kind === 'neighbourhood') ? 3 : MARGIN;
+    const comparable = best.exact ? true : !second?.exact && second?.dist === best.dist;
+    if (second && best.score - second.score < margin && comparable) {
       return this.ambiguous(parsed, best, second, distinct, ctx);
     }
     const r = this.toResolution(best.p, parsed);
