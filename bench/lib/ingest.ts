@@ -1,0 +1,70 @@
+/**
+ * Ingest throughput: the corpus as one JSONL file through src/ingest's ingestPaths into a fresh store
+ * (SQLite file or a fresh PostgreSQL database), with the real extractor, and again with the events
+ * extracted beforehand (store, merging and transactions only).
+ */
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CodedEvent, SourceDocument } from '../../src/model/index.js';
+import type { Extractor } from '../../src/extract/types.js';
+import type { Store } from '../../src/store/types.js';
+import { ingestPaths } from '../../src/ingest/index.js';
+import { openStore } from '../../src/store/index.js';
+import { median } from './stats.js';
+import { TMP } from './paths.js';
+
+export interface IngestFigures {
+  docsPerS: number;
+  eventsPerS: number; // events created + reports merged into existing events, per second
+  created: number;
+  merged: number;
+  docs: number;
+  runs: number;
+}
+
+export function writeJsonl(docs: SourceDocument[], file: string): string {
+  if (!existsSync(file)) writeFileSync(file, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  return file;
+}
+
+/** An extractor that returns what `inner` returned for the same document earlier (no extraction cost). */
+export function preExtracted(inner: Extractor, docs: SourceDocument[]): Extractor {
+  const cache = new Map<string, CodedEvent[]>();
+  for (const d of docs) cache.set(d.id!, inner.extract(d));
+  return { extract: (d) => structuredClone(cache.get(d.id!) ?? inner.extract(d)) };
+}
+
+export async function benchIngest(opts: {
+  jsonl: string;
+  extractor: Extractor;
+  runs: number;
+  /** A fresh empty store per run. */
+  freshStore: (run: number) => Promise<Store>;
+}): Promise<IngestFigures> {
+  const rates: { d: number; e: number; created: number; merged: number; docs: number }[] = [];
+  for (let i = 0; i < opts.runs; i++) {
+    const store = await opts.freshStore(i);
+    const t = performance.now();
+    const sum = await ingestPaths(store, [opts.jsonl], opts.extractor);
+    const s = (performance.now() - t) / 1000;
+    await store.close();
+    if (sum.errors.length) throw new Error(`ingest errors: ${JSON.stringify(sum.errors.slice(0, 3))}`);
+    rates.push({ d: sum.documents / s, e: (sum.events_created + sum.events_merged) / s, created: sum.events_created, merged: sum.events_merged, docs: sum.documents });
+  }
+  return {
+    docsPerS: median(rates.map((r) => r.d)),
+    eventsPerS: median(rates.map((r) => r.e)),
+    created: rates[0]!.created,
+    merged: rates[0]!.merged,
+    docs: rates[0]!.docs,
+    runs: opts.runs,
+  };
+}
+
+export function freshSqlite(name: string): (run: number) => Promise<Store> {
+  return async (run) => {
+    const file = path.join(TMP, `${name}-${run}.db`);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    return openStore({ path: file });
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * PostgreSQL for the benchmarks: FRONTLINE_DATABASE_URL when set, else a throwaway cluster started with
+ * scripts/pg-up.sh (stopped again by `stop`), else null (PostgreSQL figures are skipped with a note).
+ * `database(name)` gives a fresh database with PostGIS in the same cluster.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { REPO } from './paths.js';
+
+export interface BenchPg {
+  url: string;
+  note: string;
+  /** URL of database `name` on the same server, dropped and created anew. */
+  database(name: string): Promise<string>;
+  stop(): void;
+}
+
+function withDb(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin(url: string, sql: string[]): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    for (const s of sql) await c.query(s);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function startPg(): Promise<BenchPg | { skip: string }> {
+  const given = process.env.FRONTLINE_DATABASE_URL;
+  let url: string;
+  let stop = () => {};
+  let note: string;
+  if (given) {
+    url = given;
+    note = 'PostgreSQL from FRONTLINE_DATABASE_URL';
+  } else {
+    const hasPg = existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`));
+    if (!hasPg) return { skip: 'PostgreSQL skipped: FRONTLINE_DATABASE_URL is not set and no PostgreSQL server is installed (apt-get install postgresql postgresql-15-postgis-3)' };
+    try {
+      url = execFileSync(path.join(REPO, 'scripts', 'pg-up.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
+    } catch (err) {
+      return { skip: `PostgreSQL skipped: scripts/pg-up.sh failed: ${((err as { stderr?: string }).stderr ?? String(err)).trim().slice(0, 300)}` };
+    }
+    const started = url;
+    stop = () => {
+      try {
+        execFileSync(path.join(REPO, 'scripts', 'pg-up.sh'), ['--stop', started], { stdio: 'ignore' });
+      } catch {
+        /* already gone */
+      }
+    };
+    note = 'PostgreSQL: throwaway cluster from scripts/pg-up.sh (fsync off)';
+  }
+  return {
+    url,
+    note,
+    stop,
+    async database(name: string) {
+      if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
+      await admin(withDb(url, 'postgres'), [`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, `CREATE DATABASE ${name}`]);
+      const dbUrl = withDb(url, name);
+      await admin(dbUrl, ['CREATE EXTENSION IF NOT EXISTS postgis']);
+      return dbUrl;
+    },
+  };
+}

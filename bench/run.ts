@@ -1,0 +1,329 @@
+/**
+ * `npm run bench`: how fast Frontline is, as one table (every figure a median of several runs).
+ *
+ *   npm run bench                      full run (under 10 minutes on a fresh clone of this 2-core machine)
+ *   npm run bench -- --quick           smoke run (small corpus, 10^4 and 10^5 events, short load runs)
+ *   npm run bench -- --only extract,geo,ingest,api,stream,serve   a subset
+ *   npm run bench -- --seed 7 --no-pg --readme
+ *
+ * Sections: extract+geocode documents/s on one core against a tokenise-only floor (bench/corpus.ts
+ * reports, ~3 KB each); geocoder load time and cost per place mention; ingest into SQLite and
+ * PostgreSQL (documents/s, events/s); API latency (median, p95) of five typical filtered queries over
+ * 10^4..10^6 stored events, on both stores, with autocannon on loopback at 1 and 50 clients against
+ * `frontline serve` in its own process; POST /api/documents → /api/stream latency; serve's start-up
+ * time and peak RSS with 10^6 events. Synthetic event sets are cached in bench/out/ (keyed by seed
+ * and size); PostgreSQL runs in a throwaway cluster (scripts/pg-up.sh) unless FRONTLINE_DATABASE_URL
+ * is set, and is skipped with a note when no server is installed. Results also go to
+ * bench/out/last-run.json; --readme rewrites the figures section of bench/README.md.
+ */
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadGeocoder } from '../src/geo/index.js';
+import { createExtractor } from '../src/extract/index.js';
+import { openStore } from '../src/store/index.js';
+import { generateCorpus } from './corpus.js';
+import { benchExtract, benchGeoLoad, benchGeoMentions } from './lib/pipeline.js';
+import { benchIngest, freshSqlite, preExtracted, writeJsonl } from './lib/ingest.js';
+import { ensureSqliteEvents, fillRange } from './lib/events.js';
+import { startPg, type BenchPg } from './lib/pg.js';
+import { startServe, type Served } from './lib/serve.js';
+import { load } from './lib/load.js';
+import { streamLatency } from './lib/stream.js';
+import { fmt, median } from './lib/stats.js';
+import { OUT, REPO, TMP, outDirs } from './lib/paths.js';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    seed: { type: 'string' },
+    only: { type: 'string' },
+    'no-pg': { type: 'boolean' },
+    readme: { type: 'boolean' },
+  },
+});
+const QUICK = !!args.quick;
+const SEED = Number(args.seed ?? 1);
+const ONLY = new Set((args.only ?? 'extract,geo,ingest,api,stream,serve').split(',').map((s) => s.trim()));
+const CFG = QUICK
+  ? { corpus: 60, runs: 2, ingestDocs: 60, storeOnlyDocs: 300, sizes: [10_000, 100_000], apiSizes: [10_000, 100_000], serveSize: 100_000, loadS: 0.5, loadRuns: 2, streamDocs: 5, startups: 2 }
+  : { corpus: 200, runs: 3, ingestDocs: 150, storeOnlyDocs: 1000, sizes: [10_000, 100_000, 1_000_000], apiSizes: [10_000, 100_000, 1_000_000], serveSize: 1_000_000, loadS: 1, loadRuns: 3, streamDocs: 10, startups: 3 };
+
+/** The five typical queries: what the dashboard and an analyst ask most. */
+export const QUERIES: [string, string][] = [
+  ['country + date range', '/api/events?country=Syria&from=2024-01-01&to=2024-06-30&limit=100'],
+  ['admin1 + event type', '/api/events?admin1=Idlib&event_type=Explosions%2FRemote%20violence&limit=100'],
+  ['bbox + from', '/api/events?bbox=36.0,35.5,37.2,36.7&from=2023-01-01&limit=100'],
+  ['actor + from', '/api/events?actor=tahrir&from=2024-01-01&limit=100'],
+  ['full text + country', '/api/events?q=ambush%20mortar&country=Ukraine&limit=100'],
+];
+
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+const started = Date.now();
+const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
+
+interface Row {
+  section: string;
+  measure: string;
+  value: string;
+  target?: string;
+  met?: boolean | null;
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+const json: Record<string, unknown> = {};
+const row = (section: string, measure: string, value: string, target?: string, met?: boolean | null) => rows.push({ section, measure, value, target, met });
+
+function machine() {
+  const cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? os.cpus()[0]?.model ?? '?';
+  return { cores: os.cpus().length, cpu, node: process.version, memGb: Math.round(os.totalmem() / 2 ** 30), load: os.loadavg().map((x) => x.toFixed(1)).join(' ') };
+}
+
+outDirs();
+const mach = machine();
+json.machine = mach;
+json.config = { quick: QUICK, seed: SEED, ...CFG };
+log(`${QUICK ? 'quick' : 'full'} run, seed ${SEED}; ${mach.cores} cores (${mach.cpu}), Node ${mach.node}, load average ${mach.load}`);
+
+const geo = loadGeocoder({ userDir: path.join(TMP, 'home', 'gazetteer') });
+const corpus = generateCorpus({ seed: SEED, count: Math.max(CFG.corpus, CFG.ingestDocs, CFG.storeOnlyDocs, CFG.streamDocs), places: geo.gazetteer.places });
+const extractor = createExtractor(geo);
+
+// ---- extract + geocode -------------------------------------------------------------------------
+if (ONLY.has('extract')) {
+  log(`extract: ${CFG.corpus} reports × ${CFG.runs} runs (${elapsed()})`);
+  const f = benchExtract(geo, corpus.slice(0, CFG.corpus), CFG.runs);
+  json.extract = f;
+  row('extract', `extract+geocode, 1 core (${f.docs} reports, ${fmt(f.avgBytes / 1024, 1)} KB avg, ${fmt(f.eventsPerDoc, 1)} events/report)`, `${fmt(f.extractDocsPerS)} docs/s`, '≥ 500 docs/s', f.extractDocsPerS >= 500);
+  row('extract', 'tokenise-only floor (wink-nlp readDoc + tokens)', `${fmt(f.tokeniseDocsPerS)} docs/s`);
+  row('extract', 'pipeline / floor', `${fmt(f.ratio * 100, 1)} % of the floor (${fmt(1 / f.ratio, 0)}× slower)`);
+}
+
+// ---- geocoder ----------------------------------------------------------------------------------
+if (ONLY.has('geo')) {
+  log(`geo: load time (${CFG.runs} fresh processes) and per-mention cost (${elapsed()})`);
+  const l = benchGeoLoad(CFG.runs);
+  const m = benchGeoMentions(geo, corpus.slice(0, CFG.corpus), CFG.runs);
+  json.geo = { ...l, ...m };
+  row('geo', `gazetteer load (${l.places.toLocaleString('en')} places; module import ${fmt(l.importMs, 0)} ms more)`, `${fmt(l.loadMs, 0)} ms`, '< 2000 ms', l.loadMs < 2000);
+  row('geo', `geocode per place mention (resolve, ${m.mentions} mentions)`, `${fmt(m.resolveMsPerMention, 3)} ms`, '< 1 ms', m.resolveMsPerMention < 1);
+  row('geo', `geocoder per mention incl. name scan (${m.lookups} lookups)`, `${fmt(m.geoMsPerMention, 3)} ms`, '< 1 ms', m.geoMsPerMention < 1);
+}
+
+// ---- PostgreSQL --------------------------------------------------------------------------------
+let pgs: BenchPg | null = null;
+const needPg = !args['no-pg'] && ['ingest', 'api', 'stream', 'serve'].some((s) => ONLY.has(s));
+if (needPg) {
+  const p = await startPg();
+  if ('skip' in p) notes.push(p.skip);
+  else {
+    pgs = p;
+    notes.push(p.note);
+  }
+} else if (args['no-pg']) notes.push('PostgreSQL skipped (--no-pg)');
+const stopPg = () => pgs?.stop();
+process.once('exit', stopPg);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (stopPg(), process.exit(130)));
+
+try {
+  // ---- ingest ----------------------------------------------------------------------------------
+  if (ONLY.has('ingest')) {
+    const docs = corpus.slice(0, CFG.ingestDocs);
+    const jsonl = writeJsonl(docs, path.join(OUT, `corpus-s${SEED}-n${docs.length}.jsonl`));
+    const many = corpus.slice(0, CFG.storeOnlyDocs);
+    const jsonlMany = writeJsonl(many, path.join(OUT, `corpus-s${SEED}-n${many.length}.jsonl`));
+    const cached = preExtracted(extractor, many);
+    const stores: [string, (run: number) => Promise<import('../src/store/types.js').Store>][] = [['SQLite', freshSqlite('ingest')]];
+    if (pgs) {
+      const p = pgs;
+      stores.push(['PostgreSQL', async () => openStore({ url: await p.database('bench_ingest') })]);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [name, fresh] of stores) {
+      log(`ingest ${name}: ${docs.length} reports with extraction, ${many.length} pre-extracted, × ${CFG.runs} (${elapsed()})`);
+      const full = await benchIngest({ jsonl, extractor, runs: CFG.runs, freshStore: fresh });
+      const storeOnly = await benchIngest({ jsonl: jsonlMany, extractor: cached, runs: CFG.runs, freshStore: fresh });
+      out[name] = { full, storeOnly };
+      const isSqlite = name === 'SQLite';
+      row('ingest', `ingest into ${name}, with extraction (${full.docs} reports)`, `${fmt(full.docsPerS)} docs/s, ${fmt(full.eventsPerS)} events/s`, isSqlite ? '≥ 300 docs/s' : undefined, isSqlite ? full.docsPerS >= 300 : undefined);
+      row('ingest', `ingest into ${name}, events extracted beforehand (${storeOnly.docs} reports)`, `${fmt(storeOnly.docsPerS)} docs/s, ${fmt(storeOnly.eventsPerS)} events/s`);
+    }
+    json.ingest = out;
+  }
+
+  // ---- event sets --------------------------------------------------------------------------------
+  const needEvents = ['api', 'stream', 'serve'].some((s) => ONLY.has(s));
+  const sizes = CFG.apiSizes;
+  let sqliteFiles = new Map<number, string>();
+  const pgUrls = new Map<number, string>();
+  if (needEvents) {
+    log(`event sets ${sizes.join(', ')} (SQLite cached in bench/out) (${elapsed()})`);
+    const t = Date.now();
+    const r = await ensureSqliteEvents(SEED, sizes, log);
+    sqliteFiles = r.files;
+    if (r.insertPerS) row('events', 'bulk insert of synthetic events, SQLite (generated now)', `${fmt(r.insertPerS)} events/s`);
+    json.sqliteFill = { insertPerS: r.insertPerS, ms: Date.now() - t };
+    if (pgs) {
+      // one database, grown size by size: measure at each size before growing
+      const url = await pgs.database(`bench_events_s${SEED}`);
+      pgUrls.set(0, url);
+    }
+  }
+
+  // ---- API latency -------------------------------------------------------------------------------
+  const api: Record<string, Record<string, unknown>> = {};
+  const memory: Record<string, unknown> = {};
+  const growth: { store: string; n: number; c1p50: number; c1p95: number; c50p50: number; c50p95: number; rps50: number; startupMs: number; peakMb: number }[] = [];
+  async function apiRound(storeName: string, n: number, serve: Served) {
+    const rowsOut: Record<string, unknown>[] = [];
+    for (const [name, q] of QUERIES) {
+      const url = serve.url + q;
+      await load(url, 1, 0.2); // warm-up (caches, JIT)
+      const res: Record<string, { p50: number; p95: number; rps: number; errors: number }> = {};
+      for (const c of [1, 50]) {
+        const runs = [];
+        for (let i = 0; i < CFG.loadRuns; i++) runs.push(await load(url, c, CFG.loadS));
+        res[`c${c}`] = {
+          p50: median(runs.map((r) => r.p50)),
+          p95: median(runs.map((r) => r.p95)),
+          rps: median(runs.map((r) => r.rps)),
+          errors: runs.reduce((a, r) => a + r.errors, 0),
+        };
+        if (res[`c${c}`]!.errors) notes.push(`${storeName} ${n}: ${name} at ${c} clients had ${res[`c${c}`]!.errors} failed requests`);
+      }
+      rowsOut.push({ name, url: q, ...res });
+    }
+    api[`${storeName} ${n}`] = { queries: rowsOut };
+    const med = (k: 'c1' | 'c50', f: 'p50' | 'p95' | 'rps') => median(rowsOut.map((r) => (r[k] as Record<string, number>)[f]!));
+    const mem = serve.memory();
+    growth.push({ store: storeName, n, c1p50: med('c1', 'p50'), c1p95: med('c1', 'p95'), c50p50: med('c50', 'p50'), c50p95: med('c50', 'p95'), rps50: med('c50', 'rps'), startupMs: serve.startupMs, peakMb: mem.peakMb });
+    return rowsOut;
+  }
+
+  const doApi = ONLY.has('api');
+  const doServe = ONLY.has('serve');
+  const doStream = ONLY.has('stream');
+  const targets: { store: string; n: number; rows: Record<string, unknown>[] }[] = [];
+  const storesToRun: ('SQLite' | 'PostgreSQL')[] = ['SQLite', ...(pgs ? (['PostgreSQL'] as const) : [])];
+  for (const storeName of storesToRun) {
+    let have = 0;
+    for (const n of sizes) {
+      if (!doApi && !(doServe && n === CFG.serveSize) && !(doStream && n === sizes[0])) continue;
+      let serveOpts: { db?: string; pgUrl?: string };
+      if (storeName === 'SQLite') serveOpts = { db: sqliteFiles.get(n)! };
+      else {
+        const url = pgUrls.get(0)!;
+        const s = await openStore({ url });
+        log(`PostgreSQL: filling to ${n.toLocaleString('en')} events (${elapsed()})`);
+        const rate = await fillRange(s, SEED, have, n, log);
+        await s.close();
+        if (n === sizes.at(-1)) row('events', 'bulk insert of synthetic events, PostgreSQL', `${fmt(rate)} events/s`);
+        have = n;
+        serveOpts = { pgUrl: url };
+      }
+      log(`serve ${storeName} with ${n.toLocaleString('en')} events (${elapsed()})`);
+      const serve = await startServe(serveOpts);
+      try {
+        if (doApi) {
+          const r = await apiRound(storeName, n, serve);
+          targets.push({ store: storeName, n, rows: r });
+        }
+        if (doServe && n === CFG.serveSize) {
+          const mem = serve.memory();
+          memory[storeName] = { startupMs: serve.startupMs, ...mem };
+        }
+      } finally {
+        await serve.stop();
+      }
+      if (doServe && n === CFG.serveSize) {
+        const times = [memory[storeName] ? (memory[storeName] as { startupMs: number }).startupMs : NaN];
+        for (let i = 1; i < CFG.startups; i++) {
+          const s = await startServe(serveOpts);
+          times.push(s.startupMs);
+          await s.stop();
+        }
+        const m = memory[storeName] as { startupMs: number; peakMb: number; rssMb: number };
+        m.startupMs = median(times);
+        row('serve', `serve start-up with ${n.toLocaleString('en')} events, ${storeName} (spawn → listening, incl. gazetteer)`, `${fmt(m.startupMs / 1000, 2)} s`);
+        row('serve', `serve peak RSS with ${n.toLocaleString('en')} events, ${storeName}${doApi ? ' (after the load runs)' : ''}`, `${fmt(m.peakMb, 0)} MB`);
+      }
+      // stream latency on the smallest set (a copy for SQLite, so the cache stays clean)
+      if (doStream && n === sizes[0]) {
+        let opts = serveOpts;
+        if (storeName === 'SQLite') {
+          const copy = path.join(TMP, 'stream.db');
+          for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
+          copyFileSync(serveOpts.db!, copy);
+          opts = { db: copy };
+        }
+        log(`stream latency, ${storeName} (${elapsed()})`);
+        const s = await startServe(opts);
+        try {
+          const st = await streamLatency(s.url, corpus.slice(0, CFG.streamDocs));
+          (json.stream ??= {} as Record<string, unknown>) && ((json.stream as Record<string, unknown>)[storeName] = st);
+          row('stream', `POST /api/documents → event on /api/stream, ${storeName} (${st.samples} reports, ${n.toLocaleString('en')} events stored)`, `median ${fmt(st.p50)} ms, p95 ${fmt(st.p95)} ms`, '< 1 s', st.p50 < 1000);
+          row('stream', `POST /api/documents response time, ${storeName}`, `median ${fmt(st.postP50)} ms`);
+        } finally {
+          await s.stop();
+        }
+      }
+    }
+  }
+  json.api = api;
+  json.memory = memory;
+  json.growth = growth;
+
+  // API rows: per query at the largest size; growth rows (median of the five queries) per size
+  for (const t of targets) {
+    if (t.n !== sizes.at(-1) && t.n !== 100_000) continue;
+    for (const r of t.rows) {
+      const c1 = r.c1 as { p50: number; p95: number };
+      const c50 = r.c50 as { p50: number; p95: number; rps: number };
+      const big = t.n >= 1_000_000;
+      row('api', `${t.store} ${t.n.toLocaleString('en')} events: ${r.name as string}`, `1 client ${fmt(c1.p50)} / ${fmt(c1.p95)} ms; 50 clients ${fmt(c50.p50)} / ${fmt(c50.p95)} ms (${fmt(c50.rps)} req/s)`, big ? '< 50 ms median' : undefined, big ? c1.p50 < 50 : undefined);
+    }
+  }
+  for (const g of growth) {
+    row('growth', `${g.store} ${g.n.toLocaleString('en')} events: median of the five queries`, `1 client ${fmt(g.c1p50)} / ${fmt(g.c1p95)} ms; 50 clients ${fmt(g.c50p50)} / ${fmt(g.c50p95)} ms, ${fmt(g.rps50)} req/s`);
+  }
+} finally {
+  stopPg();
+  pgs = null;
+}
+
+// ---- the table -----------------------------------------------------------------------------------
+const W1 = Math.max(...rows.map((r) => r.measure.length), 10);
+const W2 = Math.max(...rows.map((r) => r.value.length), 10);
+const lines: string[] = [];
+lines.push(`Frontline bench — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${QUICK ? 'quick' : 'full'} run, seed ${SEED}, ${elapsed()}`);
+lines.push(`machine: ${mach.cores} cores, ${mach.cpu}, ${mach.memGb} GB, Node ${mach.node}, load average at start ${mach.load}`);
+lines.push(`figures: medians of ${CFG.runs} runs (extract, ingest) or ${CFG.loadRuns} × ${CFG.loadS} s autocannon runs (API: median / p95 ms)`);
+lines.push('');
+lines.push(`${'section'.padEnd(8)} ${'measure'.padEnd(W1)}  ${'figure'.padEnd(W2)}  target`);
+lines.push(`${'-'.repeat(8)} ${'-'.repeat(W1)}  ${'-'.repeat(W2)}  ${'-'.repeat(22)}`);
+for (const r of rows) {
+  const mark = r.met === undefined || r.met === null ? '' : r.met ? ' ✓ met' : ' ✗ NOT met';
+  lines.push(`${r.section.padEnd(8)} ${r.measure.padEnd(W1)}  ${r.value.padEnd(W2)}  ${r.target ?? ''}${mark}`);
+}
+for (const n of notes) lines.push(`note: ${n}`);
+const table = lines.join('\n');
+console.log(table);
+json.rows = rows;
+json.notes = notes;
+writeFileSync(path.join(OUT, 'last-run.json'), JSON.stringify(json, null, 2));
+writeFileSync(path.join(OUT, 'last-run.txt'), table + '\n');
+
+if (args.readme) {
+  const file = path.join(REPO, 'bench', 'README.md');
+  const md = readFileSync(file, 'utf8');
+  const start = '<!-- bench:table -->';
+  const end = '<!-- /bench:table -->';
+  const a = md.indexOf(start);
+  const b = md.indexOf(end);
+  if (a < 0 || b < a) log('README: no <!-- bench:table --> markers; not updated');
+  else {
+    writeFileSync(file, `${md.slice(0, a + start.length)}\n\`\`\`\n${table}\n\`\`\`\n${md.slice(b)}`);
+    log('README: figures updated');
+  }
+}
