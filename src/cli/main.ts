@@ -28,9 +28,11 @@ Commands:
   export                    write stored events as csv, geojson or jsonl
   eval [GOLD.jsonl]         score the extractor against a gold file
   gazetteer import FILE     add a GeoNames dump or a CSV of places to the user gazetteer
-  feeds add URL | list      watch RSS/Atom feeds (polled by serve)
-  watch add|list|rm         watch zones
-  brief                     situation report for the last hours
+  feeds add|list|rm         RSS/Atom feeds polled by serve
+  watch add|list|rm         watch zones (point+radius, line+buffer, polygon)
+  webhooks add|list|rm      signed webhooks that receive alerts
+  alerts                    list alerts raised in watch zones
+  brief                     situation report (markdown or HTML with an offline map)
 
 Run 'frontline <command> --help' for the options of a command.
 Environment: FRONTLINE_DATABASE_URL=postgres://… selects PostgreSQL; FRONTLINE_TOKEN protects writes; PORT.`,
@@ -312,9 +314,11 @@ export async function main(argv: string[]): Promise<void> {
       return gazetteerCommand(rest);
     case 'feeds':
     case 'watch':
+    case 'webhooks':
+    case 'alerts':
     case 'brief': {
-      const { alertsCli } = await import('./alerts.js');
-      process.exitCode = await alertsCli(command, rest);
+      const { alertsCli } = await import('../alerts/index.js');
+      process.exitCode = await alertsCli(command, rest, { openStore: (db?: string) => openConfiguredStore(db) });
       return;
     }
     case undefined:
