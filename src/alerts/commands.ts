@@ -80,7 +80,8 @@ export function feedsListCommand(opts: RepoOpts & { json?: boolean } = {}): stri
       return [
         `${f.id}  ${f.url}${f.name ? `  (${f.name})` : ''}`,
         `    status ${h.status}, every ${formatSeconds(f.interval_s)}, next poll ${f.next_poll_at}`,
-        `    last ok ${f.last_ok_at ?? 'never'}; items seen ${f.items_seen}, ingested ${f.items_ingested}`,
+        `    last ok ${f.last_ok_at ?? 'never'}; items seen ${f.items_seen}, ingested ${f.items_ingested}` +
+          (f.items_given_up ? `, given up ${f.items_given_up}` : ''),
         ...(f.last_error ? [`    last error ${f.last_error_at}: ${f.last_error}`] : []),
       ].join('\n');
     })
@@ -112,6 +113,7 @@ export function feedHealth(f: Feed) {
     next_poll_at: f.next_poll_at,
     items_seen: f.items_seen,
     items_ingested: f.items_ingested,
+    items_given_up: f.items_given_up,
     created_at: f.created_at,
   };
 }

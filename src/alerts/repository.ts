@@ -59,6 +59,8 @@ export interface Feed {
   next_poll_at: string;
   items_seen: number;
   items_ingested: number;
+  /** Items set aside after repeated failed ingests (see feed_item_failures). */
+  items_given_up: number;
   created_at: string;
 }
 
@@ -160,6 +162,9 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (feed_id, guid)
    );`,
 ];
+
+const FEED_SELECT = `SELECT f.*, (SELECT COUNT(*) FROM feed_item_failures x WHERE x.feed_id = f.id AND x.gave_up = 1) AS items_given_up
+  FROM feeds f`;
 
 interface ZoneRow {
   id: string;
@@ -348,13 +353,13 @@ export class WatchRepository {
   getFeed(idOrUrl: number | string): Feed | null {
     const r =
       typeof idOrUrl === 'number' || /^\d+$/.test(idOrUrl)
-        ? this.db.prepare('SELECT * FROM feeds WHERE id = ?').get(Number(idOrUrl))
-        : this.db.prepare('SELECT * FROM feeds WHERE url = ?').get(idOrUrl);
+        ? this.db.prepare(`${FEED_SELECT} WHERE f.id = ?`).get(Number(idOrUrl))
+        : this.db.prepare(`${FEED_SELECT} WHERE f.url = ?`).get(idOrUrl);
     return (r as Feed | undefined) ?? null;
   }
 
   listFeeds(): Feed[] {
-    return this.db.prepare('SELECT * FROM feeds ORDER BY id').all() as Feed[];
+    return this.db.prepare(`${FEED_SELECT} ORDER BY f.id`).all() as Feed[];
   }
 
   removeFeed(idOrUrl: number | string): boolean {
@@ -365,7 +370,7 @@ export class WatchRepository {
   }
 
   dueFeeds(now = new Date()): Feed[] {
-    return this.db.prepare('SELECT * FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at').all(now.toISOString()) as Feed[];
+    return this.db.prepare(`${FEED_SELECT} WHERE f.next_poll_at <= ? ORDER BY f.next_poll_at`).all(now.toISOString()) as Feed[];
   }
 
   /** Soonest next_poll_at among all feeds, or null without feeds. */

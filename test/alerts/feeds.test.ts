@@ -142,6 +142,9 @@ before(async () => {
       case '/redirect-once':
         res.writeHead(302, { location: '/atom.xml' }).end();
         return;
+      case '/busy.xml':
+        res.writeHead(503, { 'retry-after': '7200' }).end('busy');
+        return;
       case '/fail.xml':
         res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
         return;
@@ -297,6 +300,10 @@ test('hostile feeds fail cleanly with a reason, back off exponentially, and neve
     assert.equal(h.consecutive_failures, 2);
     assert.equal(h.next_poll_at, new Date(now.getTime() + 1200_000).toISOString());
     assert.equal(backoffSeconds(300, 10), 6 * 3600, 'capped');
+    // A 503 with Retry-After: 7200 is honoured (longer than the 2 × 300 s back-off).
+    const busy = t.repo.addFeed(`${base}/busy.xml`, { interval_s: 300 });
+    await pollFeed(busy, { ...FAST, repo: t.repo, ingest, now: () => now });
+    assert.equal(t.repo.getFeed(busy.id)!.next_poll_at, new Date(now.getTime() + 7200_000).toISOString());
   } finally {
     t.cleanup();
   }
@@ -378,6 +385,7 @@ test('an item whose ingest fails is retried at the next poll, not lost', async (
     const f = t.repo.listItemFailures(other.id)[0]!;
     assert.equal(f.attempts, 3);
     assert.equal(f.gave_up, 1);
+    assert.equal(t.repo.getFeed(other.id)!.items_given_up, 1);
     assert.match(f.last_error, /rejected by the store/);
   } finally {
     t.cleanup();

@@ -37,6 +37,8 @@ export class FetchError extends Error {
     readonly reason: FetchErrorReason,
     message: string,
     readonly status: number | null = null,
+    /** Seconds the server asked us to wait (Retry-After on 429/503), when given. */
+    readonly retryAfterS: number | null = null,
   ) {
     super(message);
     this.name = 'FetchError';
@@ -94,7 +96,7 @@ export async function fetchText(url: string, opts: FetchOptions = {}): Promise<F
       }
       if (res.status < 200 || res.status >= 300) {
         await res.body?.cancel().catch(() => {});
-        throw new FetchError('http', `HTTP ${res.status} ${res.statusText}`.trim(), res.status);
+        throw new FetchError('http', `HTTP ${res.status} ${res.statusText}`.trim(), res.status, parseRetryAfter(res.headers.get('retry-after')));
       }
       const declared = Number(res.headers.get('content-length'));
       if (Number.isFinite(declared) && declared > maxBytes) {
@@ -155,4 +157,12 @@ export function detectCharset(buf: Buffer, contentType: string | null): string {
 export function decode(buf: Buffer, charset: string): string {
   const enc = iconv.encodingExists(charset) ? charset : 'utf-8';
   return iconv.decode(buf, enc, { stripBOM: true });
+}
+
+/** Retry-After as seconds: a number of seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(v: string | null, now = Date.now()): number | null {
+  if (!v) return null;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v);
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : Math.max(0, Math.round((t - now) / 1000));
 }

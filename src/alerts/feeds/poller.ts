@@ -186,7 +186,10 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
     });
   } catch (e) {
     const failures = feed.consecutive_failures + 1;
-    const next = new Date(started.getTime() + backoffSeconds(feed.interval_s, failures, o.maxBackoffS) * 1000).toISOString();
+    // Back off exponentially, and at least as long as the server asked (Retry-After, capped at a day).
+    const askedS = e instanceof FetchError && e.retryAfterS !== null ? Math.min(e.retryAfterS, 86_400) : 0;
+    const waitS = Math.max(backoffSeconds(feed.interval_s, failures, o.maxBackoffS), askedS);
+    const next = new Date(started.getTime() + waitS * 1000).toISOString();
     result.error = describe(e);
     result.status = e instanceof FetchError ? e.status : result.status;
     result.next_poll_at = next;
