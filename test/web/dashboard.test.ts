@@ -6,7 +6,7 @@
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,7 @@ const REPORTS = [
 ];
 const LIVE_REPORT = {
   id: 'web-test-live', published: '2024-07-23', source: 'Test wire', title: 'Drone strike on Binnish',
-  text: 'A drone strike hit a car in the town of Binnish in Idlib on Monday, killing two men, the civil defence said.',
+  text: 'Syrian government forces launched drone strikes on the town of Binnish in Idlib on Monday, killing two fighters of Hayat Tahrir al-Sham, a local monitor said.',
 };
 
 let store: Store;
@@ -108,6 +108,9 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     app = await buildServer({ store, extractor: await loadExtractor(), webRoot: outDir, token: '' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    // the bundled sample reports (our own words; they include the seed article's events) and the test's own
+    const samples = readFileSync(path.join(ROOT, 'data/samples/reports.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+    for (const line of samples) await postDoc(JSON.parse(line) as object);
     for (const r of REPORTS) await postDoc(r);
     events = await listAll();
     assert.ok(events.length >= 2, `the reports should give events, got ${events.length}`);
@@ -143,6 +146,11 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     assert.equal(await page.locator('#legend li').count(), 6);
     assert.ok((await page.locator('#timeline svg g.bar').count()) >= 1, 'timeline has bars');
     await page.screenshot({ path: path.join(RESULTS, 'dashboard-laptop.png') });
+    // the README's picture: north-western Syria, where the sample reports (and the seed article) are
+    await page.evaluate(() => new Promise<void>((done) => {
+      window.frontlineMap!.once('idle', () => done());
+      window.frontlineMap!.jumpTo({ center: [36.88, 36.02], zoom: 8.15 });
+    }));
     await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot.png') });
     // a click on a drawn point opens a popup built from DOM nodes
     const pt = await page.evaluate(() => {
@@ -180,7 +188,7 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     await page.waitForURL((u) => u.searchParams.get('event_type') === type);
     await page.waitForFunction((n) => document.querySelectorAll('table.events tbody tr').length === n, expected.length);
     assert.deepEqual((await rowIds(page)).sort(), expected);
-    assert.equal(await page.evaluate(() => window.frontline!.mapCount()), expected.length);
+    await page.waitForFunction((n) => window.frontline!.mapCount() === n, expected.length, { timeout: 5000 });
 
     const minF = Math.max(...events.map((e) => e.fatalities));
     await page.getByLabel('Event type', { exact: true }).selectOption('');

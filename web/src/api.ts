@@ -1,11 +1,12 @@
 /**
  * The dashboard's client for the HTTP API (same origin). Types come from src/model, the one source of types.
  */
-import type { ErrorResponse, EventListResponse, StatsResponse } from '../../src/model/api.js';
+import type { ErrorResponse, EventDetailResponse, EventListResponse, StatsResponse } from '../../src/model/api.js';
 import type { StoredEvent } from '../../src/model/event.js';
 import type { ReviewAction, StoredDocument } from '../../src/store/types.js';
 
-export type EventDetail = StoredEvent & { documents?: StoredDocument[] };
+/** GET /api/events/:id; the history fields are read defensively (an older server may lack them). */
+export type EventDetail = StoredEvent & Partial<Pick<EventDetailResponse, 'documents' | 'edited_fields' | 'reviews' | 'merges'>>;
 export type { StoredEvent, StatsResponse, EventListResponse, StoredDocument, ReviewAction };
 
 export class ApiError extends Error {
@@ -56,7 +57,7 @@ export const api = {
   review: (id: string, action: ReviewAction) =>
     request<StoredEvent>(`/api/events/${encodeURIComponent(id)}/review`, { method: 'POST', body: JSON.stringify(action) }),
   unmerge: (id: string, documentId: string) =>
-    request<StoredEvent[] | { events: StoredEvent[] }>(`/api/events/${encodeURIComponent(id)}/unmerge`, {
+    request<{ events: StoredEvent[] } | StoredEvent[]>(`/api/events/${encodeURIComponent(id)}/unmerge`, {
       method: 'POST',
       body: JSON.stringify({ document_id: documentId }),
     }),

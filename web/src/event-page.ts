@@ -167,6 +167,7 @@ export class EventPage {
     );
     // coded fields
     const evFields = new Set(e.evidence.map((x) => x.field));
+    const edited = new Set(e.edited_fields ?? []);
     const dl = h('dl', { class: 'fields' });
     for (const f of FIELDS) {
       const v = (e as unknown as Record<string, unknown>)[f];
@@ -180,7 +181,8 @@ export class EventPage {
           },
         }, 'evidence'));
       }
-      dl.append(h('div', {}, h('dt', {}, f), dd));
+      if (edited.has(f)) dd.append(' ', h('span', { class: 'badge badge-edited', title: 'changed by a reviewer' }, 'edited'));
+      dl.append(h('div', { class: edited.has(f) ? 'is-edited' : null }, h('dt', {}, f), dd));
     }
     this.el.append(h('section', { 'aria-labelledby': 'fields-title' }, h('h3', { id: 'fields-title' }, 'Coded fields'), dl));
     // sources
@@ -197,6 +199,8 @@ export class EventPage {
           : null));
     }
     this.el.append(h('section', { 'aria-labelledby': 'sources-title' }, h('h3', { id: 'sources-title' }, 'Sources'), srcList));
+    const history = this.history(e);
+    if (history) this.el.append(history);
     // evidence list
     const tb = h('tbody', {});
     for (const x of e.evidence) {
@@ -214,6 +218,26 @@ export class EventPage {
     if (!docs.length) docSection.append(h('p', {}, 'The source documents are not available.'));
     for (const d of docs) docSection.append(this.documentBlock(d, e.evidence.filter((x) => x.document_id === d.id)));
     this.el.append(docSection);
+  }
+
+  /** Who reviewed what and when, and which reports were merged in and why. */
+  private history(e: EventDetail): HTMLElement | null {
+    const reviews = e.reviews ?? [];
+    const merges = e.merges ?? [];
+    if (!reviews.length && !merges.length) return null;
+    const list = h('ul', { class: 'history' });
+    for (const r of reviews) {
+      const fields = r.fields ? Object.entries(r.fields).map(([k, v]) => `${k} = ${fmt(v)}`).join('; ') : '';
+      list.append(h('li', {}, h('time', { datetime: r.at }, r.at.replace('T', ' ').slice(0, 16)), ' ',
+        h('strong', {}, r.reviewer), ` ${r.action === 'confirm' ? 'confirmed' : r.action === 'reject' ? 'rejected' : 'edited'}`,
+        fields ? `: ${fields}` : '', r.note ? h('span', {}, ' — ', h('q', {}, r.note)) : null));
+    }
+    for (const m of merges) {
+      list.append(h('li', {}, h('time', { datetime: m.at }, m.at.replace('T', ' ').slice(0, 16)), ' ',
+        `document ${m.document_id} merged (score ${m.score.toFixed(2)}): ${m.reason}`,
+        m.undone_at ? h('em', {}, ` — unmerged ${m.undone_at.replace('T', ' ').slice(0, 16)}`) : null));
+    }
+    return h('section', { 'aria-labelledby': 'history-title' }, h('h3', { id: 'history-title' }, 'History'), list);
   }
 
   private documentBlock(d: StoredDocument, evidence: Evidence[]): HTMLElement {

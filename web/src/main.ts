@@ -3,6 +3,7 @@
  * live stream together. Plain TypeScript and DOM.
  */
 import './style.css';
+import type { FeatureCollection } from 'geojson';
 import { api, type StoredEvent } from './api.js';
 import { $, debounce } from './dom.js';
 import { EventPage } from './event-page.js';
@@ -32,7 +33,8 @@ const filters = new Filters($('filters') as HTMLFormElement, (f) => {
 filters.write(state.filter);
 
 const map = new EventMap($('map'));
-legend($('legend'));
+const narrow = window.matchMedia('(max-width: 760px)').matches;
+legend($('legend'), !narrow);
 const timeline = new Timeline($('timeline'), (r) => {
   const f = { ...state.filter };
   if (r.from) f.from = r.from; else delete f.from;
@@ -91,18 +93,19 @@ async function loadMap(fit: boolean, bbox?: string): Promise<void> {
   let cursor: string | undefined;
   let more = false;
   try {
+    // Drawn page by page: the first page (the most recent events) shows at once and sets the view.
     for (let i = 0; i < MAP_MAX_PAGES; i++) {
       const res = await api.listEvents({ ...apiParams(state.filter), sort: 'date_desc', limit: MAP_PAGE, cursor, bbox }, signal);
       all.push(...res.events);
       cursor = res.next_cursor ?? undefined;
       more = !!cursor;
+      await map.setEvents(all, fit && i === 0, !more || i === MAP_MAX_PAGES - 1);
       if (!cursor) break;
     }
     if (!bbox) mapCapped = more;
-    await map.setEvents(all, fit);
     const located = all.filter((e) => e.latitude != null).length;
     $('map-note').textContent = more
-      ? `The map shows the ${all.length.toLocaleString()} most recent events ${bbox ? 'in view' : ''}; zoom in to see the others.`
+      ? `The map shows the ${all.length.toLocaleString()} most recent events${bbox ? ' in view' : ''}; zoom in to see the others.`
       : located < all.length ? `${all.length - located} of these events have no coordinates and are not on the map.` : '';
   } catch (e) {
     showError('the map', e);
@@ -132,9 +135,12 @@ async function reload(fit: boolean): Promise<void> {
   await Promise.all([loadTable(0), loadMap(fit), loadStats()]);
 }
 
-map.map.on('moveend', debounce(() => {
-  if (mapCapped && !document.getElementById('dashboard')!.hidden) void loadMap(false, map.bbox());
-}, 400));
+// When the filter has more events than the map loads, a move by the user loads the events in view.
+// (Moves made by fit() carry `fromFit` and are skipped: those events are already loaded.)
+const loadInView = debounce(() => {
+  if (mapCapped && !$('dashboard').hidden) void loadMap(false, map.bbox());
+}, 400);
+map.map.on('moveend', (e) => { if (!(e as { fromFit?: boolean }).fromFit) loadInView(); });
 
 function applyChange(e: StoredEvent, highlight: boolean, kind: 'created' | 'updated' | 'deleted' = 'updated'): void {
   if (kind === 'deleted') {
@@ -173,6 +179,22 @@ function connectLive(): void {
   for (const name of ['created', 'updated', 'deleted', 'event', 'change']) es.addEventListener(name, handle(name) as EventListener);
 }
 
+/** Watch zones, when the server has the alerts part (checked in the OpenAPI document to avoid a 404). */
+async function loadZones(): Promise<void> {
+  try {
+    const doc = (await (await fetch('/api/openapi.json')).json()) as { paths?: Record<string, unknown> };
+    if (!doc.paths?.['/api/watch-zones']) return;
+    const res = await fetch('/api/watch-zones?format=geojson');
+    if (!res.ok) return;
+    const fc = (await res.json()) as FeatureCollection;
+    if (!fc.features?.length) return;
+    await map.setZones(fc);
+    document.querySelector<HTMLElement>('.legend-zone')?.removeAttribute('hidden');
+  } catch (e) {
+    console.warn('watch zones not loaded', e);
+  }
+}
+
 function route(): void {
   const m = /^#\/event\/(.+)$/.exec(location.hash);
   const dash = $('dashboard');
@@ -201,8 +223,9 @@ window.addEventListener('popstate', () => {
   void reload(true);
 });
 // a narrow screen starts with the filters folded
-if (window.matchMedia('(max-width: 760px)').matches) ($('filters-details') as HTMLDetailsElement).open = false;
+if (narrow) ($('filters-details') as HTMLDetailsElement).open = false;
 
 route();
 void reload(true);
 connectLive();
+void loadZones();

@@ -8,9 +8,11 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import countriesUrl from 'world-atlas/countries-50m.json?url';
+// Natural Earth admin-1 boundaries (built by web/tools/build-admin1.mjs), loaded after the events
+import admin1Url from './assets/admin1-lines.json?url';
 import { feature, mesh } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
-import type { FeatureCollection, Point } from 'geojson';
+import type { FeatureCollection, Point, Polygon } from 'geojson';
 import type { StoredEvent } from './api.js';
 import { EVENT_TYPES, TYPE_COLORS } from './colors.js';
 import { h } from './dom.js';
@@ -64,6 +66,7 @@ export class EventMap {
   readonly map: maplibregl.Map;
   private events = new Map<string, StoredEvent>();
   private clusterMarkers = new Map<number, maplibregl.Marker>();
+  private labelMarkers = new Map<string, maplibregl.Marker>();
   private countriesLoaded: Promise<void>;
   private popup: maplibregl.Popup | null = null;
   private everLoaded = false;
@@ -82,19 +85,33 @@ export class EventMap {
         sources: {
           countries: { type: 'geojson', data: EMPTY },
           borders: { type: 'geojson', data: EMPTY },
+          zones: { type: 'geojson', data: EMPTY },
+          admin1: { type: 'geojson', data: EMPTY },
           events: {
             type: 'geojson',
             data: EMPTY,
             cluster: true,
-            clusterRadius: 44,
-            clusterMaxZoom: 9,
+            clusterRadius: 30,
+            clusterMaxZoom: 7,
             clusterProperties: { fatalities: ['+', ['get', 'fatalities']] },
           },
         },
         layers: [
           { id: 'sea', type: 'background', paint: { 'background-color': '#cddde8' } },
           { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': '#f4f2ec' } },
+          {
+            id: 'admin1', type: 'line', source: 'admin1', minzoom: 3.5,
+            paint: { 'line-color': '#a8a298', 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.4, 9, 1], 'line-dasharray': [3, 2] },
+          },
           { id: 'borders', type: 'line', source: 'borders', paint: { 'line-color': '#8d8a84', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 8, 1.4] } },
+          // watch zones: polygons (and point+radius drawn as circles) filled; lines drawn as their buffer
+          { id: 'zones-fill', type: 'fill', source: 'zones', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#f5a300', 'fill-opacity': 0.12 } },
+          {
+            id: 'zones-buffer', type: 'line', source: 'zones', filter: ['==', ['geometry-type'], 'LineString'],
+            layout: { 'line-cap': 'round', 'line-join': 'round' },
+            paint: { 'line-color': '#f5a300', 'line-opacity': 0.2, 'line-width': ['interpolate', ['exponential', 2], ['zoom'], 0, ['get', 'w0'], 22, ['*', ['get', 'w0'], 4194304]] },
+          },
+          { id: 'zones-line', type: 'line', source: 'zones', paint: { 'line-color': '#c47a00', 'line-width': 1.5, 'line-dasharray': [3, 2] } },
           {
             id: 'clusters', type: 'circle', source: 'events', filter: ['has', 'point_count'],
             paint: {
@@ -122,6 +139,8 @@ export class EventMap {
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.countriesLoaded = this.loadCountries();
     this.map.on('click', 'events', (e) => this.openPopup(e));
+    this.map.on('click', 'zones-fill', (e) => this.zonePopup(e));
+    this.map.on('click', 'zones-buffer', (e) => this.zonePopup(e));
     this.map.on('mouseenter', 'events', () => { this.map.getCanvas().style.cursor = 'pointer'; });
     this.map.on('mouseleave', 'events', () => { this.map.getCanvas().style.cursor = ''; });
     this.map.on('click', 'clusters', (e) => {
@@ -129,6 +148,7 @@ export class EventMap {
       if (f) void this.zoomToCluster(f.properties['cluster_id'] as number, (f.geometry as Point).coordinates as [number, number]);
     });
     this.map.on('render', () => this.updateClusterMarkers());
+    this.map.on('idle', () => this.updateLabels());
   }
 
   private async loadCountries(): Promise<void> {
@@ -142,6 +162,16 @@ export class EventMap {
     (this.map.getSource('borders') as maplibregl.GeoJSONSource).setData(borders);
   }
 
+  private async loadAdmin1(): Promise<void> {
+    try {
+      const res = await fetch(admin1Url);
+      if (!res.ok) throw new Error(`${res.status}`);
+      (this.map.getSource('admin1') as maplibregl.GeoJSONSource).setData(await res.json());
+    } catch (err) {
+      console.warn('admin-1 boundaries not loaded', err);
+    }
+  }
+
   private whenLoaded(): Promise<void> {
     return this.styleLoaded;
   }
@@ -150,16 +180,19 @@ export class EventMap {
     return this.events.size;
   }
 
-  /** Replace the events on the map; `fit` zooms to them (the current filter). */
-  async setEvents(events: StoredEvent[], fit: boolean): Promise<void> {
+  /** Replace the events on the map; `fit` zooms to them (the current filter); `complete`: all pages are in. */
+  async setEvents(events: StoredEvent[], fit: boolean, complete = true): Promise<void> {
     this.events = new Map(events.map((e) => [e.event_id_cnty, e]));
     await this.countriesLoaded.catch((err: unknown) => console.warn('countries not loaded', err));
     await this.whenLoaded();
     this.push();
     if (fit) this.fit();
-    if (!this.everLoaded) {
+    if (complete && !this.everLoaded) {
       this.everLoaded = true;
-      this.map.once('idle', () => { window.mapReady = true; });
+      this.map.once('idle', () => {
+        window.mapReady = true;
+        void this.loadAdmin1();
+      });
     }
   }
 
@@ -190,8 +223,8 @@ export class EventMap {
     const b = new maplibregl.LngLatBounds();
     for (const e of pts) b.extend([e.longitude!, e.latitude!]);
     const span = Math.max(b.getEast() - b.getWest(), b.getNorth() - b.getSouth());
-    if (span < 0.05) this.map.jumpTo({ center: b.getCenter(), zoom: 8 });
-    else this.map.fitBounds(b, { padding: 48, maxZoom: 8, duration: 0 });
+    if (span < 0.05) this.map.jumpTo({ center: b.getCenter(), zoom: 8 }, { fromFit: true });
+    else this.map.fitBounds(b, { padding: 48, maxZoom: 8, duration: 0 }, { fromFit: true });
   }
 
   /** The visible area as the API's bbox parameter. */
@@ -232,6 +265,58 @@ export class EventMap {
     for (const [id, m] of this.clusterMarkers) if (!seen.has(id)) { m.remove(); this.clusterMarkers.delete(id); }
   }
 
+  /** Watch zones (GeoJSON from /api/watch-zones?format=geojson): a point with radius_km becomes a circle. */
+  async setZones(fc: FeatureCollection): Promise<void> {
+    const features = [];
+    for (const f of fc.features) {
+      const g = f.geometry;
+      const r = Number(f.properties?.['radius_km'] ?? 0);
+      const props = { ...f.properties, name: String(f.properties?.['name'] ?? f.id ?? 'zone') };
+      if (g.type === 'Point') {
+        if (r > 0) features.push({ type: 'Feature' as const, properties: props, geometry: circle(g.coordinates as [number, number], r) });
+      } else if (g.type === 'LineString') {
+        const lat = (g.coordinates[0]?.[1] ?? 0) * Math.PI / 180;
+        // full buffer width in pixels at zoom 0 (512 px tiles); the layer scales it by 2^zoom
+        const w0 = (2 * r * 1000) / ((40075016.686 * Math.cos(lat)) / 512);
+        features.push({ type: 'Feature' as const, properties: { ...props, w0 }, geometry: g });
+      } else if (g.type === 'Polygon' || g.type === 'MultiPolygon') {
+        features.push({ type: 'Feature' as const, properties: props, geometry: g });
+      }
+    }
+    await this.whenLoaded();
+    (this.map.getSource('zones') as maplibregl.GeoJSONSource).setData({ type: 'FeatureCollection', features });
+  }
+
+  private zonePopup(e: maplibregl.MapLayerMouseEvent): void {
+    if (this.map.queryRenderedFeatures(e.point, { layers: ['events', 'clusters'] }).length) return;
+    const names = [...new Set((e.features ?? []).map((f) => String(f.properties['name'])))];
+    if (!names.length) return;
+    this.popup?.remove();
+    this.popup = new maplibregl.Popup({ maxWidth: '260px' }).setLngLat(e.lngLat)
+      .setDOMContent(h('div', { class: 'popup' }, h('p', { class: 'popup-type' }, 'Watch zone'), names.map((n) => h('p', {}, n))))
+      .addTo(this.map);
+  }
+
+  /** Place names beside the points when few are in view (HTML, so no glyphs are needed). */
+  private updateLabels(): void {
+    const feats = this.map.getLayer('events') ? this.map.queryRenderedFeatures({ layers: ['events'] }) : [];
+    const want = new Map<string, { name: string; at: [number, number] }>();
+    if (feats.length <= 40) {
+      for (const f of feats) {
+        const at = (f.geometry as Point).coordinates as [number, number];
+        const name = String(f.properties['location'] ?? '');
+        const key = `${name}|${at[0].toFixed(4)}|${at[1].toFixed(4)}`;
+        if (name && !want.has(key)) want.set(key, { name, at });
+      }
+    }
+    for (const [k, m] of this.labelMarkers) if (!want.has(k)) { m.remove(); this.labelMarkers.delete(k); }
+    for (const [k, { name, at }] of want) {
+      if (this.labelMarkers.has(k)) continue;
+      const el = h('div', { class: 'place-label', 'aria-hidden': 'true' }, name);
+      this.labelMarkers.set(k, new maplibregl.Marker({ element: el, anchor: 'left', offset: [9, 0] }).setLngLat(at).addTo(this.map));
+    }
+  }
+
   private openPopup(e: maplibregl.MapLayerMouseEvent): void {
     const feats = e.features ?? [];
     if (!feats.length) return;
@@ -261,11 +346,25 @@ export class EventMap {
   }
 }
 
-export function legend(container: HTMLElement): void {
-  container.append(
+/** A circle of `km` around [lon, lat] as a polygon (64 vertices, spherical). */
+function circle([lon, lat]: [number, number], km: number): Polygon {
+  const R = 6371.0088, d = km / R, la = (lat * Math.PI) / 180, lo = (lon * Math.PI) / 180;
+  const ring: [number, number][] = [];
+  for (let i = 0; i <= 64; i++) {
+    const b = (2 * Math.PI * i) / 64;
+    const la2 = Math.asin(Math.sin(la) * Math.cos(d) + Math.cos(la) * Math.sin(d) * Math.cos(b));
+    const lo2 = lo + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(la), Math.cos(d) - Math.sin(la) * Math.sin(la2));
+    ring.push([(lo2 * 180) / Math.PI, (la2 * 180) / Math.PI]);
+  }
+  return { type: 'Polygon', coordinates: [ring] };
+}
+
+export function legend(container: HTMLElement, open: boolean): void {
+  container.append(h('details', { open }, h('summary', {}, 'Legend'),
     h('ul', {}, EVENT_TYPES.map((t) => h('li', {}, h('span', { class: 'swatch', style: `background:${TYPE_COLORS[t]}` }), t))),
     h('p', { class: 'legend-size' },
       h('span', { class: 'dot-s' }), ' 0 ', h('span', { class: 'dot-m' }), ' 10 ', h('span', { class: 'dot-l' }), ' 50+ fatalities'),
     h('p', { class: 'legend-size' }, h('span', { class: 'cluster-swatch' }, 'n'), ' cluster of n events'),
-  );
+    h('p', { class: 'legend-size legend-zone', hidden: true }, h('span', { class: 'zone-swatch' }), ' watch zone'),
+  ));
 }
