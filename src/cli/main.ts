@@ -51,7 +51,7 @@ Re-ingesting the same content adds nothing. Uses FRONTLINE_DATABASE_URL when set
 Serves the API under /api and the dashboard at /. Default port: $PORT or 8080.`,
   start: `Usage: frontline start [--db FILE] [--port N]
 
-Ingests the bundled sample reports (data/samples/) into ./frontline.db and serves the dashboard.`,
+Ingests the bundled sample reports (data/samples/reports.jsonl) into ./frontline.db and serves the dashboard.`,
   export: `Usage: frontline export [--db FILE] [--format csv|geojson|jsonl] [--from D] [--to D] [--country C] [--admin1 A]
                        [--event_type T] [--actor A] [--q TEXT] [--min_fatalities N]`,
   eval: `Usage: frontline eval [GOLD.jsonl] — scores the extractor (default ../shared/eval/dev/gold.jsonl).`,
@@ -228,7 +228,7 @@ async function serveCommandCli(argv: string[], ingestSamples: boolean) {
   ]);
   if (ingestSamples) {
     const { ingestPaths } = await import('../ingest/index.js');
-    const summary = await ingestPaths(store, [path.join(REPO_ROOT, 'data/samples')], extractor, { progress: true });
+    const summary = await ingestPaths(store, [path.join(REPO_ROOT, 'data/samples/reports.jsonl')], extractor, { progress: true });
     console.error(`frontline: sample reports ingested: ${JSON.stringify(summary)}`);
   }
   await serveCommand({
