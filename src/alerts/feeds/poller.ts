@@ -132,12 +132,16 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
     });
     result.status = res.status;
     result.not_modified = res.notModified;
-    let itemErrors: string[] = [];
+    const itemErrors: string[] = [];
+    let marked = 0;
     if (!res.notModified) {
       const parsed = parseFeed(res.text, res.url);
       result.items = parsed.items.length;
       // Oldest first, so documents arrive in publication order (feeds usually list newest first).
+      const guids = new Set<string>();
       const fresh = parsed.items
+        // a feed that repeats a guid gets its first item only
+        .filter((it) => !guids.has(it.guid) && (guids.add(it.guid), true))
         .filter((it) => !repo.isItemSeen(feed.id, it.guid))
         .reverse()
         .sort((a, b) => (a.published && b.published ? a.published.localeCompare(b.published) : 0));
@@ -149,11 +153,13 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
         const doc = await itemDocument(feed, parsed.title, item, o);
         if (!doc) {
           repo.markItemSeen(feed.id, item.guid, item.link, null);
+          marked++;
           continue;
         }
         try {
           await o.ingest(doc);
           repo.markItemSeen(feed.id, item.guid, doc.url ?? null, doc.id);
+          marked++;
           result.ingested++;
         } catch (e) {
           result.failed_items++;
@@ -163,6 +169,7 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
           const limit = o.maxItemAttempts ?? 5;
           if (repo.recordItemFailure(feed.id, item.guid, describe(e), limit) >= limit) {
             repo.markItemSeen(feed.id, item.guid, doc.url ?? null, null);
+            marked++;
           }
         }
       }
@@ -171,7 +178,6 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
     result.ok = true;
     result.next_poll_at = next;
     if (itemErrors.length) result.error = `${itemErrors.length} item(s) failed to ingest: ${itemErrors[0]}`;
-    itemErrors = [];
     repo.updateFeed(feed.id, {
       // A 304 may omit validators: keep the ones we have.
       etag: res.etag ?? feed.etag,
@@ -180,7 +186,7 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
       last_status: res.status,
       consecutive_failures: 0,
       next_poll_at: next,
-      items_seen: feed.items_seen + result.new_items,
+      items_seen: feed.items_seen + marked,
       items_ingested: feed.items_ingested + result.ingested,
       ...(result.error ? { last_error: result.error, last_error_at: started.toISOString() } : {}),
     });
