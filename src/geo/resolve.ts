@@ -133,7 +133,15 @@ export class Resolver {
   private hintKey(hint: string): string {
     const whole = normalizeName(hint);
     if (this.g.ids(whole).some((i) => isArea(this.g.places[i]!))) return whole;
-    return normalizeName(parseMention(hint).target);
+    const target = normalizeName(parseMention(hint).target);
+    if (this.g.ids(target).some((i) => isArea(this.g.places[i]!))) return target;
+    // a misspelt area name ("Quinetra"): the area whose key is one letter away
+    const lk = nameKeys(parseMention(hint).target).loose;
+    for (const i of lk ? this.g.looseIds(lk) : []) {
+      const p = this.g.places[i]!;
+      if (isArea(p) && p.kind !== 'country' && editDistance(target, normalizeName(p.name)) <= 1) return normalizeName(p.name);
+    }
+    return target;
   }
 
   private lookup(target: string, ctx: GeoContext = {}): Scored[] {
