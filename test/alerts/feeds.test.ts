@@ -424,3 +424,22 @@ test('charset detection: Content-Type, then XML declaration or HTML meta, BOM fi
   assert.equal(detectCharset(Buffer.from('<rss/>'), 'text/xml; charset=x-unknown-thing'), 'utf-8');
   assert.equal(decode(Buffer.from([0x61, 0xff, 0xfe, 0x62]), 'utf-8'), 'a\ufffd\ufffdb');
 });
+
+test('stopping the poller aborts a slow poll at once and does not count it against the feed', async () => {
+  const t = tempRepo();
+  try {
+    const feed = t.repo.addFeed(`${base}/slow.xml`);
+    const ac = new AbortController();
+    const poller = startPoller({ repo: t.repo, ingest: () => {}, signal: ac.signal, tickMs: 20, timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 150));
+    const t0 = performance.now();
+    ac.abort();
+    await poller.done;
+    assert.ok(performance.now() - t0 < 2000, 'stopped without waiting for the 30 s timeout');
+    const h = t.repo.getFeed(feed.id)!;
+    assert.equal(h.consecutive_failures, 0);
+    assert.equal(h.last_error, null);
+  } finally {
+    t.cleanup();
+  }
+});

@@ -40,6 +40,8 @@ export interface PollerOptions {
   /** Failed ingests of one item before it is set aside (default 5). */
   maxItemAttempts?: number;
   onError?: (feed: Feed, err: unknown) => void;
+  /** Aborts requests in flight and stops between items (shutdown). */
+  signal?: AbortSignal;
   /** Injected for tests. */
   now?: () => Date;
 }
@@ -83,6 +85,7 @@ async function itemDocument(feed: Feed, feedTitle: string | null, item: FeedItem
       const page = await fetchText(item.link, {
         timeoutMs: o.timeoutMs, maxBytes: o.maxPageBytes ?? 3 * 1024 * 1024, maxRedirects: o.maxRedirects,
         accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1',
+        ...(o.signal ? { signal: o.signal } : {}),
       });
       const ct = page.contentType ?? '';
       if (!ct || /html|xml|text\/plain/i.test(ct)) {
@@ -129,6 +132,7 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
       timeoutMs: o.timeoutMs, maxBytes: o.maxFeedBytes ?? 5 * 1024 * 1024, maxRedirects: o.maxRedirects,
       etag: feed.etag, lastModified: feed.last_modified,
       accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',
+      ...(o.signal ? { signal: o.signal } : {}),
     });
     result.status = res.status;
     result.not_modified = res.notModified;
@@ -149,7 +153,7 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
       const budgetEnd = Date.now() + (o.maxPollMs ?? 120_000);
       for (const item of fresh.slice(0, o.maxItemsPerPoll ?? 50)) {
         // Out of time (slow pages): the rest stay unseen and are taken at the next poll.
-        if (Date.now() > budgetEnd) break;
+        if (Date.now() > budgetEnd || o.signal?.aborted) break;
         const doc = await itemDocument(feed, parsed.title, item, o);
         if (!doc) {
           repo.markItemSeen(feed.id, item.guid, item.link, null);
@@ -191,6 +195,12 @@ export async function pollFeed(feed: Feed, o: PollerOptions): Promise<PollResult
       ...(result.error ? { last_error: result.error, last_error_at: started.toISOString() } : {}),
     });
   } catch (e) {
+    if (e instanceof FetchError && e.reason === 'aborted') {
+      // shutting down: not the feed's fault, poll it again as planned
+      result.error = 'aborted';
+      result.next_poll_at = feed.next_poll_at;
+      return result;
+    }
     const failures = feed.consecutive_failures + 1;
     // Back off exponentially, and at least as long as the server asked (Retry-After, capped at a day).
     const askedS = e instanceof FetchError && e.retryAfterS !== null ? Math.min(e.retryAfterS, 86_400) : 0;
