@@ -423,35 +423,55 @@ export class CoreStore implements Store {
     };
   }
 
+  /**
+   * Counts by day, type, actor and admin1 in two passes over the filtered events (one grouped by
+   * day/type/place, one by actor pair), aggregated here; ordering is done in JS so both backends agree.
+   */
   async stats(filter: EventFilter): Promise<StatsResponse> {
     const w = await buildWhere(this.db, filter, 'all');
     const num = (v: unknown) => Number(v ?? 0);
-    const [total] = await this.db.all<{ n: unknown }>(`SELECT count(*) AS n FROM events e WHERE ${w.sql}`, w.params);
-    const byDay = await this.db.all<{ day: string; event_type: string; n: unknown }>(
-      `SELECT e.sort_date AS day, e.event_type, count(*) AS n FROM events e WHERE ${w.sql} AND e.sort_date <> '' GROUP BY e.sort_date, e.event_type ORDER BY e.sort_date, e.event_type`,
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const groups = await this.db.all<{ day: string; event_type: string; country: string; admin1: string | null; n: unknown; f: unknown }>(
+      `SELECT e.sort_date AS day, e.event_type, e.country, e.admin1, count(*) AS n, sum(e.fatalities) AS f
+         FROM events e WHERE ${w.sql} GROUP BY e.sort_date, e.event_type, e.country, e.admin1`,
       w.params,
     );
-    const byType = await this.db.all<{ event_type: string; n: unknown; f: unknown }>(
-      `SELECT e.event_type, count(*) AS n, sum(e.fatalities) AS f FROM events e WHERE ${w.sql} GROUP BY e.event_type ORDER BY count(*) DESC, e.event_type`,
+    const pairs = await this.db.all<{ actor1: string; actor2: string | null; n: unknown }>(
+      `SELECT e.actor1, e.actor2, count(*) AS n FROM events e WHERE ${w.sql} GROUP BY e.actor1, e.actor2`,
       w.params,
     );
-    const byActor = await this.db.all<{ actor: string; n: unknown }>(
-      `SELECT actor, count(*) AS n FROM (
-         SELECT e.actor1 AS actor FROM events e WHERE ${w.sql}
-         UNION ALL SELECT e.actor2 AS actor FROM events e WHERE ${w.sql} AND e.actor2 IS NOT NULL
-       ) t WHERE actor <> '' GROUP BY actor ORDER BY count(*) DESC, actor LIMIT ${BY_ACTOR_LIMIT}`,
-      [...w.params, ...w.params],
-    );
-    const byAdmin1 = await this.db.all<{ country: string; admin1: string | null; n: unknown }>(
-      `SELECT e.country, e.admin1, count(*) AS n FROM events e WHERE ${w.sql} GROUP BY e.country, e.admin1 ORDER BY count(*) DESC, e.country, e.admin1 LIMIT ${BY_ADMIN1_LIMIT}`,
-      w.params,
-    );
+    let total = 0;
+    const byDay = new Map<string, { day: string; event_type: StoredEvent['event_type']; count: number }>();
+    const byType = new Map<string, { event_type: StoredEvent['event_type']; count: number; fatalities: number }>();
+    const byAdmin1 = new Map<string, { country: string; admin1: string | null; count: number }>();
+    for (const g of groups) {
+      const n = num(g.n);
+      const type = g.event_type as StoredEvent['event_type'];
+      total += n;
+      if (g.day) {
+        const k = `${g.day}|${type}`;
+        const d = byDay.get(k) ?? byDay.set(k, { day: g.day, event_type: type, count: 0 }).get(k)!;
+        d.count += n;
+      }
+      const t = byType.get(type) ?? byType.set(type, { event_type: type, count: 0, fatalities: 0 }).get(type)!;
+      t.count += n;
+      t.fatalities += num(g.f);
+      const ak = `${g.country}|${g.admin1 ?? ''}|${g.admin1 === null ? 0 : 1}`;
+      const a = byAdmin1.get(ak) ?? byAdmin1.set(ak, { country: g.country, admin1: g.admin1, count: 0 }).get(ak)!;
+      a.count += n;
+    }
+    const actors = new Map<string, number>();
+    for (const p of pairs) {
+      for (const name of [p.actor1, p.actor2]) if (name) actors.set(name, (actors.get(name) ?? 0) + num(p.n));
+    }
     return {
-      total: num(total?.n),
-      by_day: byDay.map((r) => ({ day: r.day, event_type: r.event_type as StoredEvent['event_type'], count: num(r.n) })),
-      by_type: byType.map((r) => ({ event_type: r.event_type as StoredEvent['event_type'], count: num(r.n), fatalities: num(r.f) })),
-      by_actor: byActor.map((r) => ({ actor: r.actor, count: num(r.n) })),
-      by_admin1: byAdmin1.map((r) => ({ country: r.country, admin1: r.admin1, count: num(r.n) })),
+      total,
+      by_day: [...byDay.values()].sort((a, b) => cmp(a.day, b.day) || cmp(a.event_type, b.event_type)),
+      by_type: [...byType.values()].sort((a, b) => b.count - a.count || cmp(a.event_type, b.event_type)),
+      by_actor: [...actors].map(([actor, count]) => ({ actor, count })).sort((a, b) => b.count - a.count || cmp(a.actor, b.actor)).slice(0, BY_ACTOR_LIMIT),
+      by_admin1: [...byAdmin1.values()]
+        .sort((a, b) => b.count - a.count || cmp(a.country, b.country) || cmp(a.admin1 ?? '', b.admin1 ?? ''))
+        .slice(0, BY_ADMIN1_LIMIT),
     };
   }
 

@@ -94,6 +94,14 @@ INSERT INTO event_data (seq, data) SELECT seq, data FROM events;
 ALTER TABLE events DROP COLUMN data;
 `,
   },
+  {
+    version: 3,
+    name: 'covering indexes for stats over a date range, with or without a country',
+    sql: `
+CREATE INDEX events_stats_country ON events (lower(country), sort_date) INCLUDE (event_type, country, admin1, fatalities, review_status, actor1, actor2);
+CREATE INDEX events_stats_date ON events (sort_date) INCLUDE (event_type, country, admin1, fatalities, review_status, actor1, actor2);
+`,
+  },
 ];
 
 function tsQuery(q: string): string | null {
