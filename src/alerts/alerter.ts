@@ -171,7 +171,7 @@ export function startEscalationMonitor(opts: {
   onError?: (e: unknown) => void;
   /** Shortest time between two checks started by trigger() (default 5 min). */
   minSpacingMs?: number;
-}): { runNow(): Promise<Alert[]>; trigger(): void; stop(): void } {
+}): { runNow(): Promise<Alert[]>; trigger(): void; stop(): void; idle(): Promise<void> } {
   const interval = opts.intervalMs ?? 3_600_000;
   const spacing = opts.minSpacingMs ?? 300_000;
   let timer: NodeJS.Timeout | null = null;
@@ -187,7 +187,8 @@ export function startEscalationMonitor(opts: {
         const events = await fetchEventsSince(opts.store, escalationHistoryFrom(now, opts.detect));
         return opts.alerter.checkEscalations(events, { ...opts.detect, now }).alerts;
       } catch (e) {
-        (opts.onError ?? ((x) => console.error('[alerts] escalation check failed', x)))(e);
+        // after stop() the store may be closing under us: not worth a report
+        if (!stopped) (opts.onError ?? ((x) => console.error('[alerts] escalation check failed', x)))(e);
         return [];
       } finally {
         running = null;
@@ -195,7 +196,9 @@ export function startEscalationMonitor(opts: {
     })();
     return running;
   };
+  let stopped = false;
   const stop = () => {
+    stopped = true;
     if (timer) clearInterval(timer);
     if (pending) clearTimeout(pending);
     timer = null;
@@ -217,5 +220,8 @@ export function startEscalationMonitor(opts: {
     timer.unref();
     opts.signal?.addEventListener('abort', stop, { once: true });
   }
-  return { runNow, trigger, stop };
+  const idle = async () => {
+    await running?.catch(() => {});
+  };
+  return { runNow, trigger, stop, idle };
 }

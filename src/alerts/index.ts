@@ -96,7 +96,7 @@ export function startAlertsService(o: AlertsServiceOptions): AlertsService {
         ac.abort();
         unsubscribe();
         esc?.stop();
-        await poller?.done;
+        await Promise.all([poller?.done, esc?.idle()]);
         alerter.close();
       })();
       return stopped;

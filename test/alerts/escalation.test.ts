@@ -119,3 +119,32 @@ test('detectEscalations names the area, the type and the numbers, per admin1 and
     t.cleanup();
   }
 });
+
+test('the escalation monitor reads the store and raises escalation alerts once', async () => {
+  const { openStore } = await import('../../src/store/index.js');
+  const { startEscalationMonitor } = await import('../../src/alerts/index.js');
+  const store = await openStore({ path: ':memory:' });
+  const t = tempRepo();
+  try {
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    await store.bulkInsert([
+      ...[50, 30, 10].map((n) => makeEvent({ event_date: day(n), admin1: 'Hama', location: 'Old' })),
+      ...Array.from({ length: 8 }, (_, i) => makeEvent({ event_date: day(i % 5), admin1: 'Hama', location: 'New' })),
+    ]);
+    const heard: string[] = [];
+    const alerter = createAlerter({ repo: t.repo, webhooks: false, onAlert: (a) => heard.push(a.message) });
+    const ac = new AbortController();
+    const mon = startEscalationMonitor({ store, alerter, signal: ac.signal, intervalMs: 60_000 });
+    const first = await mon.runNow();
+    const again = await mon.runNow();
+    ac.abort();
+    await mon.idle();
+    await alerter.idle();
+    assert.equal(first.length + again.length, 1, 'one escalation alert, not repeated');
+    assert.equal(heard.length, 1);
+    assert.match(heard[0]!, /^Shelling events in Hama: 8 in the last 7 days vs 0\.4\/week baseline/);
+  } finally {
+    await store.close();
+    t.cleanup();
+  }
+});
