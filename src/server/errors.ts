@@ -89,8 +89,12 @@ export function parseOr400<S extends z.ZodType>(schema: S, data: unknown, part: 
   return result.data;
 }
 
-/** Error handler and not-found handler for the whole app: JSON under /api, plain for the rest. */
-export function installErrorHandlers(app: FastifyInstance): void {
+/**
+ * The error handler for the whole app: every error becomes {error, message, statusCode}. Server errors
+ * (5xx) are logged with their stack and answered with a generic message; without a request logger they
+ * still go to stderr, so a failure is never silent.
+ */
+export function installErrorHandlers(app: FastifyInstance, opts: { logToStderr: boolean }): void {
   app.setErrorHandler((err: FastifyError | HttpError | Error, request: FastifyRequest, reply: FastifyReply) => {
     let status = (err as { statusCode?: number }).statusCode ?? 500;
     if (!Number.isInteger(status) || status < 400 || status > 599) status = 500;
@@ -110,6 +114,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     if (status >= 500) {
       request.log.error({ err }, 'request failed');
+      if (opts.logToStderr) console.error(`frontline: ${request.method} ${request.url.slice(0, 300)} failed:`, err);
       message = 'internal error; see the server log';
     }
     if (reply.sent || reply.raw.headersSent) return;

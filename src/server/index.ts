@@ -133,7 +133,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  installErrorHandlers(app);
+  installErrorHandlers(app, { logToStderr: !opts.logger });
   installBodyParsers(app);
   installSecurityHeaders(app);
   const routes = collectRoutes(app);

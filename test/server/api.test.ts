@@ -334,6 +334,32 @@ describe('API without events', () => {
     await app.close();
   });
 
+  test('a store failure is a 500 JSON error with a generic message, logged to stderr', async () => {
+    // The real store with one method failing as a broken disk or lost connection would.
+    const failing = Object.assign(Object.create(store) as Store, {
+      listEvents: async () => {
+        throw new Error('disk I/O error (simulated)');
+      },
+    });
+    const app = await makeApp(failing);
+    const logged: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      for (const url of ['/api/events', '/api/export?format=csv']) {
+        const res = await app.inject({ url });
+        assert.equal(res.statusCode, 500, url);
+        assert.deepEqual(res.json(), { error: 'Internal Server Error', message: 'internal error; see the server log', statusCode: 500 });
+      }
+    } finally {
+      console.error = original;
+    }
+    assert.equal(logged.length, 2);
+    assert.match(String(logged[0]![0]), /GET \/api\/events failed/);
+    assert.match(String((logged[0]![1] as Error).message), /simulated/);
+    await app.close();
+  });
+
   test('writes need the bearer token when one is set (option or FRONTLINE_TOKEN); reads do not', async () => {
     for (const viaEnv of [false, true]) {
       const saved = process.env.FRONTLINE_TOKEN;
