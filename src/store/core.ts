@@ -207,19 +207,27 @@ export class CoreStore implements Store {
     const doc = parsed.data;
     const hash = contentHash(doc.text);
 
-    // 1. Store the document before extraction (its own transaction), or find it.
-    const stored = await this.db.transaction(async (tx) => {
-      const existing = await tx.all<{ id: string; status: string }>('SELECT id, status FROM documents WHERE content_hash = ?', [hash]);
-      if (existing[0]) return existing[0];
-      let id = doc.id;
-      const taken = await tx.all('SELECT 1 AS x FROM documents WHERE id = ?', [id]);
-      if (taken.length) id = `${doc.id}~${hash.slice(0, 12)}`;
-      await tx.run(
-        'INSERT INTO documents (id, content_hash, text, title, url, source, published, status, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [id, hash, doc.text, doc.title ?? null, doc.url ?? null, doc.source ?? null, doc.published ?? null, 'pending', new Date().toISOString()],
-      );
-      return { id, status: 'pending' };
-    });
+    // 1. Store the document before extraction (committed on its own), or find it by content.
+    const byHash = async () => (await this.db.all<{ id: string; status: string }>('SELECT id, status FROM documents WHERE content_hash = ?', [hash]))[0];
+    const insertAs = async (id: string) =>
+      (await this.db.all<{ id: string }>(
+        `INSERT INTO documents (id, content_hash, text, title, url, source, published, status, ingested_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING RETURNING id`,
+        [id, hash, doc.text, doc.title ?? null, doc.url ?? null, doc.source ?? null, doc.published ?? null, new Date().toISOString()],
+      )).length > 0;
+    let stored = await byHash();
+    if (!stored) {
+      // a different text under an already used id is kept under a derived id
+      for (const id of [doc.id, `${doc.id}~${hash.slice(0, 12)}`]) {
+        if (await insertAs(id)) {
+          stored = { id, status: 'pending' };
+          break;
+        }
+        stored = await byHash(); // another writer stored the same content meanwhile
+        if (stored) break;
+      }
+      if (!stored) throw new Error(`could not store document ${doc.id}: its id and derived id are both taken`);
+    }
     if (stored.status === 'done') return { document_id: stored.id, duplicate: true, events: [] };
 
     // 2. Extract outside any transaction.
@@ -287,25 +295,22 @@ export class CoreStore implements Store {
 
   /** A new event row for one coded event (its id: the extractor's, made unique). Returns its seq. */
   private async createEvent(tx: Tx, ev: CodedEvent): Promise<number> {
-    const id = await this.uniqueId(tx, ev.event_id_cnty);
-    const now = new Date().toISOString();
-    const rows = await tx.all<{ seq: number | string }>(
-      `INSERT INTO events (id, sort_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, edits, created_at, updated_at)
-       VALUES (?, '', ?, ?, ?, ?, 0, '', 'unreviewed', '{}', ?, ?) RETURNING seq`,
-      [id, ev.event_type, ev.sub_event_type, ev.actor1, ev.country, now, now],
-    );
-    const seq = Number(rows[0]!.seq);
+    const seq = await this.insertEventRow(tx, ev);
     await this.insertContribution(tx, seq, ev);
     return seq;
   }
 
-  private async uniqueId(tx: Tx, wanted: string): Promise<string> {
-    const base = wanted.trim() || 'EVT';
-    let id = base;
-    for (let n = 2; ; n++) {
-      const r = await tx.all('SELECT 1 AS x FROM events WHERE id = ?', [id]);
-      if (!r.length) return id;
-      id = `${base}-${n}`;
+  /** Insert a placeholder row (filled in by recompute) under the coded id, or `<id>-2`, `<id>-3`… when taken. */
+  private async insertEventRow(tx: Tx, ev: CodedEvent): Promise<number> {
+    const base = ev.event_id_cnty.trim() || 'EVT';
+    const now = new Date().toISOString();
+    for (let n = 1; ; n++) {
+      const rows = await tx.all<{ seq: number | string }>(
+        `INSERT INTO events (id, sort_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, edits, created_at, updated_at)
+         VALUES (?, '', ?, ?, ?, ?, 0, '', 'unreviewed', '{}', ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
+        [n === 1 ? base : `${base}-${n}`, ev.event_type, ev.sub_event_type, ev.actor1, ev.country, now, now],
+      );
+      if (rows[0]) return Number(rows[0].seq);
     }
   }
 
@@ -519,14 +524,8 @@ export class CoreStore implements Store {
         throw new StoreInputError(`document ${documentId} is the only report of event ${id}: there is nothing to unmerge`);
       }
       const coded = JSON.parse(moving[0]!.coded) as CodedEvent;
-      const newId = await this.uniqueId(tx, coded.event_id_cnty);
       const now = new Date().toISOString();
-      const [created] = await tx.all<{ seq: number | string }>(
-        `INSERT INTO events (id, sort_date, event_type, sub_event_type, actor1, country, fatalities, notes, review_status, edits, created_at, updated_at)
-         VALUES (?, '', ?, ?, ?, ?, 0, '', 'unreviewed', '{}', ?, ?) RETURNING seq`,
-        [newId, coded.event_type, coded.sub_event_type, coded.actor1, coded.country, now, now],
-      );
-      const newSeq = Number(created!.seq);
+      const newSeq = await this.insertEventRow(tx, coded);
       await tx.run('UPDATE contributions SET event_seq = ? WHERE event_seq = ? AND document_id = ?', [newSeq, seq, documentId]);
       await tx.run('UPDATE merge_log SET undone_at = ? WHERE event_id = ? AND document_id = ? AND undone_at IS NULL', [now, id, documentId]);
       const a = await this.recompute(tx, seq);

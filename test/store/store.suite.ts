@@ -120,6 +120,14 @@ export function storeSuite(name: string, openFresh: OpenFresh) {
       assert.equal((await all(store)).length, 3);
     });
 
+    it('gives an event whose coded id is taken a derived id', async () => {
+      await fresh();
+      await ingestWith(store, 'i1', 'First report.', [{ event_id_cnty: 'DUP' }]);
+      const r = await ingestWith(store, 'i2', 'Second report, elsewhere.', [{ event_id_cnty: 'DUP', location: 'Binnish', latitude: 35.95, longitude: 36.71, event_date: '2024-01-02' }]);
+      assert.equal(r.events[0]!.event_id_cnty, 'DUP-2');
+      assert.equal((await store.getEvent('DUP-2'))!.location, 'Binnish');
+    });
+
     it('unmerges a document’s contribution into its own event and records it', async () => {
       await fresh();
       await ingestWith(store, 'u1', 'First report of the shelling of Harbal.', [{ event_id_cnty: 'U1', fatalities: 1, notes: 'shelling of Harbal' }], { source: 'Outlet One' });
