@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { EventDetailResponse, EventListResponse, IngestResponse } from '../../src/model/api.js';
-import type { StoredEvent } from '../../src/model/event.js';
+import type { CodedEvent, StoredEvent } from '../../src/model/event.js';
 import type { Extractor } from '../../src/extract/types.js';
 import type { Store } from '../../src/store/types.js';
 import { buildServer } from '../../src/server/index.js';
@@ -91,6 +91,17 @@ async function openDashboard(page: Page, query = ''): Promise<void> {
   await page.waitForFunction(() => window.mapReady === true, null, { timeout: 20_000 });
 }
 
+function codedEvent(id: string, over: Partial<CodedEvent>): CodedEvent {
+  return {
+    event_id_cnty: id, event_date: '2024-06-01', time_precision: 1, disorder_type: 'Political violence', event_type: 'Battles',
+    sub_event_type: 'Armed clash', actor1: 'Test actor', assoc_actor_1: null, inter1: 1, actor2: null, assoc_actor_2: null, inter2: 0,
+    interaction: 10, civilian_targeting: null, iso: 760, country: 'Syria', admin1: 'Idlib', admin2: null, admin3: null,
+    location: 'Test place', latitude: 35.9, longitude: 36.7, geo_precision: 1, geo_note: null, source: 'Test', notes: 'Bulk test event',
+    fatalities: 0, fatalities_approximate: false, injuries: 0, weapons: [], targets: [], confidence: 0.5, document_id: `${id}-doc`,
+    evidence: [], ...over,
+  };
+}
+
 const rowIds = (page: Page) => page.$$eval('table.events tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset['id']));
 
 describe('dashboard in Chromium', { timeout: 180_000 }, () => {
@@ -147,9 +158,10 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     assert.ok((await page.locator('#timeline svg g.bar').count()) >= 1, 'timeline has bars');
     await page.screenshot({ path: path.join(RESULTS, 'dashboard-laptop.png') });
     // the README's picture: north-western Syria, where the sample reports (and the seed article) are
+    await page.setViewportSize({ width: 1366, height: 1100 });
     await page.evaluate(() => new Promise<void>((done) => {
       window.frontlineMap!.once('idle', () => done());
-      window.frontlineMap!.jumpTo({ center: [36.88, 36.02], zoom: 8.15 });
+      window.frontlineMap!.jumpTo({ center: [36.95, 36.02], zoom: 8.4 });
     }));
     await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot.png') });
     // a click on a drawn point opens a popup built from DOM nodes
@@ -346,6 +358,36 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     assert.equal(await page.getByLabel('Event type', { exact: true }).isVisible(), true);
     assert.ok((await page.locator('#map').boundingBox())!.width >= 360);
     await page.screenshot({ path: path.join(RESULTS, 'dashboard-phone.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  test('the table pages with the cursor; a cluster count is a button that zooms in', async () => {
+    const actor = 'Paging Test Brigade';
+    const many = Array.from({ length: 60 }, (_, i) => codedEvent(`PAGE${String(i).padStart(3, '0')}`, {
+      actor1: actor, event_date: `2024-06-${String(1 + (i % 28)).padStart(2, '0')}`,
+      latitude: 35.9 + (i % 10) * 0.004, longitude: 36.7 + Math.floor(i / 10) * 0.004, location: `Test hamlet ${i}`,
+    }));
+    assert.equal(await store.bulkInsert(many), 60);
+    const { ctx, page } = await newPage();
+    await openDashboard(page, `?actor=${encodeURIComponent(actor)}`);
+    assert.equal(await page.getByLabel('Actor').inputValue(), actor);
+    const first = await rowIds(page);
+    assert.equal(first.length, 50);
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.events tbody tr').length === 10);
+    const second = await rowIds(page);
+    assert.deepEqual([...first, ...second].sort(), many.map((e) => e.event_id_cnty).sort(), 'the two pages hold every event once');
+    assert.equal(await page.getByRole('button', { name: 'Next →' }).isDisabled(), true);
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.events tbody tr').length === 50);
+    assert.deepEqual(await rowIds(page), first);
+    // 60 events within a few hundred metres: clustered at the fitted zoom; Enter on the count zooms in
+    const cluster = page.locator('.cluster-count').first();
+    await cluster.waitFor();
+    const z0 = await page.evaluate(() => window.frontlineMap!.getZoom());
+    await cluster.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((z) => window.frontlineMap!.getZoom() > z + 0.5, z0, { timeout: 5000 });
     await ctx.close();
   });
 

@@ -129,6 +129,7 @@ async function loadStats(): Promise<void> {
   }
 }
 const reloadStatsSoon = debounce(() => void loadStats(), 1200);
+const reloadSoon = debounce(() => void Promise.all([loadTable(page), loadMap(false), loadStats()]), 800);
 
 async function reload(fit: boolean): Promise<void> {
   map.closePopup();
@@ -147,6 +148,12 @@ function applyChange(e: StoredEvent, highlight: boolean, kind: 'created' | 'upda
     map.remove(e.event_id_cnty);
     table.remove(e.event_id_cnty);
     reloadStatsSoon();
+    return;
+  }
+  if (state.filter.q) {
+    // full-text matching is the server's: reload the view (debounced) rather than guess
+    reloadSoon();
+    void eventPage.refreshIfOpen(e);
     return;
   }
   const matches = matchesFilter(e, state.filter);

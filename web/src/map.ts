@@ -40,6 +40,8 @@ export interface EventProps {
   review_status: string;
 }
 
+/** Above this zoom points are never clustered (events at one place stay a cluster: its popup lists them). */
+const CLUSTER_MAX_ZOOM = 13;
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 function toFeature(e: StoredEvent) {
@@ -91,8 +93,8 @@ export class EventMap {
             type: 'geojson',
             data: EMPTY,
             cluster: true,
-            clusterRadius: 30,
-            clusterMaxZoom: 7,
+            clusterRadius: 14,
+            clusterMaxZoom: CLUSTER_MAX_ZOOM,
             clusterProperties: { fatalities: ['+', ['get', 'fatalities']] },
           },
         },
@@ -234,10 +236,16 @@ export class EventMap {
     return [c(b.getWest(), -180, 180), c(b.getSouth(), -90, 90), c(b.getEast(), -180, 180), c(b.getNorth(), -90, 90)].join(',');
   }
 
+  /** Zoom until the cluster splits; events at one place (they never split) are listed in a popup. */
   private async zoomToCluster(clusterId: number, center: [number, number]): Promise<void> {
     const src = this.map.getSource('events') as maplibregl.GeoJSONSource;
     const zoom = await src.getClusterExpansionZoom(clusterId);
-    this.map.easeTo({ center, zoom: Math.min(zoom, 14) });
+    if (zoom <= CLUSTER_MAX_ZOOM && zoom > this.map.getZoom()) {
+      this.map.easeTo({ center, zoom });
+      return;
+    }
+    const leaves = await src.getClusterLeaves(clusterId, 50, 0);
+    this.showPopup(center, leaves.map((f) => f.properties as EventProps));
   }
 
   /** Cluster counts as HTML buttons (keyboard reachable; no glyphs needed). */
@@ -320,9 +328,12 @@ export class EventMap {
   private openPopup(e: maplibregl.MapLayerMouseEvent): void {
     const feats = e.features ?? [];
     if (!feats.length) return;
+    this.showPopup(e.lngLat, feats.map((f) => f.properties as EventProps));
+  }
+
+  private showPopup(at: maplibregl.LngLatLike, props: EventProps[]): void {
     const body = h('div', { class: 'popup' });
-    for (const f of feats.slice(0, 4)) {
-      const p = f.properties as EventProps;
+    for (const p of props.slice(0, 4)) {
       const color = TYPE_COLORS[p.event_type as keyof typeof TYPE_COLORS] ?? '#555';
       body.append(h('div', { class: 'popup-event' },
         h('p', { class: 'popup-type' }, h('span', { class: 'swatch', style: `background:${color}` }), p.sub_event_type),
@@ -332,9 +343,9 @@ export class EventMap {
         h('a', { href: `#/event/${encodeURIComponent(p.id)}` }, 'Open event'),
       ));
     }
-    if (feats.length > 4) body.append(h('p', {}, `and ${feats.length - 4} more here`));
+    if (props.length > 4) body.append(h('p', {}, `and ${props.length - 4} more here (see the table)`));
     this.popup?.remove();
-    this.popup = new maplibregl.Popup({ maxWidth: '300px', focusAfterOpen: true }).setLngLat(e.lngLat).setDOMContent(body).addTo(this.map);
+    this.popup = new maplibregl.Popup({ maxWidth: '300px', focusAfterOpen: true }).setLngLat(at).setDOMContent(body).addTo(this.map);
   }
 
   closePopup(): void {

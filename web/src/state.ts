@@ -67,7 +67,7 @@ export function matchesFilter(e: StoredEvent, f: Filter): boolean {
   if (f.admin1 && norm(e.admin1) !== norm(f.admin1)) return false;
   if (f.event_type && e.event_type !== f.event_type) return false;
   if (f.sub_event_type && e.sub_event_type !== f.sub_event_type) return false;
-  if (f.review_status && e.review_status !== f.review_status) return false;
+  if (f.review_status ? e.review_status !== f.review_status : e.review_status === 'rejected') return false; // the API hides rejected events unless asked
   if (f.min_fatalities && e.fatalities < Number(f.min_fatalities)) return false;
   if (f.actor) {
     const a = norm(f.actor);
