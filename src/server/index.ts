@@ -52,6 +52,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Send a named message to every open /api/stream client (used by alerts). */
     publish(event: string, data: unknown): void;
+    /** The live stream's hub (open clients, replay buffer). */
+    streamHub: StreamHub;
   }
 }
 
@@ -160,7 +162,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   }
 
   const hub = new StreamHub();
+  const disconnect = hub.connect(opts.store);
+  app.addHook('onClose', async () => disconnect());
   app.decorate('publish', (event: string, data: unknown) => hub.publish(event, data));
+  app.decorate('streamHub', hub);
 
   const deps = { store: opts.store, extractor: opts.extractor };
   await app.register(eventsRoutes, deps);
@@ -229,6 +234,7 @@ export async function serveCommand(opts: ServeOptions): Promise<{ app: FastifyIn
   const port = addr && typeof addr === 'object' ? addr.port : opts.port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/`;
+  // bench/lib/serve.ts and scripts read this line ("serving on http://…").
   console.log(`Frontline is serving on ${url} (API: ${url}api/events, OpenAPI: ${url}api/openapi.json)`);
 
   let stopped: Promise<void> | undefined;

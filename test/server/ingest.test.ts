@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { IngestResponse, StoredEvent } from '../../src/model/index.js';
-import type { EventChange, Store } from '../../src/store/types.js';
+import type { Store } from '../../src/store/types.js';
 import { BACKENDS, makeApp, runToken, testExtractor } from './helpers.js';
 
 // Two reports of the same clash from two outlets, and one unrelated report (written for these tests).
@@ -153,20 +153,8 @@ describe('GET /api/stream over HTTP', () => {
   let store: Store;
   let app: FastifyInstance;
   let base: string;
-  let listening = 0;
   before(async () => {
-    const real = await BACKENDS[0]!.open();
-    // The real store, counting its listeners so the test can see the stream clean up after itself.
-    store = Object.assign(Object.create(real) as Store, {
-      subscribe(listener: (c: EventChange) => void) {
-        listening++;
-        const off = real.subscribe(listener);
-        return () => {
-          listening--;
-          off();
-        };
-      },
-    });
+    store = await BACKENDS[0]!.open();
     app = await makeApp(store, { extractor: testExtractor(), heartbeatMs: 100 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address() as { port: number };
@@ -206,7 +194,7 @@ describe('GET /api/stream over HTTP', () => {
     assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
     const reader = res.body!.getReader();
     await readUntil(reader, /: connected/);
-    assert.equal(listening, 1);
+    assert.equal(app.streamHub.clients, 1);
 
     const T = runToken();
     const post = await fetch(`${base}/api/documents`, {
@@ -219,7 +207,7 @@ describe('GET /api/stream over HTTP', () => {
     const message = text.split('\n\n').find((m) => m.includes('event: created') && m.includes(`${T}-S`))!;
     const data = JSON.parse(message.split('\n').find((l) => l.startsWith('data: '))!.slice(6)) as StoredEvent;
     assert.ok(data.sources.some((s) => s.document_id === `${T}-S`));
-    assert.match(message, /^id: \d+$/m);
+    assert.match(message, /^id: [0-9a-z]+-\d+$/m);
 
     await readUntil(reader, /: heartbeat/, 2000);
     app.publish('alert', { zone: 'M4 road', event_id: data.event_id_cnty });
@@ -227,8 +215,33 @@ describe('GET /api/stream over HTTP', () => {
 
     controller.abort();
     await reader.cancel().catch(() => {});
-    for (let i = 0; i < 50 && listening > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(listening, 0, 'the store listener is removed when the client leaves');
+    for (let i = 0; i < 50 && app.streamHub.clients > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(app.streamHub.clients, 0, 'the listener is removed when the client leaves');
+  });
+
+  test('a client reconnecting with Last-Event-ID gets the messages it missed', async () => {
+    const T = runToken();
+    app.publish('note', { n: 1, T });
+    const first = await fetch(`${base}/api/stream`);
+    const r1 = first.body!.getReader();
+    await readUntil(r1, /: connected/);
+    app.publish('note', { n: 2, T });
+    const seen = await readUntil(r1, new RegExp(`event: note\ndata: \\{"n":2`));
+    const lastId = /id: ([0-9a-z]+-\d+)\nevent: note\ndata: \{"n":2/.exec(seen)![1]!;
+    await r1.cancel();
+    for (let i = 0; i < 50 && app.streamHub.clients > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    app.publish('note', { n: 3, T });
+    app.publish('note', { n: 4, T });
+    const again = await fetch(`${base}/api/stream`, { headers: { 'last-event-id': lastId } });
+    const r2 = again.body!.getReader();
+    const replayed = await readUntil(r2, new RegExp(`"n":4`));
+    assert.deepEqual([...replayed.matchAll(/data: \{"n":(\d)/g)].map((m) => Number(m[1])), [3, 4], 'only the missed messages, in order');
+    await r2.cancel();
+    const foreign = await fetch(`${base}/api/stream`, { headers: { 'last-event-id': 'zzz-1' } });
+    const r3 = foreign.body!.getReader();
+    const text = await readUntil(r3, /: heartbeat/, 2000);
+    assert.doesNotMatch(text, /event: note/, 'ids from another server run are not replayed');
+    await r3.cancel();
   });
 
   test('stream filters: a client asking for another country hears heartbeats but not the event', async () => {
