@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { cleanAdmin1 } from '../src/geo/admin-names.js';
-import { KEYS_VERSION, encodeKeys, nameKeys, normalizeName } from '../src/geo/normalize.js';
+import { KEYS_VERSION, encodeKeys, looseKey, nameKeys, normalizeName } from '../src/geo/normalize.js';
 
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -179,13 +179,16 @@ function buildSyria(): void {
     });
   }
   // admin capitals give a population prior to the towns that are seats of an admin area
-  const seat = new Map<string, number>();
-  for (const r of capitals) {
-    const lvl = Number(r.adm_p_lvl);
-    const w = lvl <= 1 ? 200000 : lvl === 2 ? 30000 : 8000;
-    const k = `${Number(r.y_coord).toFixed(2)},${Number(r.x_coord).toFixed(2)}`;
-    seat.set(k, Math.max(seat.get(k) ?? 0, w));
-  }
+  const seatRows = capitals.map((r) => ({ lvl: Number(r.adm_p_lvl), lat: Number(r.y_coord), lon: Number(r.x_coord), key: normalizeName(r.name ?? '') }));
+  const seatOf = (name: string, lat: number, lon: number): number => {
+    const k = normalizeName(name);
+    let w = 0;
+    for (const r of seatRows) {
+      const d = Math.hypot(r.lat - lat, (r.lon - lon) * 0.82);
+      if (d < 0.005 || (d < 0.05 && r.key === k)) w = Math.max(w, r.lvl <= 1 ? 200000 : r.lvl === 2 ? 30000 : 8000);
+    }
+    return w;
+  };
   for (const r of csv('ocha_syr_populatedplaces.csv')) {
     const lat = Number(r.point_y), lon = Number(r.point_x);
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) continue;
@@ -194,7 +197,7 @@ function buildSyria(): void {
     add({
       id: `ocha:${r.pcode}`, kind: neighbourhood ? 'neighbourhood' : 'populated', name, lat, lon, iso2: 'SY',
       admin1: sy1(r.adm1_en!), admin2: clean(r.adm2_en), admin3: clean(r.adm3_en),
-      population: neighbourhood ? 0 : seat.get(`${lat.toFixed(2)},${lon.toFixed(2)}`) ?? 0,
+      population: neighbourhood ? 0 : seatOf(name, lat, lon),
       alt: [...extra, ...arNames(r.featurename_ar), enName(r.featurerefname), enName(r.featurealtname1_en), enName(r.featurealtname2_en),
         ...arNames(r.featurealtname1_ar), ...arNames(r.featurealtname2_ar)],
     });
@@ -284,22 +287,26 @@ function mergeSyrianCities(): void {
   const items = [...atc.map((c) => ({ name: c.name, alt: c.altName, lat: c.loc.coordinates[1], lon: c.loc.coordinates[0], pop: c.population })),
     ...cj.map((c) => ({ name: c.name, alt: '', lat: Number(c.lat), lon: Number(c.lng), pop: 0 }))];
   let merged = 0;
+  const names = (p: P): string[] => [p.name, ...p.alt].filter((n) => n[0] !== '~');
+  const similar = (a: string, b: string): boolean =>
+    normalizeName(a) === normalizeName(b) || (looseKey(a) !== '' && looseKey(a) === looseKey(b)) || letters(a).slice(0, 3) === letters(b).slice(0, 3);
   for (const c of items) {
+    // the nearest place of a similar name within ~10 km, else the nearest place at all
     let best: P | undefined; let bd = Infinity;
+    let near: P | undefined; let nd = Infinity;
     for (const p of sy) {
       const d = Math.hypot(p.lat - c.lat, (p.lon - c.lon) * 0.82);
-      if (d < bd) { bd = d; best = p; }
+      if (d < nd) { nd = d; near = p; }
+      if (d < 0.1 && d < bd && names(p).some((n) => similar(n, c.name) || (c.alt !== '' && similar(n, c.alt)))) { bd = d; best = p; }
     }
-    if (!best) continue;
-    const sameName = letters(best.name).slice(0, 3) === letters(c.name).slice(0, 3);
-    if (bd < 0.06 && sameName) {
+    if (best) {
       if (fold(c.name) !== best.name) best.alt.add(clean(c.name));
       if (c.alt) best.alt.add(clean(c.alt));
       best.population = Math.max(best.population, c.pop);
       merged++;
-    } else if (bd < 0.3) {
-      add({ id: `gnsy:${places.length}`, kind: 'populated', name: c.name, lat: c.lat, lon: c.lon, iso2: 'SY', admin1: best.admin1,
-        admin2: best.admin2, admin3: best.admin3, population: c.pop, alt: c.alt ? [c.alt] : [] });
+    } else if (near && nd < 0.3) {
+      sy.push(add({ id: `gnsy:${places.length}`, kind: 'populated', name: c.name, lat: c.lat, lon: c.lon, iso2: 'SY', admin1: near.admin1,
+        admin2: near.admin2, admin3: near.admin3, population: c.pop, alt: c.alt ? [c.alt] : [] }));
     }
   }
   console.log(`Syrian GeoNames towns merged into OCHA places: ${merged} of ${items.length}`);

@@ -93,6 +93,12 @@ function latinTokens(s: string): string[] {
   while (toks.length > 1 && GENERIC_HEAD.has(toks[0]!)) toks = toks.slice(1);
   if (toks.length > 1 && toks[toks.length - 2] === 'of' && GENERIC_HEAD.has(toks[0]!)) toks = toks.slice(0, -2);
   while (toks.length > 1 && GENERIC_TAIL.has(toks[toks.length - 1]!)) toks = toks.slice(0, -1);
+  // airports and airbases: "X air base", "X military airport", "X airfield" are one facility
+  for (let i = 0; i < toks.length; i++) {
+    if (toks[i] === 'air' && toks[i + 1] === 'base') toks.splice(i, 2, 'airbase');
+    if (toks[i] === 'airport' || toks[i] === 'airfield' || toks[i] === 'aerodrome' || toks[i] === 'airstrip') toks[i] = 'airbase';
+  }
+  toks = toks.filter((t, i) => !((t === 'military' || t === 'international') && toks[i + 1] === 'airbase'));
   const noArt = toks.filter((t) => !ARTICLES.has(t));
   if (noArt.length) toks = noArt;
   // an article glued to a later word: "Dweir Elakrad", "Jeb Eldam", "Dahiet Elasad"

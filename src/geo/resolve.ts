@@ -208,7 +208,7 @@ export class Resolver {
         for (const q of ctx.nearby) d = Math.min(d, haversineKm(p, q));
         sc += 30 * Math.exp(-d / 40);
       }
-      sc += 4 * Math.min(6, Math.log10(1 + p.population));
+      sc += 5 * Math.min(6.5, Math.log10(1 + p.population));
       if (mode === 'admin' || mode === 'area') {
         if (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3' || p.kind === 'country' || p.kind === 'region') sc += 25;
       } else if (mode === 'point' || mode === 'near') {
@@ -271,7 +271,7 @@ export class Resolver {
       return this.ambiguous(parsed, best, second, distinct, ctx);
     }
     const r = this.toResolution(best.p, parsed);
-    if (r.place) r.location = this.displayName(best.i, parsed.target);
+    if (r.place) r.location = plainName(this.displayName(best.i, parsed.target));
     return r;
   }
 
@@ -414,9 +414,13 @@ function collapseNested(c: Scored[], adminish: boolean): Scored[] {
       if (isArea(s.p)) {
         // nested areas of the same name: keep the larger one
         if (LEVEL[s.p.kind]! > LEVEL[a.p.kind]!) drop.add(s);
-      } else if (s.p.kind === 'populated') {
+      } else if (s.p.kind === 'populated' && !drop.has(a)) {
         if (adminish) drop.add(s);
-        else drop.add(a);
+        else {
+          // the town an area is named after is the prominent one of its name
+          drop.add(a);
+          s.score += a.p.kind === 'admin1' ? 12 : a.p.kind === 'admin2' ? 8 : 5;
+        }
       }
     }
   }
@@ -428,6 +432,12 @@ function literal(s: string): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
     .replace(/^(?:al|el|ad|ed|ash|esh|as|es|at|et|ar|er|az|ez|an|en)[\s'’-]+/, '').replace(/[^a-z0-9\u0621-\u064a]/g, '')
     .replace(/(.)\1+/g, '$1');
+}
+
+/** A location name as ACLED writes it: no diacritics or ayn/hamza marks ("Sarāqib" -> "Saraqib", "Ma‘rib" -> "Ma'rib"). */
+function plainName(s: string): string {
+  if (/^[\x20-\x7e]*$/.test(s) || /[\u0600-\u06ff]/.test(s)) return s;
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[‘’ʼʻʿʾ`´]/g, "'").replace(/ı/g, 'i');
 }
 
 function round4(n: number): number {
