@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Start a throwaway PostgreSQL 15 + PostGIS cluster for tests and print its FRONTLINE_DATABASE_URL on stdout.
-#   export FRONTLINE_DATABASE_URL=$(scripts/pg-up.sh)      # start (data, socket and log in a new temp dir)
-#   scripts/pg-up.sh --stop "$FRONTLINE_DATABASE_URL"        # stop it and delete its temp dir
+# Start a throwaway PostgreSQL 15 + PostGIS cluster for tests and print its FRONTLINE_DATABASE_URL.
+#   eval "$(scripts/pg-up.sh)"      # sets FRONTLINE_DATABASE_URL and FRONTLINE_PG_DIR (data, socket, log)
+#   scripts/pg-down.sh              # stops it and deletes FRONTLINE_PG_DIR (same as pg-up.sh --stop "$FRONTLINE_PG_DIR")
+#   scripts/pg-up.sh --url          # print only the URL
+#   scripts/pg-up.sh --stop URL|DIR # stop the cluster of that URL or temp dir
+# Default output: two `export` lines, then the bare URL as the last line (wrapped in an empty here-document
+# whose delimiter is the URL, so the whole output stays safe to eval while callers that read only the last
+# line get the URL).
 # Runs the server as the `postgres` user when called as root (initdb refuses root). Random free port on
 # 127.0.0.1, unix socket inside the temp dir, fsync off (test data only). Needs postgresql-15 and
 # postgresql-15-postgis-3 (apt). See ../shared/STACK.md §2.
@@ -37,5 +42,13 @@ as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
 PSQL="$PGBIN/psql"; command -v psql >/dev/null && PSQL=psql
 "$PSQL" "postgresql://postgres@127.0.0.1:$port/postgres" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE frontline" >/dev/null
 "$PSQL" "postgresql://postgres@127.0.0.1:$port/frontline" -v ON_ERROR_STOP=1 -qc "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
-echo "pg-up: PostgreSQL + PostGIS on port $port, files in $dir; stop with: scripts/pg-up.sh --stop $dir" >&2
-echo "postgres://postgres@127.0.0.1:$port/frontline"
+url="postgres://postgres@127.0.0.1:$port/frontline"
+echo "pg-up: PostgreSQL + PostGIS at $url, files in $dir; stop with: scripts/pg-down.sh (or scripts/pg-up.sh --stop $dir)" >&2
+if [ "${1:-}" = "--url" ]; then
+  echo "$url"
+else
+  echo "export FRONTLINE_DATABASE_URL='$url'"
+  echo "export FRONTLINE_PG_DIR='$dir'"
+  echo ": <<'$url'"
+  echo "$url"
+fi
