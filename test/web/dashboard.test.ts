@@ -404,6 +404,19 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     await page.keyboard.type('Saraqib');
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.searchParams.get('q') === 'Saraqib');
+    // the timeline brushes from the keyboard too: first day, widened by two days, Enter
+    await page.goto(`${base}/`);
+    await page.locator('#timeline svg').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.has('from') && u.searchParams.has('to'));
+    const u = new URL(page.url());
+    const days = (Date.parse(u.searchParams.get('to')!) - Date.parse(u.searchParams.get('from')!)) / 86_400_000;
+    assert.equal(days, 2);
+    await page.keyboard.press('Escape');
+    await page.waitForURL((x) => !x.searchParams.has('from'));
     await ctx.close();
   });
 });

@@ -62,6 +62,7 @@ export class Timeline {
   }
 
   render(): void {
+    const hadFocus = this.el.contains(document.activeElement) && document.activeElement?.tagName.toLowerCase() === 'svg';
     clear(this.el);
     this.width = this.el.clientWidth;
     if (!this.days.length) {
@@ -75,7 +76,9 @@ export class Timeline {
     for (const m of this.counts.values()) max = Math.max(max, [...m.values()].reduce((a, b) => a + b, 0));
     const y = (v: number) => ((H - padB - padT) * v) / max;
     const root = svg('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: 'timeline-svg', role: 'img' });
-    root.setAttribute('aria-label', `Events per day from ${this.days[0]} to ${this.days[n - 1]}; drag to choose dates`);
+    root.setAttribute('aria-label', `Events per day from ${this.days[0]} to ${this.days[n - 1]}. Drag to choose dates; ` +
+      'or use the arrow keys to move, Shift with an arrow to widen, Enter to set the dates, Escape to clear them.');
+    root.setAttribute('tabindex', '0');
     // axis: max count and a few date ticks
     const lab = svg('text', { x: 2, y: padT + 9, class: 'tick' });
     lab.textContent = String(max);
@@ -147,8 +150,32 @@ export class Timeline {
       this.onBrush({ from: this.days[a], to: this.days[b] });
     };
     root.addEventListener('pointerup', end);
+    // keyboard brushing: a one-day cursor that Shift widens
+    let ka = -1, kb = -1;
+    const show = () => {
+      brush.setAttribute('visibility', 'visible');
+      brush.setAttribute('x', String(padL + ka * bw));
+      brush.setAttribute('width', String((kb - ka + 1) * bw));
+      const t = brush.querySelector('title') ?? brush.appendChild(svg('title'));
+      t.textContent = ka === kb ? this.days[ka]! : `${this.days[ka]} to ${this.days[kb]}`;
+      live.textContent = t.textContent;
+    };
+    root.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); this.onBrush({}); return; }
+      if (e.key === 'Enter' && ka >= 0) { e.preventDefault(); this.onBrush({ from: this.days[ka], to: this.days[kb] }); return; }
+      const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+      if (!step) return;
+      e.preventDefault();
+      if (ka < 0) { ka = kb = step > 0 ? 0 : n - 1; show(); return; }
+      if (e.shiftKey) kb = Math.max(ka, Math.min(n - 1, kb + step));
+      else { ka = Math.max(0, Math.min(n - 1, ka + step)); kb = ka; }
+      show();
+    });
+    const live = h('span', { class: 'sr-only', 'aria-live': 'polite' });
+    this.el.append(live);
     root.addEventListener('pointercancel', () => { start = -1; brush.setAttribute('visibility', 'hidden'); });
     this.el.append(root);
+    if (hadFocus) root.focus();
     if (this.range.from || this.range.to) {
       this.el.append(h('p', { class: 'timeline-range' },
         `Showing ${this.range.from ?? 'the start'} to ${this.range.to ?? 'now'} `,
