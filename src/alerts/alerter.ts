@@ -11,7 +11,7 @@ import type { StoredEvent } from '../model/index.js';
 import type { Alert, WatchRepository } from './repository.js';
 import { matchEvent, type Zone } from './zones.js';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookOptions } from './webhooks.js';
-import { detectEscalations, escalationHistoryFrom, type DetectOptions, type Escalation } from './escalation.js';
+import { detectEscalations, escalationHistoryFrom, isoDay, type DetectOptions, type Escalation } from './escalation.js';
 
 export interface AlerterOptions {
   repo: WatchRepository;
@@ -143,6 +143,69 @@ export function connectAlerter(store: Pick<Store, 'subscribe'>, alerter: Alerter
   return store.subscribe((change) => {
     alerter.handle(change);
   });
+}
+
+/**
+ * Catch events that reached the Store from another process (`frontline ingest` against the database
+ * `serve` uses; Store.subscribe only reports changes made in this process). Every `intervalMs` (default
+ * 60 s) it lists the events dated in the last `days` days (default 14) and hands those created or
+ * updated since the previous sweep to the alerter; the alert dedupe key makes an event already alerted
+ * live a no-op.
+ */
+export function startAlertSweep(opts: {
+  store: Pick<Store, 'listEvents'>;
+  alerter: Alerter;
+  signal?: AbortSignal;
+  intervalMs?: number;
+  days?: number;
+  /** Start of the first sweep's window (default: now minus one interval). */
+  since?: Date;
+  onError?: (e: unknown) => void;
+}): { sweepNow(): Promise<Alert[]>; stop(): void; idle(): Promise<void> } {
+  const interval = opts.intervalMs ?? 60_000;
+  const days = opts.days ?? 14;
+  let watermark = (opts.since ?? new Date(Date.now() - interval)).toISOString();
+  let running: Promise<Alert[]> | null = null;
+  let stopped = false;
+  const sweepNow = (): Promise<Alert[]> => {
+    if (running) return running;
+    running = (async () => {
+      // A small overlap guards against clock skew between processes; dedupe absorbs repeats.
+      const started = new Date(Date.now() - 5_000).toISOString();
+      try {
+        const from = isoDay(new Date(Date.now() - days * 86_400_000));
+        const events = await fetchEventsSince(opts.store, from);
+        const out: Alert[] = [];
+        for (const ev of events) {
+          if (ev.created_at >= watermark) out.push(...opts.alerter.handle({ kind: 'created', event: ev }));
+          else if (ev.updated_at >= watermark) out.push(...opts.alerter.handle({ kind: 'updated', event: ev }));
+        }
+        watermark = started;
+        return out;
+      } catch (e) {
+        if (!stopped) (opts.onError ?? ((x) => console.error('[alerts] sweep failed', x)))(e);
+        return [];
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+  const timer = setInterval(() => void sweepNow(), interval);
+  timer.unref();
+  const stop = () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+  if (opts.signal?.aborted) stop();
+  else opts.signal?.addEventListener('abort', stop, { once: true });
+  return {
+    sweepNow,
+    stop,
+    async idle() {
+      await running?.catch(() => {});
+    },
+  };
 }
 
 /** Every event since `from` (YYYY-MM-DD), page by page. */

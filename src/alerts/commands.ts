@@ -232,7 +232,7 @@ export function watchAddCommand(opts: WatchAddOptions): string {
 export function describeZone(z: Zone): string {
   const g = z.geometry;
   const filters = [
-    z.filters.event_types ? `types ${z.filters.event_types.join('/')}` : null,
+    z.filters.event_types ? `types ${z.filters.event_types.join(', ')}` : null,
     z.filters.actor ? `actor ~ "${z.filters.actor}"` : null,
     z.filters.min_fatalities !== undefined ? `≥${z.filters.min_fatalities} killed` : null,
   ].filter(Boolean);

@@ -25,7 +25,7 @@
  */
 import type { SourceDocument } from '../model/index.js';
 import type { Store } from '../store/types.js';
-import { connectAlerter, createAlerter, startEscalationMonitor, type Alerter } from './alerter.js';
+import { connectAlerter, createAlerter, startAlertSweep, startEscalationMonitor, type Alerter } from './alerter.js';
 import { startPoller, type Poller, type PollerOptions, type PollResult } from './feeds/poller.js';
 import type { Alert, WatchRepository } from './repository.js';
 import type { WebhookOptions } from './webhooks.js';
@@ -62,6 +62,8 @@ export interface AlertsServiceOptions {
   webhooks?: WebhookOptions | false;
   /** Escalation check period (default 1 h; also at most every 5 min after new events); 0 disables it. */
   escalationIntervalMs?: number;
+  /** Period of the sweep that alerts on events stored by other processes (default 60 s); 0 disables it. */
+  sweepIntervalMs?: number;
 }
 
 export interface AlertsService {
@@ -71,7 +73,10 @@ export interface AlertsService {
   stop(): Promise<void>;
 }
 
-/** Everything `serve` runs for alerts: the alerter on the Store's changes, the escalation monitor, the feed poller. */
+/**
+ * Everything `serve` runs for alerts: the alerter on the Store's changes, a sweep for events stored by
+ * other processes, the escalation monitor, the feed poller.
+ */
 export function startAlertsService(o: AlertsServiceOptions): AlertsService {
   const ac = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, ac.signal]) : ac.signal;
@@ -81,6 +86,8 @@ export function startAlertsService(o: AlertsServiceOptions): AlertsService {
       ? null
       : startEscalationMonitor({ store: o.store, alerter, signal, intervalMs: o.escalationIntervalMs ?? 3_600_000 });
   const unsubscribeAlerts = connectAlerter(o.store, alerter);
+  const sweep =
+    o.sweepIntervalMs === 0 ? null : startAlertSweep({ store: o.store, alerter, signal, intervalMs: o.sweepIntervalMs ?? 60_000 });
   const unsubscribeEsc = esc ? o.store.subscribe(() => esc.trigger()) : () => {};
   const unsubscribe = () => {
     unsubscribeAlerts();
@@ -96,7 +103,8 @@ export function startAlertsService(o: AlertsServiceOptions): AlertsService {
         ac.abort();
         unsubscribe();
         esc?.stop();
-        await Promise.all([poller?.done, esc?.idle()]);
+        sweep?.stop();
+        await Promise.all([poller?.done, esc?.idle(), sweep?.idle()]);
         alerter.close();
       })();
       return stopped;

@@ -87,3 +87,35 @@ test('a feed report of shelling in a watched town raises one alert through the r
     await new Promise((r) => server.close(r));
   }
 });
+
+test('events stored by another process (frontline ingest while serve runs) are alerted by the sweep', async () => {
+  const { startAlertSweep, createAlerter } = await import('../../src/alerts/index.js');
+  const { makeEvent } = await import('./helpers.js');
+  const t = tempRepo();
+  const path = join(t.dir, 'shared.db');
+  const served = await openStore({ path });
+  const other = await openStore({ path }); // stands for a separate `frontline ingest` process
+  try {
+    t.repo.addZone(parseZoneInput({ name: 'Outpost', geometry: { type: 'Point', coordinates: [36.7, 35.85] }, radius_km: 5 }));
+    const alerter = createAlerter({ repo: t.repo, webhooks: false });
+    let live = 0;
+    const unsubscribe = served.subscribe((c) => (live += alerter.handle(c).length));
+    const sweep = startAlertSweep({ store: served, alerter, intervalMs: 60_000 });
+    const today = new Date().toISOString().slice(0, 10);
+    await other.bulkInsert([
+      makeEvent({ event_date: today, longitude: 36.7, latitude: 35.85 }),
+      makeEvent({ event_date: today, longitude: 38.5, latitude: 35.0 }),
+    ]);
+    assert.equal(live, 0, 'the serving store does not hear the other process');
+    const found = await sweep.sweepNow();
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.zone_name, 'Outpost');
+    assert.equal((await sweep.sweepNow()).length, 0, 'nothing twice');
+    sweep.stop();
+    unsubscribe();
+  } finally {
+    await other.close();
+    await served.close();
+    t.cleanup();
+  }
+});
