@@ -19,7 +19,7 @@ import {
   type SubEventType,
   VIOLENT_EVENT_TYPES,
 } from '../model/index.js';
-import { loadLexicon, normKey, resolveActor, type ActorRef, type Lexicon } from './lexicon.js';
+import { loadLexicon, matchActors, normKey, resolveActor, type ActorRef } from './lexicon.js';
 import { splitSentences, type Sentence } from './sentences.js';
 import { findDates, parsePublished, type DateMention } from './dates.js';
 import { findCasualties, type CasualtyMention } from './numbers.js';
@@ -94,9 +94,28 @@ const CLAUSE_BREAK = /[;:]|,\s+(?:as|while|whereas|but|after|before|when|which|w
 const TARGET_NOUNS =
   /(?<![\p{L}])((?:military |army |security |police |observation |medical |residential |civilian )?(?:outposts?|bases?|checkpoints?|hospitals?|schools?|convoys?|vehicles?|houses?|homes?|markets?|mosques?|camps?|headquarters|positions?|fuel tanks?|power (?:station|plant)s?|bakery|bakeries|cars?|trucks?|patrols?|airports?|ambulances?|shops?|farms?|fields|buildings?|barracks|depots?|warehouses?|bridges?|tents?|gas station|school)(?![\p{L}]))/giu;
 
+/** Cheap prefilters: only sentences with these words go through chrono or the casualty patterns. */
+const DATE_HINT = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weekend|month|year|\d{4}|\d{1,2}[/.-]\d{1,2})\b/i;
+const CASUALTY_HINT = /kill|dead|died|death|wound|injur|hurt|lives|slain|perish|toll|casualt|murder|execut/i;
 const SMALLARMS = new Set(['smallarms', 'melee']);
 const REMOTE = new Set(['air', 'shell', 'ied', 'suicide', 'grenade', 'chem']);
 const GENERIC = new Set(['attack', 'kill']);
+
+const CLAUSE_BREAK_G = new RegExp(CLAUSE_BREAK.source, 'g');
+const clauseCache = new WeakMap<Sentence, number[]>();
+/** Document offset where the clause holding `pos` starts (after ";", ":", ", as", ", while" …). */
+function clauseStartOf(s: Sentence, pos: number): number {
+  let starts = clauseCache.get(s);
+  if (!starts) {
+    starts = [0];
+    for (const m of s.text.matchAll(CLAUSE_BREAK_G)) starts.push(m.index! + m[0].length);
+    clauseCache.set(s, starts);
+  }
+  const rel = pos - s.start;
+  let best = 0;
+  for (const st of starts) if (st <= rel) best = st;
+  return s.start + best;
+}
 
 function sha(s: string): string {
   return createHash('sha1').update(s).digest('hex');
@@ -120,23 +139,39 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     return false;
   };
 
+  // geocoder answers are pure functions of their inputs: cache them across documents (bounded)
+  const geoCache = new Map<string, GeoResolution | null>();
+  const cachedResolve = (q: string, country: string | null, hints: string[], near: { lat: number; lon: number }[]): GeoResolution | null => {
+    const key = `${q}\u0001${country ?? ''}\u0001${hints.join('\u0002')}\u0001${near.map((n) => `${n.lat.toFixed(2)},${n.lon.toFixed(2)}`).join(';')}`;
+    if (geoCache.has(key)) return geoCache.get(key)!;
+    let r: GeoResolution | null = null;
+    try {
+      r = geocoder.resolve(q, { country, areaHints: hints, nearby: near });
+    } catch {
+      r = null;
+    }
+    if (geoCache.size > 50_000) geoCache.clear();
+    geoCache.set(key, r);
+    return r;
+  };
+  const adminCache = new Map<string, boolean>();
+  const isAdminName = (name: string, country: string | null): boolean => {
+    const key = `${name}\u0001${country ?? ''}`;
+    let v = adminCache.get(key);
+    if (v === undefined) {
+      v = geocoder.candidates(name).some((c) => (c.kind === 'admin1' || c.kind === 'country') && (!country || c.country === country));
+      if (adminCache.size > 50_000) adminCache.clear();
+      adminCache.set(key, v);
+    }
+    return v;
+  };
+
   function findActors(text: string, base: number): ActorMention[] {
     const out: ActorMention[] = [];
-    const taken: [number, number][] = [];
-    const push = (m: RegExpMatchArray, ref: ActorRef | undefined) => {
-      if (!ref) return;
-      const s = m.index!;
-      const e = s + m[0].length;
-      if (taken.some(([a, b]) => s < b && e > a)) return;
-      taken.push([s, e]);
-      const source = SOURCE_AFTER.test(text.slice(e, e + 40)) || SOURCE_BEFORE.test(text.slice(Math.max(0, s - 60), s));
-      out.push({ start: base + s, end: base + e, text: m[0], ref, source });
-    };
-    const all: { m: RegExpMatchArray; ref: ActorRef | undefined }[] = [];
-    for (const m of text.matchAll(lex.actorRe)) all.push({ m, ref: lex.actorLookup.get(normKey(m[0])) });
-    for (const m of text.matchAll(lex.actorCaseRe)) all.push({ m, ref: lex.actorCaseLookup.get(m[0]) });
-    all.sort((a, b) => b.m[0].length - a.m[0].length || a.m.index! - b.m.index!);
-    for (const x of all) push(x.m, x.ref);
+    for (const m of matchActors(lex, text)) {
+      const source = SOURCE_AFTER.test(text.slice(m.end, m.end + 40)) || SOURCE_BEFORE.test(text.slice(Math.max(0, m.start - 60), m.start));
+      out.push({ start: base + m.start, end: base + m.end, text: m.text, ref: m.ref, source });
+    }
     return out.sort((a, b) => a.start - b.start);
   }
 
@@ -222,23 +257,27 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const anchor = published ?? new Date(Date.UTC(2000, 0, 15, 12));
 
     // ---- mentions, sentence by sentence
+    // triggers first: the costlier mentions (dates, actors, weapons) are only looked for where an event may be
     const sentences: SentenceInfo[] = splitSentences(text).map((s, index) => {
-      const dates = findDates(s.text, anchor, s.start);
+      const triggers = findTriggers(s.text, s.start);
+      const live = triggers.some((t) => !t.hedged);
+      const dates = live && DATE_HINT.test(s.text) ? findDates(s.text, anchor, s.start) : [];
       const sinceDate = dates.some((d) => d.since);
       const recent = dates.some((d) => !d.old && !d.since);
       const oldOnly = dates.some((d) => d.old) && !recent;
-      const yearOld = /\b(?:in|since|until|by|of|from)\s+(?:\w+\s+)?(?:19|20)\d\d\b/i.exec(s.text);
+      const yearOld = live ? /\b(?:in|since|until|by|of|from)\s+(?:\w+\s+)?(?:19|20)\d\d\b/i.exec(s.text) : null;
       const oldYear = yearOld ? Number(/(?:19|20)\d\d/.exec(yearOld[0])![0]) < anchor.getUTCFullYear() && !recent : false;
+      const casualties = CASUALTY_HINT.test(s.text) ? findCasualties(s.text, s.start) : [];
       return {
         ...s,
         index,
         dates,
-        actors: findActors(s.text, s.start),
-        triggers: findTriggers(s.text, s.start),
-        weapons: findWeapons(s.text, s.start),
-        casualties: findCasualties(s.text, s.start),
+        actors: live || casualties.length ? findActors(s.text, s.start) : [],
+        triggers,
+        weapons: live ? findWeapons(s.text, s.start) : [],
+        casualties,
         places: [],
-        background: lex.backgroundRe.test(s.text) || oldOnly || oldYear,
+        background: live ? lex.backgroundRe.test(s.text) || oldOnly || oldYear : false,
         campaign: sinceDate,
       };
     });
@@ -252,16 +291,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       let trig = s.triggers.filter((t) => !t.hedged);
       if (!trig.length) continue;
       const specific = trig.filter((t) => !GENERIC.has(t.cls));
-      const clauseOf = (pos: number) => {
-        const rel = pos - s.start;
-        let start = 0;
-        const re = new RegExp(CLAUSE_BREAK.source, 'g');
-        for (const m of s.text.matchAll(re)) {
-          if (m.index! < rel) start = m.index! + m[0].length;
-          else break;
-        }
-        return start;
-      };
+      const clauseOf = (pos: number) => clauseStartOf(s, pos) - s.start;
       trig = trig.filter((t) => {
         if (!GENERIC.has(t.cls)) return true;
         if (t.cls === 'kill' && (specific.length || trig.some((o) => o.cls === 'attack'))) return false;
@@ -330,16 +360,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     for (const f of frames) {
       const s = f.sentence;
       const actors = s.actors.filter((a) => !a.source);
-      const clauseStart = (() => {
-        const rel = f.start - s.start;
-        let start = 0;
-        const re = new RegExp(CLAUSE_BREAK.source, 'g');
-        for (const m of s.text.matchAll(re)) {
-          if (m.index! < rel) start = m.index! + m[0].length;
-          else break;
-        }
-        return s.start + start;
-      })();
+      const clauseStart = clauseStartOf(s, f.start);
       const between = (a: number, b: number) => text.slice(a, b);
       // agent: "by X" after the trigger, else the nearest actor before it in the clause, else in the sentence
       let agent: ActorMention | null = null;
@@ -500,40 +521,46 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     }
 
     // ---- places → events
-    const adminNamed = (p: PlaceMention) =>
-      p.area ||
-      (!/\b(?:city|town|village) of\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, p.start - 20), p.start)) &&
-        !/^\s+city\b/i.test(text.slice(p.end, p.end + 8)) &&
-        geocoder.candidates(p.name).some((c) => (c.kind === 'admin1' || c.kind === 'country') && (!docCountry || c.country === docCountry)));
+    const adminMemo = new Map<number, boolean>();
+    const adminNamed = (p: PlaceMention): boolean => {
+      let v = adminMemo.get(p.start);
+      if (v === undefined) {
+        v =
+          p.area ||
+          (!/\b(?:city|town|village) of\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, p.start - 20), p.start)) &&
+            !/^\s+city\b/i.test(text.slice(p.end, p.end + 8)) &&
+            isAdminName(p.name, docCountry));
+        adminMemo.set(p.start, v);
+      }
+      return v;
+    };
     const areaMentions: { name: string; sentence: number; pos: number }[] = [];
     for (const s of sentences) for (const p of s.places) if (adminNamed(p)) areaMentions.push({ name: p.name, sentence: s.index, pos: p.start });
-    const safeResolve = (q: string, ctx: Parameters<Geocoder['resolve']>[1]): GeoResolution | null => {
-      try {
-        return geocoder.resolve(q, ctx);
-      } catch {
-        return null;
+    const hintsBySentence = new Map<number, string[]>();
+    const sentenceHints = (s: SentenceInfo): string[] => {
+      let h = hintsBySentence.get(s.index);
+      if (!h) {
+        h = [];
+        for (const q of s.places) if (adminNamed(q) && !h.includes(q.name)) h.push(q.name);
+        const byDistance = [...areaMentions].sort((a, b) => Math.abs(a.sentence - s.index) - Math.abs(b.sentence - s.index) || b.sentence - a.sentence || a.pos - b.pos);
+        for (const m of byDistance) if (!h.includes(m.name)) h.push(m.name);
+        hintsBySentence.set(s.index, h);
       }
+      return h;
     };
     const resolved = new Map<number, GeoResolution | null>();
     const nearby: { lat: number; lon: number }[] = [];
     const resolve = (p: PlaceMention, s: SentenceInfo): GeoResolution | null => {
       if (resolved.has(p.start)) return resolved.get(p.start)!;
-      const hints: string[] = [];
-      for (const q of s.places) if (q !== p && adminNamed(q) && !hints.includes(q.name)) hints.push(q.name);
-      const byDistance = [...areaMentions].sort((a, b) => Math.abs(a.sentence - s.index) - Math.abs(b.sentence - s.index) || b.sentence - a.sentence || a.pos - b.pos);
-      for (const h of byDistance) if (!hints.includes(h.name) && h.name !== p.name) hints.push(h.name);
-      let r: GeoResolution | null = null;
-      if (process.env.FL_DEBUG) console.error("resolve", p.query, hints);
-      try {
-        r = geocoder.resolve(p.query, { country: docCountry, areaHints: hints, nearby: nearby.slice(-8) });
-        if (!r && p.query !== p.name) r = geocoder.resolve(p.name, { country: docCountry, areaHints: hints, nearby: nearby.slice(-8) });
-        if (!r && hints.length) r = geocoder.resolve(p.query, { country: docCountry });
-      } catch {
-        r = null;
-      }
+      const hints = sentenceHints(s).filter((h) => h !== p.name).slice(0, 5);
+      if (process.env.FL_DEBUG) console.error('resolve', p.query, hints);
+      const near = nearby.slice(-6);
+      let r = cachedResolve(p.query, docCountry, hints, near);
+      if (!r && p.query !== p.name) r = cachedResolve(p.name, docCountry, hints, near);
+      if (!r && hints.length) r = cachedResolve(p.query, docCountry, [], []);
       if (r && docCountry && r.country !== docCountry && !mentionedCountries.has(r.country)) r = null;
       if (r && r.place === null && r.geo_precision === 3 && !adminNamed(p) && normKey(r.location) !== normKey(p.name)) {
-        const plain = safeResolve(p.query, { country: docCountry });
+        const plain = cachedResolve(p.query, docCountry, [], []);
         if (plain?.place && (!docCountry || plain.country === docCountry || mentionedCountries.has(plain.country))) r = plain;
       }
       if (r && r.place === null && r.geo_precision === 3 && !adminNamed(p) && normKey(r.location) !== normKey(p.name)) {

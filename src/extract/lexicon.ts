@@ -71,6 +71,8 @@ export interface Lexicon {
   actorCaseRe: RegExp;
   actorLookup: Map<string, ActorRef>;
   actorCaseLookup: Map<string, ActorRef>;
+  actorMaxTokens: number;
+  actorFirstTokens: Set<string>;
   /** Country names and demonyms → country. */
   countryRe: RegExp;
   countryLookup: Map<string, CountryInfo>;
@@ -98,10 +100,56 @@ function isCaseSensitive(alias: string): boolean {
   return /^[A-Z0-9/]{2,6}$/.test(alias);
 }
 
+/** Word tokens for dictionary lookups: letters/digits joined by inner apostrophes, dots, hyphens, slashes. */
+const TOKEN_RE = /[\p{L}\p{N}]+(?:['’.\-/][\p{L}\p{N}]+)*/gu;
+
+export function tokenKey(s: string): string {
+  return [...s.matchAll(TOKEN_RE)].map((m) => m[0].replace(/’/g, "'")).join(' ');
+}
+
+export interface ActorMatch {
+  start: number;
+  end: number;
+  text: string;
+  ref: ActorRef;
+}
+
+/** Longest dictionary aliases, left to right, by token n-gram lookup (no giant alternation). */
+export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
+  const toks = [...text.matchAll(TOKEN_RE)];
+  const out: ActorMatch[] = [];
+  const words = toks.map((m) => m[0].replace(/’/g, "'"));
+  const lower = words.map((w) => w.toLowerCase());
+  for (let i = 0; i < toks.length; ) {
+    let hit: { len: number; ref: ActorRef } | null = null;
+    if (!lex.actorFirstTokens.has(lower[i]!) && !lex.actorCaseLookup.has(words[i]!)) {
+      i++;
+      continue;
+    }
+    const max = Math.min(lex.actorMaxTokens, toks.length - i);
+    for (let len = max; len >= 1 && !hit; len--) {
+      const ci = lex.actorLookup.get(lower.slice(i, i + len).join(' '));
+      if (ci) hit = { len, ref: ci };
+      else if (len === 1) {
+        const cs = lex.actorCaseLookup.get(words[i]!);
+        if (cs) hit = { len, ref: cs };
+      }
+    }
+    if (hit) {
+      const s = toks[i]!.index!;
+      const last = toks[i + hit.len - 1]!;
+      const e = last.index! + last[0].length;
+      out.push({ start: s, end: e, text: text.slice(s, e), ref: hit.ref });
+      i += hit.len;
+    } else i++;
+  }
+  return out;
+}
+
 let cached: Lexicon | null = null;
 
 export function normKey(s: string): string {
-  return s.toLowerCase().replace(/[’‘`]/g, "'").replace(/\s+/g, ' ');
+  return tokenKey(s).toLowerCase();
 }
 
 export function loadLexicon(): Lexicon {
@@ -123,7 +171,8 @@ export function loadLexicon(): Lexicon {
   const actorCaseLookup = new Map<string, ActorRef>();
   const add = (alias: string, ref: ActorRef, override = true) => {
     if (isCaseSensitive(alias)) {
-      if (override || !actorCaseLookup.has(alias)) actorCaseLookup.set(alias, ref);
+      const k = tokenKey(alias);
+      if (override || !actorCaseLookup.has(k)) actorCaseLookup.set(k, ref);
     } else {
       const k = normKey(alias);
       if (override || !actorLookup.has(k)) actorLookup.set(k, ref);
@@ -167,16 +216,19 @@ export function loadLexicon(): Lexicon {
   }
   const B = '(?<![\\p{L}\\p{N}])';
   const E = '(?![\\p{L}\\p{N}])';
-  const triggerRe = new RegExp(t.triggers.map((tr) => `${B}(${tr.re})${E}`).join('|'), 'giu');
-  const weaponRe = new RegExp(t.weapons.map((w) => `${B}(${w.re})${E}`).join('|'), 'giu');
+  // one boundary check around the whole alternation (cheaper than one per alternative)
+  const triggerRe = new RegExp(`${B}(?:${t.triggers.map((tr) => `(${tr.re})`).join('|')})${E}`, 'giu');
+  const weaponRe = new RegExp(`${B}(?:${t.weapons.map((w) => `(${w.re})`).join('|')})${E}`, 'giu');
 
   cached = {
     countries: c.countries,
     countryByName: new Map(c.countries.map((x) => [x.name, x])),
     patterns: c.patterns,
     named: a.actors,
-    actorRe: altRe([...actorLookup.keys()], 'giu'),
-    actorCaseRe: altRe([...actorCaseLookup.keys()], 'gu'),
+    actorRe: altRe(['\u0000'], 'gu'),
+    actorCaseRe: altRe(['\u0000'], 'gu'),
+    actorMaxTokens: Math.max(...[...actorLookup.keys()].map((k) => k.split(' ').length)),
+    actorFirstTokens: new Set([...actorLookup.keys()].map((k) => k.split(' ')[0]!)),
     actorLookup,
     actorCaseLookup,
     countryRe: altRe([...countryLookup.keys()], 'gu'),
@@ -220,7 +272,7 @@ export function canonicalActorName(lex: Lexicon, name: string, eventCountry: str
     const t = s.trim();
     if (!t) return null;
     for (const n of lex.named) if (normKey(n.name) === normKey(t)) return n.name;
-    const ref = lex.actorCaseLookup.get(t) ?? lex.actorLookup.get(normKey(t));
+    const ref = lex.actorCaseLookup.get(tokenKey(t)) ?? lex.actorLookup.get(normKey(t));
     return ref ? resolveActor(lex, ref, eventCountry).name : null;
   };
   const direct = tryOne(name);
