@@ -141,6 +141,18 @@ for (const backend of BACKENDS) {
       assert.equal(stored.duplicate, true, 'the UTF-16 body was stored as the same text');
     });
 
+    test('plain text may start with the header block frontline ingest reads; query parameters win over it', async () => {
+      const body = `Published: 2024-07-23\nSource: Header Wire\nTitle: From the header\n\n${reportA(`${T}k`)}`;
+      const res = await app.inject({ method: 'POST', url: `/api/documents?id=${T}-K&title=${encodeURIComponent('From the query')}`, headers: { 'content-type': 'text/plain' }, payload: body });
+      assert.equal(res.statusCode, 201, res.body);
+      const ev = (res.json() as IngestResponse).events[0]!;
+      const doc = (await store.getEvent(ev.event_id_cnty))!.documents.find((d) => d.id === `${T}-K`)!;
+      assert.equal(doc.source, 'Header Wire');
+      assert.equal(doc.published, '2024-07-23');
+      assert.equal(doc.title, 'From the query');
+      assert.equal(doc.text, reportA(`${T}k`), 'the header is not part of the text');
+    });
+
     test('a document without an id gets one derived from its text', async () => {
       const res = await app.inject({ method: 'POST', url: '/api/documents?published=2024-07-22', headers: { 'content-type': 'text/plain' }, payload: reportC(`${T}c`) });
       assert.equal(res.statusCode, 201, res.body);

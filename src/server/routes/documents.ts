@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { IngestResponseSchema, SourceDocumentSchema, type SourceDocument } from '../../model/index.js';
-import { htmlToText, normalisePublished } from '../../ingest/index.js';
+import { htmlToText, normalisePublished, parseTextHeader } from '../../ingest/index.js';
 import { badRequest, parseOr400 } from '../errors.js';
 import type { RouteDeps } from './deps.js';
 
@@ -42,7 +42,8 @@ export const documentsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stor
           description:
             'Send a JSON SourceDocument, the text itself as text/plain, or a web page as text/html (UTF-8, or another charset ' +
             'named in Content-Type), with id, published, source, title and url in the query string (for JSON they fill fields the ' +
-            'body lacks; for HTML they override the page\'s title and date). ' +
+            'body lacks; for HTML they override the page\'s title and date; plain text may start with the header block ' +
+            '`frontline ingest` reads: Published:/Source:/Title:/URL: lines, then a blank line). ' +
             'Answers 201 for a new document, 200 when the same content was already stored (nothing added). ' +
             'Bodies over the size limit get 413; invalid UTF-8 or binary content gets 400.',
           tags: ['documents'],
@@ -66,7 +67,11 @@ export const documentsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stor
       if (typeof req.body === 'string' && isHtml) {
         const page = htmlToText(req.body);
         input = { ...(page.title ? { title: page.title } : {}), ...(page.published ? { published: page.published } : {}), ...meta, text: page.text };
-      } else if (typeof req.body === 'string') input = { ...meta, text: req.body };
+      } else if (typeof req.body === 'string') {
+        // The same optional `Published:/Source:/Title:/URL:` header block as `frontline ingest` reads from files.
+        const { text, fields } = parseTextHeader(req.body);
+        input = { ...fields, ...meta, text };
+      }
       else if (req.body && typeof req.body === 'object' && !Array.isArray(req.body)) input = { ...meta, ...(req.body as object) };
       else throw badRequest('body must be a JSON object (a SourceDocument) or text/plain');
       const parsed = parseOr400(DocumentBody, input, 'body');
