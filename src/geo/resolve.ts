@@ -162,7 +162,7 @@ export class Resolver {
       if (!same) {
         far = Infinity;
         for (const n of [p.name, ...alts]) if (n[0] !== '~' && !/[\u0600-\u06ff]/.test(n)) far = Math.min(far, editDistance(lit, literal(n)));
-        far = Number.isFinite(far) ? Math.min(6, far * 1.5) : 0;
+        far = Number.isFinite(far) ? Math.min(12, far * 2) : 0;
       }
       out.push({ i, p, score: (same ? 17 : weak ? 7 : 12) - far, exact: true, lit: same });
     }
@@ -198,7 +198,8 @@ export class Resolver {
       if (country) sc += p.iso2 === country.iso2 ? 60 : -40;
 
       hints.forEach((h, n) => {
-        const w = Math.max(0, 40 - 6 * n);
+        // hints come nearest first: the area named right by the mention counts most
+        const w = 40 / 2 ** n;
         if (p.admin1 && h.a1.has(normalizeName(p.admin1))) sc += w;
         if (p.admin2 && h.a2.has(normalizeName(p.admin2))) sc += w * 0.5;
         if (p.admin3 && h.a3.has(normalizeName(p.admin3))) sc += w * 0.3;
@@ -206,7 +207,7 @@ export class Resolver {
       if (ctx.nearby?.length) {
         let d = Infinity;
         for (const q of ctx.nearby) d = Math.min(d, haversineKm(p, q));
-        sc += 30 * Math.exp(-d / 40);
+        sc += 25 * Math.exp(-d / 40);
       }
       sc += 5 * Math.min(6.5, Math.log10(1 + p.population));
       if (mode === 'admin' || mode === 'area') {

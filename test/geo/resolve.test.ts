@@ -45,6 +45,9 @@ test('Nayrab: the admin hint decides between the Idlib village and the Aleppo ne
   assert.equal(a.admin1, 'Aleppo');
   // nearby places of the same report decide too
   near(geo.resolve('Nayrab', { country: 'Syria', nearby: [{ lat: 35.9037, lon: 36.7239 }] }), 35.869, 36.718, 2, 'Nayrab near Sarmin');
+  // the area named by the mention outweighs places of the report in another governorate
+  near(geo.resolve('Nayrab', { country: 'Syria', areaHints: ['Idlib', 'Aleppo'], nearby: [{ lat: 36.4307, lon: 37.1669 }, { lat: 36.3711, lon: 37.3979 }] }),
+    35.869, 36.718, 2, 'Nayrab in Idlib after villages near al-Bab');
   // with no admin hint, the kind of place is the prior: the village beats the neighbourhood of a far city
   const none = geo.resolve('Nayrab', { country: 'Syria' });
   assert.ok(none === null || none.geo_precision === 3 || none.admin1 === 'Idlib', JSON.stringify(none));
