@@ -7,16 +7,20 @@
  *   const app = await buildServer({ store, extractor });      // fastify.inject() in tests
  *   await serveCommand({ port: 8080, host: '127.0.0.1', store, extractor });
  *
- * One plugin per resource in routes/: events, stats, documents, review, stream, export, meta.
+ * One plugin per resource in routes/: events, stats, documents, review, stream, export, meta; the alerts
+ * part's routes (watch zones, alerts, feeds, webhooks) when given a repository. Beside them: errors.ts
+ * (JSON errors, zod validation), bodies.ts (strict decoding), auth.ts (bearer token on writes), query.ts
+ * (filter checks), match.ts (the stream's filter), openapi.ts, static.ts (dashboard, security headers).
+ * serveCommand also runs the alerts service (alerter, escalation, feed poller) and prints the URL.
  */
 import { readFileSync } from 'node:fs';
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { decodeText } from '../model/text.js';
 import type { Extractor } from '../extract/types.js';
 import type { Store } from '../store/types.js';
 import type { WatchRepository } from '../alerts/repository.js';
-import { HttpError, errorBody, installErrorHandlers, zodValidatorCompiler } from './errors.js';
+import { installTokenAuth } from './auth.js';
+import { installBodyParsers } from './bodies.js';
+import { errorBody, installErrorHandlers, zodValidatorCompiler } from './errors.js';
 import { collectRoutes, openApiPlugin } from './openapi.js';
 import { documentsRoutes } from './routes/documents.js';
 import { eventsRoutes } from './routes/events.js';
@@ -65,60 +69,6 @@ const VERSION: string = (() => {
   }
 })();
 
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Bodies arrive as bytes and are decoded strictly: invalid UTF-8 or binary content is a 400, not mojibake. */
-function installBodyParsers(app: FastifyInstance): void {
-  const jsonParse = app.getDefaultJsonParser('error', 'error');
-  const decode = (body: Buffer, contentType: string | undefined): string => {
-    const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
-    if (charset && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(charset)) {
-      let decoder: TextDecoder;
-      try {
-        decoder = new TextDecoder(charset);
-      } catch {
-        throw new HttpError(415, `unsupported charset ${JSON.stringify(charset)}; send UTF-8`);
-      }
-      const text = decoder.decode(body);
-      if (text.slice(0, 8192).includes('\u0000')) throw new HttpError(400, 'request body looks binary (it contains NUL characters); expected text');
-      return text;
-    }
-    const result = decodeText(body, Number.MAX_SAFE_INTEGER);
-    if (!result.ok) throw new HttpError(400, result.error.replace(/^document/, 'request body'));
-    return result.text;
-  };
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(['text/html', 'application/xhtml+xml'], { parseAs: 'buffer' }, (req, body, done) => {
-    try {
-      done(null, decode(body as Buffer, req.headers['content-type']));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
-    let text: string;
-    try {
-      text = decode(body as Buffer, req.headers['content-type']);
-    } catch (err) {
-      return done(err as Error, undefined);
-    }
-    jsonParse(req, text, done);
-  });
-  app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, (req, body, done) => {
-    try {
-      done(null, decode(body as Buffer, req.headers['content-type']));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
-}
-
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const token = opts.token ?? process.env.FRONTLINE_TOKEN ?? '';
   const app = Fastify({
@@ -146,20 +96,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (q && typeof q === 'object') for (const k of Object.keys(q)) if (q[k] === '') delete q[k];
   });
 
-  if (token) {
-    app.addHook('onRequest', async (req, reply) => {
-      if (!WRITE_METHODS.has(req.method)) return;
-      const header = req.headers.authorization ?? '';
-      const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
-      if (!given || !sameSecret(given, token)) {
-        return reply
-          .code(401)
-          .header('www-authenticate', 'Bearer realm="frontline"')
-          .type('application/json; charset=utf-8')
-          .send(errorBody(401, header ? 'wrong bearer token' : 'this server requires Authorization: Bearer <token> for writes'));
-      }
-    });
-  }
+  if (token) installTokenAuth(app, token);
 
   const hub = new StreamHub();
   const disconnect = hub.connect(opts.store);
