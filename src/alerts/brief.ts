@@ -7,7 +7,7 @@
  * should reach back recentDays + baselineDays (63 days by default) before now so that escalations can be
  * computed; the brief itself only counts events inside the `since` window.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { StoredEvent } from '../model/index.js';
 import type { Store } from '../store/types.js';
@@ -251,8 +251,11 @@ export async function briefCommand(opts: BriefCommandOptions): Promise<BriefComm
   let zone: Zone | null = null;
   let allZones: readonly Zone[] = opts.mapZones ?? [];
   if (opts.zone || !opts.mapZones) {
-    const { WatchRepository } = await import('./repository.js');
-    const repo = opts.repo ?? (opts.zone && typeof opts.zone === 'string' ? new WatchRepository(opts.watchDb) : null);
+    const { WatchRepository, DEFAULT_WATCH_DB } = await import('./repository.js');
+    const path = opts.watchDb ?? (process.env.FRONTLINE_WATCH_DB || DEFAULT_WATCH_DB);
+    // Opened for a zone by name, or to draw the zones on the map if a watch database exists (never created here).
+    const needRepo = (typeof opts.zone === 'string') || (!opts.mapZones && (path === ':memory:' ? false : existsSync(path)));
+    const repo = opts.repo ?? (needRepo ? new WatchRepository(path) : null);
     try {
       if (typeof opts.zone === 'string') {
         zone = repo?.getZone(opts.zone) ?? null;

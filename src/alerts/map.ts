@@ -152,15 +152,27 @@ export function renderMapSvg(events: readonly StoredEvent[], zones: readonly Zon
     });
 
   const types = [...new Set(placed.map((ev) => ev.event_type))];
-  const legend = types.map(
-    (t, i) => `<g transform="translate(10,${H - 14 - (types.length - 1 - i) * 16})"><circle r="5" cx="5" cy="-4" fill="${EVENT_COLOURS[t]}"/><text x="15" y="0">${escapeXml(t)}</text></g>`,
-  );
+  // Legend in a strip under the map, in rows, so it never hides an event.
+  const legendItems: string[] = [];
+  let lx = 10;
+  let row = 0;
+  for (const t of types) {
+    const w = 26 + t.length * 6.8;
+    if (lx + w > W - 10 && lx > 10) {
+      lx = 10;
+      row++;
+    }
+    legendItems.push(`<g transform="translate(${lx.toFixed(0)},${H + 18 + row * 18})"><circle r="5" cx="5" cy="-4" fill="${EVENT_COLOURS[t]}"/><text x="15" y="0">${escapeXml(t)}</text></g>`);
+    lx += w;
+  }
+  const legendH = types.length ? 26 + row * 18 : 0;
+  const legend = legendItems;
   const title = opts.title ? `<text class="title" x="10" y="20">${escapeXml(opts.title)}</text>` : '';
   const scaleKm = niceKm((e - w) * k * 111.32 * 0.2);
   const scalePx = kmToPx(scaleKm);
   const scale = `<g class="scale" transform="translate(${W - scalePx - 14},${H - 14})"><path d="M0,0h${scalePx.toFixed(1)}"/><text x="0" y="-4">${scaleKm} km</text></g>`;
 
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeXml(opts.title ?? 'Event map')}">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H + legendH}" viewBox="0 0 ${W} ${H + legendH}" role="img" aria-label="${escapeXml(opts.title ?? 'Event map')}">
 <style>
 .land path{fill:#f2efe9;stroke:#9a9a9a;stroke-width:.7}
 .labels text{font:11px sans-serif;fill:#777;text-anchor:middle}
@@ -173,11 +185,15 @@ text{font:12px sans-serif;fill:#222}
 .title{font:bold 14px sans-serif}
 .scale path{stroke:#222;stroke-width:2}
 </style>
+<rect width="${W}" height="${H + legendH}" fill="#fff"/>
+<defs><clipPath id="frontline-map-clip"><rect width="${W}" height="${H}"/></clipPath></defs>
 <rect width="${W}" height="${H}" fill="#cfe3f3"/>
+<g clip-path="url(#frontline-map-clip)">
 <g class="land">${countryPaths.join('')}</g>
 <g class="labels">${labels.join('')}</g>
 <g class="zones">${zoneShapes.join('')}</g>
 <g class="events">${points.join('')}</g>
+</g>
 <g class="legend">${legend.join('')}</g>
 ${scale}
 ${title}
