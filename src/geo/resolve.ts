@@ -281,7 +281,8 @@ export class Resolver {
     const p = this.g.places[i]!;
     const lit = literal(target);
     if (literal(p.name) === lit) return p.name;
-    const same = this.g.alts[i]!.find((a) => a[0] !== '~' && /[a-z]/i.test(a) && literal(a) === lit);
+    // a written form (capitalised), not GeoNames' lower-case ASCII search names
+    const same = this.g.alts[i]!.find((a) => a[0] !== '~' && /^[^a-z]*[A-Z]/.test(a) && literal(a) === lit);
     return same ? same.replace(/\s+/g, ' ').trim() : p.name;
   }
 
