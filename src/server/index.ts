@@ -150,11 +150,18 @@ export async function serveCommand(opts: ServeOptions): Promise<{ app: FastifyIn
   const { alerts: _a, ...serverOpts } = opts;
   const app = await buildServer({ ...serverOpts, ...(repo ? { alerts: { repo } } : {}) });
   const host = opts.host ?? '127.0.0.1';
+  const loopback = host === 'localhost' || host.startsWith('127.') || host === '::1';
+  if (!loopback && !(opts.token ?? process.env.FRONTLINE_TOKEN)) {
+    console.error(`frontline: warning: listening on ${host} without FRONTLINE_TOKEN; anyone who can reach this machine can ingest and review`);
+  }
   try {
     await app.listen({ port: opts.port, host });
   } catch (err) {
     repo?.close();
     await app.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${opts.port} on ${host} is already in use; choose another with --port (or PORT=…)`);
+    if (code === 'EACCES') throw new Error(`no permission to listen on port ${opts.port} on ${host}; use a port above 1023`);
     throw err;
   }
   const service =

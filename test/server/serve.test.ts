@@ -73,3 +73,21 @@ test('serveCommand: API, watch zones, alerts on the stream, token on alert write
   }
   await assert.rejects(fetch(`${url}api/health`), 'the server is closed after stop()');
 });
+
+test('serveCommand: a port in use is a clear error, and nothing is left open', async (t) => {
+  t.mock.method(console, 'log', () => {});
+  const first = await serveCommand({
+    port: 0, host: '127.0.0.1', store: await BACKENDS[0]!.open(), extractor: testExtractor(), alerts: false, handleSignals: false, webRoot: '/nonexistent-web-root',
+  });
+  const port = Number(new URL(first.url).port);
+  const store = await BACKENDS[0]!.open();
+  try {
+    await assert.rejects(
+      serveCommand({ port, host: '127.0.0.1', store, extractor: testExtractor(), alerts: false, handleSignals: false }),
+      new RegExp(`port ${port} on 127.0.0.1 is already in use; choose another with --port`),
+    );
+  } finally {
+    await store.close();
+    await first.stop();
+  }
+});
