@@ -17,7 +17,7 @@ import type { EventDetailResponse, EventListResponse, IngestResponse } from '../
 import type { CodedEvent, StoredEvent } from '../../src/model/event.js';
 import type { Extractor } from '../../src/extract/types.js';
 import type { Store } from '../../src/store/types.js';
-import { buildServer } from '../../src/server/index.js';
+import { serveCommand } from '../../src/server/index.js';
 import { openStore } from '../../src/store/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,6 +48,7 @@ const LIVE_REPORT = {
 
 let store: Store;
 let app: FastifyInstance;
+let stopServer: (() => Promise<void>) | undefined;
 let base = '';
 let browser: Browser;
 let tmp = '';
@@ -116,9 +117,19 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     const { build } = await import('vite');
     await build({ configFile: path.join(ROOT, 'web/vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
     store = await openStore({ path: path.join(tmp, 'test.db') });
-    app = await buildServer({ store, extractor: await loadExtractor(), webRoot: outDir, token: '' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    // serveCommand = buildServer on port 0 plus the alerts part (watch zones, alerts on the stream); no feeds polled
+    const served = await serveCommand({
+      port: 0, host: '127.0.0.1', store, extractor: await loadExtractor(), webRoot: outDir, token: '',
+      feeds: false, watchDb: path.join(tmp, 'watch.db'), handleSignals: false,
+    });
+    app = served.app;
+    stopServer = served.stop;
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    // a watch zone around Binnish (the live report's place): drawn on the map, and its alert shown live
+    await api('/api/watch-zones', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Binnish clinic', geometry: { type: 'Point', coordinates: [36.7137, 35.9569] }, radius_km: 5 }),
+    });
     // the bundled sample reports (our own words; they include the seed article's events) and the test's own
     const samples = readFileSync(path.join(ROOT, 'data/samples/reports.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
     for (const line of samples) await postDoc(JSON.parse(line) as object);
@@ -130,8 +141,9 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await app?.close();
-    await store?.close();
+    if (stopServer) await stopServer();
+    else await app?.close();
+    await store?.close().catch(() => undefined);
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -155,6 +167,9 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     assert.equal(drawn.total, located.length, 'every located event is drawn, as a point or inside a cluster');
     assert.ok(drawn.points + (await page.locator('.cluster-count').count()) > 0);
     assert.equal(await page.locator('#legend li').count(), 6);
+    // the watch zone is drawn (a 5 km circle) and named in the legend
+    await page.waitForFunction(() => window.frontlineMap!.querySourceFeatures('zones').length > 0, null, { timeout: 5000 });
+    assert.equal(await page.locator('.legend-zone').isVisible(), true);
     assert.ok((await page.locator('#timeline svg g.bar').count()) >= 1, 'timeline has bars');
     await page.screenshot({ path: path.join(RESULTS, 'dashboard-laptop.png') });
     // the README's picture: north-western Syria, where the sample reports (and the seed article) are
@@ -345,6 +360,18 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     assert.ok(elapsed <= 2000, `appeared after ${elapsed} ms`);
     assert.ok(await page.locator(`tr[data-id="${id}"]`).evaluate((tr) => tr.classList.contains('flash')));
     assert.equal(await page.evaluate(() => window.frontline!.mapCount()), before + res.events.filter((e) => !e.sources || e.sources.length === 1).length);
+    // the map pulses at the new event's place
+    const ev0 = res.events[0]!;
+    const off = await page.evaluate(([lon, lat]) => {
+      const m = window.frontlineMap!;
+      const p = m.project([lon, lat]);
+      const c = m.getCanvas().getBoundingClientRect();
+      const r = document.querySelector('.pulse-anchor')!.getBoundingClientRect();
+      return Math.hypot(r.left + r.width / 2 - (c.left + p.x), r.top + r.height / 2 - (c.top + p.y));
+    }, [ev0.longitude!, ev0.latitude!] as [number, number]);
+    assert.ok(off < 3, `pulse drawn at the event (${off.toFixed(1)} px off)`);
+    // the event falls in the Binnish watch zone: the alert arrives on the stream and is shown
+    await page.locator('#alerts .alert', { hasText: 'Binnish clinic' }).waitFor({ timeout: 5000 });
     await page.screenshot({ path: path.join(RESULTS, 'live-update.png') });
     await ctx.close();
   });

@@ -5,7 +5,7 @@
 import './style.css';
 import type { FeatureCollection } from 'geojson';
 import { api, type StoredEvent } from './api.js';
-import { $, debounce } from './dom.js';
+import { $, debounce, h } from './dom.js';
 import { EventPage } from './event-page.js';
 import { Filters } from './filters.js';
 import { EventMap, legend } from './map.js';
@@ -165,6 +165,20 @@ function applyChange(e: StoredEvent, highlight: boolean, kind: 'created' | 'upda
   void eventPage.refreshIfOpen(e);
 }
 
+/** An alert from the alerts part (watch zone hit or escalation), as published on the stream. */
+interface AlertMessage { kind?: string; message?: string; event_id?: string | null; zone_name?: string | null; area?: string | null }
+
+function showAlert(a: AlertMessage): void {
+  const box = $('alerts');
+  const text = a.message || `${a.kind ?? 'alert'}${a.zone_name ? ` in ${a.zone_name}` : a.area ? ` in ${a.area}` : ''}`;
+  const item = h('div', { class: `alert alert-${a.kind ?? 'event'}` },
+    h('strong', {}, a.kind === 'escalation' ? 'Escalation: ' : 'Alert: '), text,
+    a.event_id ? h('span', {}, ' ', h('a', { href: `#/event/${encodeURIComponent(a.event_id)}` }, 'open event')) : null,
+    h('button', { type: 'button', class: 'link dismiss', 'aria-label': 'Dismiss this alert', onclick: () => item.remove() }, '×'));
+  box.prepend(item);
+  while (box.children.length > 3) box.lastElementChild?.remove();
+}
+
 function connectLive(): void {
   if (typeof EventSource === 'undefined') return;
   const status = $('live-status');
@@ -183,6 +197,9 @@ function connectLive(): void {
     applyChange(ev, true, kind);
   };
   es.onmessage = handle('message');
+  es.addEventListener('alert', (m: MessageEvent<string>) => {
+    try { showAlert(JSON.parse(m.data) as AlertMessage); } catch { /* not JSON: ignore */ }
+  });
   for (const name of ['created', 'updated', 'deleted', 'event', 'change']) es.addEventListener(name, handle(name) as EventListener);
 }
 

@@ -107,9 +107,9 @@ export class EventMap {
           },
           { id: 'borders', type: 'line', source: 'borders', paint: { 'line-color': '#8d8a84', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 8, 1.4] } },
           // watch zones: polygons (and point+radius drawn as circles) filled; lines drawn as their buffer
-          { id: 'zones-fill', type: 'fill', source: 'zones', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#f5a300', 'fill-opacity': 0.12 } },
+          { id: 'zones-fill', type: 'fill', source: 'zones', filter: ['in', ['geometry-type'], ['literal', ['Polygon', 'MultiPolygon']]], paint: { 'fill-color': '#f5a300', 'fill-opacity': 0.12 } },
           {
-            id: 'zones-buffer', type: 'line', source: 'zones', filter: ['==', ['geometry-type'], 'LineString'],
+            id: 'zones-buffer', type: 'line', source: 'zones', filter: ['in', ['geometry-type'], ['literal', ['LineString', 'MultiLineString']]],
             layout: { 'line-cap': 'round', 'line-join': 'round' },
             paint: { 'line-color': '#f5a300', 'line-opacity': 0.2, 'line-width': ['interpolate', ['exponential', 2], ['zoom'], 0, ['get', 'w0'], 22, ['*', ['get', 'w0'], 4194304]] },
           },
@@ -203,7 +203,8 @@ export class EventMap {
     this.events.set(e.event_id_cnty, e);
     this.push();
     if (highlight && e.latitude != null && e.longitude != null) {
-      const el = h('div', { class: 'pulse', 'aria-hidden': 'true' });
+      // maplibre positions the marker element with a transform: the animation goes on an inner element
+      const el = h('div', { class: 'pulse-anchor', 'aria-hidden': 'true' }, h('div', { class: 'pulse' }));
       const m = new maplibregl.Marker({ element: el }).setLngLat([e.longitude, e.latitude]).addTo(this.map);
       setTimeout(() => m.remove(), 4000);
     }
@@ -282,8 +283,9 @@ export class EventMap {
       const props = { ...f.properties, name: String(f.properties?.['name'] ?? f.id ?? 'zone') };
       if (g.type === 'Point') {
         if (r > 0) features.push({ type: 'Feature' as const, properties: props, geometry: circle(g.coordinates as [number, number], r) });
-      } else if (g.type === 'LineString') {
-        const lat = (g.coordinates[0]?.[1] ?? 0) * Math.PI / 180;
+      } else if (g.type === 'LineString' || g.type === 'MultiLineString') {
+        const first = g.type === 'LineString' ? g.coordinates[0] : g.coordinates[0]?.[0];
+        const lat = (first?.[1] ?? 0) * Math.PI / 180;
         // full buffer width in pixels at zoom 0 (512 px tiles); the layer scales it by 2^zoom
         const w0 = (2 * r * 1000) / ((40075016.686 * Math.cos(lat)) / 512);
         features.push({ type: 'Feature' as const, properties: { ...props, w0 }, geometry: g });
