@@ -92,6 +92,16 @@ for (const backend of BACKENDS) {
       }
     });
 
+    test('hostile search and actor text is just text: no 500s, no syntax leaking through', async () => {
+      for (const q of ['"unbalanced', 'AND OR NOT', 'near(a b)', '*', "'; DROP TABLE events; --", 'حلب', 'a:b', '-x', '(', '%_\\']) {
+        for (const param of ['q', 'actor', 'country']) {
+          const res = await app.inject({ url: `/api/events?${param}=${encodeURIComponent(q)}` });
+          assert.equal(res.statusCode, 200, `${param}=${q}: ${res.body}`);
+        }
+      }
+      assert.deepEqual(ids((await get(`/api/events?q=${encodeURIComponent(`"${T}"`)}`)).body).length, 5, 'quoted token still matches');
+    });
+
     test('sorts by date or fatalities', async () => {
       assert.deepEqual(ids((await get(`/api/events?q=${T}&sort=date_asc`)).body), [4, 3, 5, 1, 2].map(id));
       assert.deepEqual(ids((await get(`/api/events?q=${T}&sort=fatalities_desc`)).body).slice(0, 3), [3, 1, 5].map(id));
