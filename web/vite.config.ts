@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Vite build of the dashboard: web/index.html → web/dist (served by src/server at `/`).
  * Everything is bundled or emitted as a local asset; nothing is loaded from another host at run time.
@@ -20,5 +21,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     assetsInlineLimit: 0,
   },
-  server: { fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
+  // `npx vite --config web/vite.config.ts` for development: the API comes from a running `frontline serve`
+  // (FRONTLINE_API, default http://127.0.0.1:8080). The production CSP is the server's (src/server/static.ts).
+  server: {
+    fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
+    proxy: { '/api': { target: process.env.FRONTLINE_API ?? 'http://127.0.0.1:8080', changeOrigin: false } },
+  },
 });
