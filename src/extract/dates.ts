@@ -47,8 +47,8 @@ export function findDates(text: string, anchor: Date, base = 0): DateMention[] {
     if (/\b(?:ago|ahead|later|next|coming)\b/i.test(t) && !/\bdays? ago\b/i.test(t)) continue;
     const d = c.date();
     if (Number.isNaN(d.getTime())) continue;
-    const before = text.slice(Math.max(0, r.index - 12), r.index);
-    const since = /\bsince\s*(?:early|late|mid-?)?\s*$/i.test(before) || /^since\b/i.test(t);
+    const before = text.slice(Math.max(0, r.index - 16), r.index);
+    const since = /\bsince\s*(?:the\s+)?(?:early|late|mid-?)?\s*$/i.test(before) || /^since\b/i.test(t);
     const diffDays = (anchor.getTime() - d.getTime()) / 86400000;
     out.push({
       date: iso(d),

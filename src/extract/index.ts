@@ -85,6 +85,7 @@ interface Frame {
   actor2?: ActorMention | null;
   victim2?: { ref: ActorRef; span: Span } | null;
   weapon?: WeaponMention | null;
+  impliedDeath?: boolean;
   date?: { date: string | null; precision: 1 | 2 | 3; span: Span | null; key: string };
 }
 
@@ -97,6 +98,8 @@ const TARGET_NOUNS =
 /** Cheap prefilters: only sentences with these words go through chrono or the casualty patterns. */
 const DATE_HINT = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weekend|month|year|\d{4}|\d{1,2}[/.-]\d{1,2})\b/i;
 const CASUALTY_HINT = /kill|dead|died|death|wound|injur|hurt|lives|slain|perish|toll|casualt|murder|execut/i;
+/** Strategic developments coded only when the sentence itself dates them (otherwise they are mostly background). */
+const STRATEGIC_NEEDS_DATE = new Set(['agreement', 'change', 'hq', 'transfer', 'other', 'loot']);
 const SMALLARMS = new Set(['smallarms', 'melee']);
 const REMOTE = new Set(['air', 'shell', 'ied', 'suicide', 'grenade', 'chem']);
 const GENERIC = new Set(['attack', 'kill']);
@@ -228,21 +231,23 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const c = lex.countryLookup.get(m[0]);
       if (!c) continue;
       mentioned.add(c.name);
-      if (c.names.includes(m[0])) bump(c.name, 2);
+      if (c.names.includes(m[0])) bump(c.name, 3);
       else if (!/^[-\s]*(?:forces|army|troops|soldiers?|military|warplanes?|jets?|drones?|aircraft|helicopters?|artillery|air force|navy|government|regime|president|officials?|ministry|intelligence|backed|led|occupation|border|mercenaries)/i.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 20))) bump(c.name, 1);
     }
     for (const s of sentences) {
       for (const p of s.places) {
         const cands = geocoder.candidates(p.name);
-        const admin = cands.find((c) => c.kind === 'admin1' || c.kind === 'admin2');
-        if (admin) {
-          bump(admin.country, 2);
+        const admins = new Set(cands.filter((c) => c.kind === 'admin1' || c.kind === 'admin2').map((c) => c.country));
+        if (admins.size === 1) {
+          bump([...admins][0]!, 1);
           continue;
         }
         const countries = new Set(cands.map((c) => c.country));
         if (countries.size === 1) bump([...countries][0]!, 1);
       }
     }
+    // named armed groups tell where a report is (ADF → DR Congo, Houthis → Yemen)
+    for (const a of matchActors(lex, text)) if (a.ref.kind === 'named' && a.ref.actor.country) bump(a.ref.actor.country, 1);
     let best: string | null = null;
     let bestN = 0;
     for (const [k, v] of counts) if (v > bestN) [best, bestN] = [k, v];
@@ -356,6 +361,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
 
     // ---- actors, sub-event type, date per frame
     let lastAgent: ActorMention | null = null;
+    let lastFrame: Frame | null = null;
     let lastDate: { date: string; precision: 1 | 2 | 3; span: Span; sentence: number; cls: string; known: boolean } | null = null;
     for (const f of frames) {
       const s = f.sentence;
@@ -441,6 +447,14 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const agentRes = agent ? resolveActor(lex, agent.ref, docCountry ?? '') : null;
       const targetIsCivil = (other && other.ref.kind === 'pattern' && other.ref.pattern === 'civilians') || victimKind === 'civilian';
       let cls = f.cls;
+      // "Nine more militants were killed in …", "The two men were killed on the … road": no actor of its own, right
+      // after a coded event: the same story continues
+      if (GENERIC.has(cls) && !agent && lastFrame && s.index - lastFrame.sentence.index <= 2 && lastFrame.actor1) {
+        agent = lastFrame.actor1;
+        if (!other && lastFrame.actor2) other = lastFrame.actor2;
+        if (!weapon && lastFrame.weapon) weapon = lastFrame.weapon;
+        cls = lastFrame.cls;
+      }
       if (cls === 'attack' || cls === 'kill' || cls === 'shell') {
         const wcls = weapon?.cls;
         if (wcls && REMOTE.has(wcls) && (cls !== 'shell' || wcls !== 'shell')) cls = wcls === 'grenade' && cls === 'shell' ? 'shell' : wcls;
@@ -451,7 +465,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           f.cls === 'attack' && agentRes && (agentRes.inter === 1 || agentRes.inter === 8) && !other && victimKind !== 'armed' && weapon?.cls !== 'smallarms' &&
           f.places.length > 0 && !/\b(?:attack(?:ed|s)?|ambush(?:ed)?|storm(?:ed)?|raid(?:ed)?)\b/i.test(f.triggers.map((t) => t.text).join(' '))
         ) cls = 'shell'; // state forces "hit/targeted/struck" places with no fighting described: remote fire
-        else if (agent || other || victimKind === 'armed') cls = 'clash';
+        else if (agent || other || (victimKind === 'armed' && cls !== 'kill')) cls = 'clash';
         else cls = '';
       }
       if (!cls) continue;
@@ -490,15 +504,38 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
       if (process.env.FL_DEBUG) console.error("frame", f.cls, cls, f.triggers.map((t) => t.text), "agent", agent?.text, "other", other?.text, "places", f.places.map((p) => p.name));
       if (!agent) continue;
+      if (STRATEGIC_NEEDS_DATE.has(cls) && !s.dates.some((d) => !d.old && !d.since)) continue;
+      if (cls === 'clash' && !other) {
+        // fighting with no named other side: the armed actor the report is about
+        const me = resolveActor(lex, agent.ref, docCountry ?? '').name;
+        let best: ActorMention | null = null;
+        let bestN = 0;
+        const counts = new Map<string, { n: number; a: ActorMention }>();
+        for (const x of sentences) for (const a of x.actors) {
+          if (a.source || (a.ref.kind === 'pattern' && ['civilians', 'protesters', 'rioters'].includes(a.ref.pattern))) continue;
+          const name = resolveActor(lex, a.ref, docCountry ?? '').name;
+          if (name === me) continue;
+          const c = counts.get(name) ?? { n: 0, a };
+          c.n++;
+          counts.set(name, c);
+          if (c.n > bestN) [best, bestN] = [c.a, c.n];
+        }
+        other = best;
+      }
+      if (cls === 'vac') other = null; // ACLED: the victims of one-sided violence are civilians
       f.actor1 = agent;
       f.assoc = assoc && JSON.stringify(assoc.ref) !== JSON.stringify(agent.ref) ? assoc : null;
       if (agent.ref.kind === 'named' || agent.ref.kind === 'pattern') lastAgent = agent.source ? lastAgent : agent;
       f.actor2 = other && !(other.ref.kind === agent.ref.kind && JSON.stringify(other.ref) === JSON.stringify(agent.ref)) ? other : null;
       f.victim2 = null;
       if (!f.actor2 && victimActor && JSON.stringify(victimActor.ref) !== JSON.stringify(agent.ref)) f.victim2 = victimActor;
+      if (cls === 'vac' && f.victim2 && !(f.victim2.ref.kind === 'pattern' && f.victim2.ref.pattern === 'civilians')) f.victim2 = null;
       if (!f.actor2 && !f.victim2 && (cls === 'vac' || cls === 'abduct' || cls === 'arrest' || cls === 'sexual')) {
         f.victim2 = { ref: { kind: 'pattern', pattern: 'civilians', country: null }, span: f.triggers[0]! };
       }
+      // "gunmen assassinated a former officer": one death, even without a number
+      f.impliedDeath = cls === 'vac' && !victims.some((c) => c.kind === 'killed') && f.triggers.some((t) => /assassinat|execut|shot dead|gunned down|behead|shot and killed|liquidat|slaughter/i.test(t.text) && !/ion$/i.test(t.text));
+      lastFrame = f;
 
       // date
       const own = s.dates.filter((d) => !d.old && !d.since);
@@ -760,6 +797,10 @@ function tally(f: Frame): { killed: number; injured: number; approx: boolean; kS
     } else if (!ownI.length) {
       injured += c.value;
     }
+  }
+  if (!killed && f.impliedDeath) {
+    killed = 1;
+    kSpan = f.triggers[0]!;
   }
   return { killed, injured, approx, kSpan, iSpan };
 }

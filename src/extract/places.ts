@@ -29,11 +29,11 @@ const RUN = `${WORD}(?:[ ](?:${CONNECT}[ ])?${WORD}){0,4}`;
 const PLACE_NOUN =
   'villages?|towns?|cit(?:y|ies)|areas?|neighbou?rhoods?|districts?|provinces?|governorates?|regions?|countryside|outskirts|vicinity|suburbs?|camps?|municipalit(?:y|ies)|localit(?:y|ies)|sub-?districts?|count(?:y|ies)|axis|fronts?|frontlines?|hamlets?|settlements?|farms?|desert|plain|mountains?|hills?|state|island|port|border crossing|crossing|road|highway';
 const PLACE_NOUN_AFTER =
-  'village|villages|town|city|camp|district|neighbou?rhood|countryside|area|road|highway|desert|axis|front|plain|mountains?|valley|governorate|province|region|subdistrict|sub-district|county|state|municipality|farms?|hills?|airport|airbase|air base|military airport|crossing|checkpoint|prison|dam|bridge|junction';
+  'village|villages|town|city|camp|district|neighbou?rhood|countryside|area|road|highway|desert|axis|front|plain|mountains?|valley|governorate|province|region|subdistrict|sub-district|county|state|municipality|farms?|hills?|airport|airbase|air base|military airport|crossing|checkpoint|prison|dam|bridge|junction|base|military base';
 
 const NEAR_CUES = /\b(?:near|outside|outskirts of|vicinity of|around|close to|countryside of|surroundings of|on the edge of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|in the direction of|toward|towards)\s+(?:the\s+)?(?:(?:\w+ern|town|village|city)\s+(?:of\s+)?)?$/i;
 const CUE_RE = new RegExp(
-  `(?<![\\p{L}])(?:(?:${PLACE_NOUN}) of|in|at|on|near|around|outside|into|toward|towards|from|across|along|between|targeting|targeted|target|hit|hitting|struck|striking|shelled|shelling|bombed|bombing|pounded|attacked|attacking|stormed|captured|seized|recaptured|retook|entered|reached|raided|besieged|of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|close to|to|(?:north|south|east|west)(?:ern|east|west|eastern|western)?)[ ]+(?:the[ ]+)?(?:(?:[a-z][a-z-]+)[ ]+){0,2}?(${RUN})`,
+  `(?<![\\p{L}])(?:(?:${PLACE_NOUN}) of|in|at|on|near|around|outside|into|toward|towards|from|across|along|between|control of|targeting|targeted|target|hit|hitting|struck|striking|shelled|shelling|bombed|bombing|pounded|attacked|attacking|stormed|captured|seized|recaptured|retook|entered|reached|raided|besieged|of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|close to|to|(?:north|south|east|west)(?:ern|east|west|eastern|western)?)[ ]+(?:the[ ]+)?(?:(?:[a-z][a-z-]+)[ ]+){0,2}?(${RUN})`,
   'gu',
 );
 const AFTER_RE = new RegExp(`(?<![\\p{L}])(${RUN})[ ]+(?:${PLACE_NOUN_AFTER})(?![\\p{L}])`, 'gu');
@@ -50,6 +50,9 @@ const STOP = new Set(
     'ramadan', 'christmas', 'islam', 'islamic', 'muslim', 'arab', 'kurdish', 'sunni', 'shia', 'shiite', 'christian',
     'telegram', 'twitter', 'facebook', 'x', 'photo', 'video', 'source', 'sources', 'read', 'more', 'editing', 'writing',
     'reporting', 'comments', 'leave', 'other', 'several', 'some', 'many', 'local', 'security', 'military', 'army',
+    'state', 'province', 'governorate', 'city', 'town', 'village', 'region', 'district', 'countryside', 'area', 'forces',
+    'force', 'brigade', 'division', 'front', 'group', 'party', 'movement', 'government', 'regime', 'general', 'colonel',
+    'sheikh', 'doctor', 'dr', 'mr', 'mrs', 'ms', 'national', 'democratic', 'international', 'coalition', 'unit', 'units',
   ].map((s) => s.toLowerCase()),
 );
 
@@ -116,13 +119,19 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       words = words.slice(0, known);
       name = words.join(' ');
     }
-    if (deps.isActorName(name)) return;
+    if (deps.isActorName(name) || deps.isActorName(raw.trim())) return;
+    const afterName = sentence.slice(relStart + name.length, relStart + name.length + 30);
+    // "an official in Mogadishu told", "Karama Square", "Manbij Military Council": not where the event is
+    if (/^\s*(?:,\s*)?(?:told|said|says|reported|added|confirmed|stated)\b/i.test(afterName)) return;
+    if (!strong && /^\s+(?:square|street|roundabout|avenue|university|stadium|military council|council|front|brigade|media|news|press|observatory|center|centre)\b/i.test(afterName)) return;
+    if (/\b(?:launched|fired|coming|came|originating|flew|fleeing|fled|displaced|returned|returning|withdrew|escaped)\s+from\s+(?:the\s+)?(?:\w+\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart))) return;
     if (seen.has(relStart)) return;
     seen.add(relStart);
     const before = sentence.slice(Math.max(0, relStart - 40), relStart);
     const after = sentence.slice(relStart + name.length, relStart + name.length + 14);
+    const container = out.length > 0 && /^\s*,?\s*(?:of|in)\s+the\s+(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart));
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
-    const area = /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
+    const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
       /\b(?:north|south|east|west)(?:east|west)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
       /^\s+(?:countryside|governorate|province|region)\b/i.test(after) ||
       /countryside of (?:the )?$/i.test(before);
@@ -174,7 +183,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       relStart += words[0]!.length + 1;
       words.shift();
     }
-    const strongNoun = /^[ ]+(?:village|town|city|camp|neighbou?rhood|hamlet)/i.test(sentence.slice(m.index! + run.length));
+    const strongNoun = /^[ ]+(?:village|town|city|camp|neighbou?rhood|hamlet|desert|plain|valley|mountains?|base|airbase|air base)/i.test(sentence.slice(m.index! + run.length));
     consider(words.join(' '), relStart, strongNoun, false);
   }
   return out.sort((a, b) => a.start - b.start);
