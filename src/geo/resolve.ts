@@ -94,6 +94,34 @@ const KIND_BONUS: Record<Place['kind'], number> = {
 
 export class Resolver {
   private readonly hintCache = new Map<string, HintKeys>();
+  private readonly keyMemo = new Map<number, { strong: string[]; all: string[] }>();
+
+  private keysOf(i: number): { strong: string[]; all: string[] } {
+    let k = this.keyMemo.get(i);
+    if (!k) {
+      const p = this.g.places[i]!;
+      const strong = new Set<string>([normalizeName(p.name)]);
+      const all = new Set<string>(strong);
+      for (const a of this.g.alts[i]!) {
+        const key = normalizeName(a);
+        all.add(key);
+        if (a[0] !== '~') strong.add(key);
+      }
+      k = { strong: [...strong], all: [...all] };
+      if (this.keyMemo.size > 50000) this.keyMemo.clear();
+      this.keyMemo.set(i, k);
+    }
+    return k;
+  }
+
+  /** Primary keys of the place's own names (not its weak names). */
+  private strongKeys(i: number): string[] {
+    return this.keysOf(i).strong;
+  }
+
+  private allKeys(i: number): string[] {
+    return this.keysOf(i).all;
+  }
 
   constructor(private readonly g: Gazetteer) {}
 
@@ -156,7 +184,7 @@ export class Resolver {
       const alts = this.g.alts[i]!;
       const same = literal(p.name) === lit || alts.some((a) => a[0] !== '~' && literal(a) === lit);
       // matched only through a weak name ("Sarja" for "Western Sarja")
-      const weak = !same && normalizeName(p.name) !== key && !alts.some((a) => a[0] !== '~' && normalizeName(a) === key);
+      const weak = !same && !this.strongKeys(i).includes(key);
       // same key, different letters ("Nayrabiyeh" for "Nayrab"): the more letters differ, the less likely
       let far = 0;
       if (!same) {
@@ -177,7 +205,10 @@ export class Resolver {
           if (seen.has(i)) continue;
           const p = this.g.places[i]!;
           let best = Infinity;
-          for (const n of [p.name, ...this.g.alts[i]!]) best = Math.min(best, editDistance(key, normalizeName(n)));
+          for (const k of this.allKeys(i)) {
+            if (Math.abs(k.length - key.length) >= best) continue;
+            best = Math.min(best, editDistance(key, k));
+          }
           if (best > Math.max(2, Math.floor(key.length / 3))) continue;
           out.push({ i, p, score: 4 - 6 * best, exact: false, dist: best });
         }
