@@ -382,7 +382,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const victimSpans = [...f.casualties].map((c) => [c.start, c.end] as const);
       const isVictim = (a: ActorMention) => victimSpans.some(([x, y]) => a.start >= x && a.end <= y);
       if (!agent) {
-        const before = actors.filter((a) => a.end <= f.start && !isVictim(a) && (f.cls === 'protest' || f.cls === 'riot' || !(a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters'))) && !/\b(?:against|on|targeting|at|of)\s+(?:the\s+)?$/i.test(between(Math.max(0, a.start - 14), a.start)));
+        const before = actors.filter((a) => a.start < f.start && !isVictim(a) && (f.cls === 'protest' || f.cls === 'riot' || !(a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters'))) && !/\b(?:against|on|targeting|at|of)\s+(?:the\s+)?$/i.test(between(Math.max(0, a.start - 14), a.start)));
         const inClause = before.filter((a) => a.start >= clauseStart);
         const pool = inClause.length ? inClause : before;
         let k = pool.length - 1;
