@@ -18,7 +18,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Extractor } from '../extract/types.js';
 import type { Store } from '../store/types.js';
 import type { WatchRepository } from '../alerts/repository.js';
-import { installTokenAuth } from './auth.js';
+import { installHostCheck, installTokenAuth, loopbackAllowedHosts } from './auth.js';
 import { installBodyParsers } from './bodies.js';
 import { errorBody, installErrorHandlers, zodValidatorCompiler } from './errors.js';
 import { collectRoutes, openApiPlugin } from './openapi.js';
@@ -50,6 +50,8 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** Watch zones, alerts, feeds and webhooks routes (src/alerts), backed by this repository. */
   alerts?: { repo: WatchRepository };
+  /** Answer only requests whose Host is one of these names (DNS-rebinding guard); serveCommand sets it on loopback. */
+  allowedHosts?: string[];
 }
 
 declare module 'fastify' {
@@ -96,6 +98,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (q && typeof q === 'object') for (const k of Object.keys(q)) if (q[k] === '') delete q[k];
   });
 
+  if (opts.allowedHosts) installHostCheck(app, opts.allowedHosts);
   if (token) installTokenAuth(app, token);
 
   const hub = new StreamHub();
@@ -147,10 +150,14 @@ export async function serveCommand(opts: ServeOptions): Promise<{ app: FastifyIn
   const useAlerts = opts.alerts ?? true;
   const alertsMod = useAlerts ? await import('../alerts/index.js') : null;
   const repo = alertsMod ? alertsMod.openWatchRepository(opts.watchDb) : null;
-  const { alerts: _a, ...serverOpts } = opts;
-  const app = await buildServer({ ...serverOpts, ...(repo ? { alerts: { repo } } : {}) });
   const host = opts.host ?? '127.0.0.1';
   const loopback = host === 'localhost' || host.startsWith('127.') || host === '::1';
+  const { alerts: _a, ...serverOpts } = opts;
+  const app = await buildServer({
+    ...serverOpts,
+    ...(repo ? { alerts: { repo } } : {}),
+    ...(loopback ? { allowedHosts: loopbackAllowedHosts() } : {}),
+  });
   if (!loopback && !(opts.token ?? process.env.FRONTLINE_TOKEN)) {
     console.error(`frontline: warning: listening on ${host} without FRONTLINE_TOKEN; anyone who can reach this machine can ingest and review`);
   }

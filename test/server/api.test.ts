@@ -13,6 +13,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { ACLED_CSV_COLUMNS, type StoredEvent } from '../../src/model/index.js';
 import type { Store } from '../../src/store/types.js';
 import { buildServer } from '../../src/server/index.js';
+import { loopbackAllowedHosts } from '../../src/server/auth.js';
 import { BACKENDS, codedEvent, makeApp, noExtractor, runToken } from './helpers.js';
 
 for (const backend of BACKENDS) {
@@ -367,6 +368,17 @@ describe('API without events', () => {
     assert.equal(logged.length, 2);
     assert.match(String(logged[0]![0]), /GET \/api\/events failed/);
     assert.match(String((logged[0]![1] as Error).message), /simulated/);
+    await app.close();
+  });
+
+  test('DNS-rebinding guard: with allowedHosts, other Host names get 403 JSON', async () => {
+    const app = await makeApp(store, { allowedHosts: loopbackAllowedHosts('frontline.lan') });
+    const status = async (host: string) => (await app.inject({ url: '/api/health', headers: { host } })).statusCode;
+    for (const ok of ['localhost:8080', '127.0.0.1:8080', '127.0.0.53', '[::1]:8080', 'LOCALHOST', 'frontline.lan:8080']) assert.equal(await status(ok), 200, ok);
+    for (const bad of ['evil.example', 'evil.example:8080', '127.0.0.1.evil.example', 'localhost.evil.example']) assert.equal(await status(bad), 403, bad);
+    const res = await app.inject({ method: 'POST', url: '/api/events/x/review', headers: { host: 'evil.example' }, payload: { action: 'confirm', reviewer: 'x' } });
+    assert.equal(res.statusCode, 403);
+    assert.match((res.json() as { message: string }).message, /host "evil.example" is not served here/);
     await app.close();
   });
 

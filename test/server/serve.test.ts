@@ -4,6 +4,7 @@
  * reaches an open /api/stream as an `alert` message; stop() shuts everything down.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { test } from 'node:test';
 import { serveCommand } from '../../src/server/index.js';
 import { BACKENDS, runToken, testExtractor } from './helpers.js';
@@ -28,6 +29,14 @@ test('serveCommand: API, watch zones, alerts on the stream, token on alert write
     assert.ok(logs.some((l) => l.includes(url)), 'the URL is printed');
     const health = await fetch(`${url}api/health`);
     assert.equal(health.status, 200);
+    // bound to loopback: a page that rebinds its own domain to 127.0.0.1 is refused
+    const rebound = await new Promise<number>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: new URL(url).port, path: '/api/health', headers: { host: 'attacker.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    assert.equal(rebound, 403);
 
     const zone = { name: 'Sarmin clinic', geometry: { type: 'Point', coordinates: [36.7256, 35.9037] }, radius_km: 10 };
     const denied = await fetch(`${url}api/watch-zones`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(zone) });
