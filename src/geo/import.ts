@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { PlaceKind } from './types.js';
 import type { Gazetteer } from './gazetteer.js';
@@ -28,7 +29,8 @@ export function defaultUserDir(): string {
   return home ? resolve(home, 'gazetteer') : resolve('.frontline', 'gazetteer');
 }
 
-const MAX_IMPORT_BYTES = 2_000_000_000;
+/** Country dumps (SY.txt, IQ.txt...) are well under this; allCountries.txt is not, and would also slow every start-up. */
+const MAX_IMPORT_BYTES = 400_000_000;
 
 const clean = (s: unknown): string => String(s ?? '').replace(/[\t\r\n|]+/g, ' ').replace(/\s+/g, ' ').trim();
 
@@ -50,12 +52,11 @@ function geonamesKind(fclass: string, fcode: string): PlaceKind | null {
  * Converts the file to places rows. `g` provides country and admin1 names (GeoNames admin1 codes are
  * resolved against the shipped world admin1 names).
  */
-export function convertImport(text: string, g: Gazetteer, admin1Names: Map<string, string>): { rows: string[][]; skipped: number } {
+export function convertImport(text: string, g: Gazetteer, admin1Names: Map<string, string>, stamp = createHash('sha1').update(text).digest('hex').slice(0, 10)): { rows: string[][]; skipped: number } {
   const rows: string[][] = [];
   let skipped = 0;
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0 || text.length);
   const tabs = firstLine.split('\t').length;
-  const stamp = Date.now().toString(36);
   if (tabs >= 15) {
     // GeoNames dump: geonameid name asciiname alternatenames lat lon fclass fcode cc cc2 admin1 admin2 admin3 admin4 population ...
     for (const line of text.split('\n')) {
@@ -112,15 +113,19 @@ export function writeImport(file: string, g: Gazetteer, admin1Names: Map<string,
   if (!existsSync(path)) throw new Error(`no such file: ${file}`);
   const st = statSync(path);
   if (!st.isFile()) throw new Error(`not a file: ${file}`);
-  if (st.size > MAX_IMPORT_BYTES) throw new Error(`file too large to import (${st.size} bytes)`);
+  if (st.size > MAX_IMPORT_BYTES) {
+    throw new Error(`file too large to import (${st.size} bytes, limit ${MAX_IMPORT_BYTES}): import the GeoNames country files you need (e.g. SY.txt, IQ.txt) rather than allCountries.txt`);
+  }
   const buf = readFileSync(path);
   if (buf.subarray(0, 4096).includes(0)) throw new Error(`${file} looks binary; expected a GeoNames .txt dump or a CSV (unzip it first)`);
   const text = buf.toString('utf8');
-  const { rows, skipped } = convertImport(text, g, admin1Names);
+  const hash = createHash('sha1').update(buf).digest('hex').slice(0, 10);
+  const { rows, skipped } = convertImport(text, g, admin1Names, hash);
   if (!rows.length) throw new Error(`no valid places found in ${file} (${skipped} rows skipped)`);
   const dir = opts.dir ?? defaultUserDir();
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, `${basename(path).replace(/[^\w.-]+/g, '_').replace(/\.(txt|csv|tsv)$/i, '')}-${Date.now()}.tsv`);
+  // named by content: importing the same file again replaces it instead of adding duplicates
+  const out = join(dir, `${basename(path).replace(/[^\w.-]+/g, '_').replace(/\.(txt|csv|tsv)$/i, '')}-${hash}.tsv`);
   const tmp = `${out}.part`;
   writeFileSync(tmp, `${PLACE_COLUMNS.join('\t')}\n${rows.map((r) => r.join('\t')).join('\n')}\n`);
   renameSync(tmp, out); // atomic: a kill mid-import leaves no half file that the loader would read

@@ -36,6 +36,10 @@ test('CSV import: the new places resolve after a reload, no rebuild', async () =
   assert.equal(y.iso, 887);
   // shipped data is still there
   assert.ok(geo.resolve('Sarmin', { country: 'Syria' }));
+  // importing the same file again replaces it rather than duplicating it
+  const again = await importGazetteer(csv, { dir });
+  assert.equal(again.file, res.file);
+  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tsv')).length, 1);
 });
 
 test('GeoNames dump import (19 tab-separated columns)', async () => {
