@@ -120,29 +120,33 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
   const out: ActorMatch[] = [];
   const words = toks.map((m) => m[0].replace(/’/g, "'"));
   const lower = words.map((w) => w.toLowerCase());
-  for (let i = 0; i < toks.length; ) {
-    let hit: { len: number; ref: ActorRef } | null = null;
-    if (!lex.actorFirstTokens.has(lower[i]!) && !lex.actorCaseLookup.has(words[i]!)) {
-      i++;
-      continue;
-    }
+  // longest alias at every token, then the longest ones win ("the Military Police" is one actor, not "the military" + "police")
+  const hits: { i: number; len: number; ref: ActorRef }[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    if (!lex.actorFirstTokens.has(lower[i]!) && !lex.actorCaseLookup.has(words[i]!)) continue;
     const max = Math.min(lex.actorMaxTokens, toks.length - i);
-    for (let len = max; len >= 1 && !hit; len--) {
+    for (let len = max; len >= 1; len--) {
       const ci = lex.actorLookup.get(lower.slice(i, i + len).join(' '));
-      if (ci) hit = { len, ref: ci };
-      else if (len === 1) {
-        const cs = lex.actorCaseLookup.get(words[i]!);
-        if (cs) hit = { len, ref: cs };
+      const ref = ci ?? (len === 1 ? lex.actorCaseLookup.get(words[i]!) : undefined);
+      if (ref) {
+        hits.push({ i, len, ref });
+        break;
       }
     }
-    if (hit) {
-      const s = toks[i]!.index!;
-      const last = toks[i + hit.len - 1]!;
-      const e = last.index! + last[0].length;
-      out.push({ start: s, end: e, text: text.slice(s, e), ref: hit.ref });
-      i += hit.len;
-    } else i++;
   }
+  hits.sort((a, b) => b.len - a.len || a.i - b.i);
+  const used = new Uint8Array(toks.length);
+  for (const h of hits) {
+    let free = true;
+    for (let k = h.i; k < h.i + h.len; k++) if (used[k]) free = false;
+    if (!free) continue;
+    for (let k = h.i; k < h.i + h.len; k++) used[k] = 1;
+    const s = toks[h.i]!.index!;
+    const last = toks[h.i + h.len - 1]!;
+    const e = last.index! + last[0].length;
+    out.push({ start: s, end: e, text: text.slice(s, e), ref: h.ref });
+  }
+  out.sort((a, b) => a.start - b.start);
   return out;
 }
 

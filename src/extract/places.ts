@@ -53,6 +53,7 @@ const STOP = new Set(
     'state', 'province', 'governorate', 'city', 'town', 'village', 'region', 'district', 'countryside', 'area', 'forces',
     'force', 'brigade', 'division', 'front', 'group', 'party', 'movement', 'government', 'regime', 'general', 'colonel',
     'sheikh', 'doctor', 'dr', 'mr', 'mrs', 'ms', 'national', 'democratic', 'international', 'coalition', 'unit', 'units',
+    'adha', 'al-adha', 'fitr', 'al-fitr', 'tahrir', 'hayat', 'hayyat', 'hayyaat', 'jabhat', 'liwa', 'jaish', 'katibat', 'ansar',
   ].map((s) => s.toLowerCase()),
 );
 
@@ -115,6 +116,8 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       if (!listFollow || !listHasKnown(relStart + name.length)) return;
       listed = true;
     }
+    // "Hayyaat Tahrir Al-Sham", "Ahrar al-Sham Movement": a known first word followed by more names is an organisation
+    if (known > 0 && words.length - known >= 2 && !strong) return;
     if (known > 0 && known < words.length && !strong) {
       words = words.slice(0, known);
       name = words.join(' ');
@@ -123,13 +126,15 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const afterName = sentence.slice(relStart + name.length, relStart + name.length + 30);
     // "an official in Mogadishu told", "Karama Square", "Manbij Military Council": not where the event is
     if (/^\s*(?:,\s*)?(?:told|said|says|reported|added|confirmed|stated)\b/i.test(afterName)) return;
-    if (!strong && /^\s+(?:square|street|roundabout|avenue|university|stadium|military council|council|front|brigade|media|news|press|observatory|center|centre)\b/i.test(afterName)) return;
+    if (!strong && /^\s+(?:square|street|roundabout|avenue|university|stadium|military council|council|front|brigade|media|news|press|observatory|center|centre|road|highway|motorway)\b/i.test(afterName)) return;
+    // "between the cities of Gao and Ansongo": the first one places the event
+    if (/\band\s+$/i.test(sentence.slice(Math.max(0, relStart - 6), relStart)) && /\bbetween\s+(?:the\s+)?(?:(?:\w+\s+){0,2}(?:cities|towns|villages)\s+of\s+)?\S+(?:\s+\S+)?\s+and\s+$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
     if (/\b(?:launched|fired|coming|came|originating|flew|fleeing|fled|displaced|returned|returning|withdrew|escaped)\s+from\s+(?:the\s+)?(?:\w+\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart))) return;
     if (seen.has(relStart)) return;
     seen.add(relStart);
     const before = sentence.slice(Math.max(0, relStart - 40), relStart);
     const after = sentence.slice(relStart + name.length, relStart + name.length + 14);
-    const container = out.length > 0 && /^\s*,?\s*(?:of|in)\s+the\s+(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart));
+    const container = out.length > 0 && /^\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart));
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
     const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
       /\b(?:north|south|east|west)(?:east|west)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
