@@ -16,7 +16,8 @@
  * is set, and is skipped with a note when no server is installed. Results also go to
  * bench/out/last-run.json; --readme rewrites the figures section of bench/README.md.
  */
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ import { loadGeocoder } from '../src/geo/index.js';
 import { createExtractor } from '../src/extract/index.js';
 import { openStore } from '../src/store/index.js';
 import { generateCorpus } from './corpus.js';
+import { runGeoBench } from './geo.bench.js';
 import { benchExtract, benchGeoLoad, benchGeoMentions } from './lib/pipeline.js';
 import { benchIngest, freshSqlite, preExtracted, writeJsonl } from './lib/ingest.js';
 import { ensureSqliteEvents, fillRange } from './lib/events.js';
@@ -47,8 +49,8 @@ const QUICK = !!args.quick;
 const SEED = Number(args.seed ?? 1);
 const ONLY = new Set((args.only ?? 'extract,geo,ingest,api,stream,serve').split(',').map((s) => s.trim()));
 const CFG = QUICK
-  ? { corpus: 60, runs: 2, ingestDocs: 60, storeOnlyDocs: 300, sizes: [10_000, 100_000], apiSizes: [10_000, 100_000], serveSize: 100_000, loadS: 0.5, loadRuns: 2, streamDocs: 5, startups: 2 }
-  : { corpus: 200, runs: 3, ingestDocs: 150, storeOnlyDocs: 1000, sizes: [10_000, 100_000, 1_000_000], apiSizes: [10_000, 100_000, 1_000_000], serveSize: 1_000_000, loadS: 1, loadRuns: 3, streamDocs: 10, startups: 3 };
+  ? { corpus: 60, runs: 2, ingestDocs: 40, storeOnlyDocs: 150, sizes: [10_000, 100_000], apiSizes: [10_000, 100_000], serveSize: 100_000, loadS: 0.5, loadRuns: 2, streamDocs: 5, startups: 2 }
+  : { corpus: 200, runs: 3, ingestDocs: 100, storeOnlyDocs: 300, sizes: [10_000, 100_000, 1_000_000], apiSizes: [10_000, 100_000, 1_000_000], serveSize: 1_000_000, loadS: 1, loadRuns: 3, streamDocs: 10, startups: 3 };
 
 /** The five typical queries: what the dashboard and an analyst ask most. */
 export const QUERIES: [string, string][] = [
@@ -59,6 +61,7 @@ export const QUERIES: [string, string][] = [
   ['full text + country', '/api/events?q=ambush%20mortar&country=Ukraine&limit=100'],
 ];
 
+const withDbName = (url: string, name: string) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const started = Date.now();
 const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
@@ -86,7 +89,9 @@ json.machine = mach;
 json.config = { quick: QUICK, seed: SEED, ...CFG };
 log(`${QUICK ? 'quick' : 'full'} run, seed ${SEED}; ${mach.cores} cores (${mach.cpu}), Node ${mach.node}, load average ${mach.load}`);
 
-const geo = loadGeocoder({ userDir: path.join(TMP, 'home', 'gazetteer') });
+// no user gazetteer from the developer's home: the shipped data only (also for bench/geo.bench.ts)
+process.env.FRONTLINE_HOME = path.join(TMP, 'home');
+const geo = loadGeocoder();
 const corpus = generateCorpus({ seed: SEED, count: Math.max(CFG.corpus, CFG.ingestDocs, CFG.storeOnlyDocs, CFG.streamDocs), places: geo.gazetteer.places });
 const extractor = createExtractor(geo);
 
@@ -95,8 +100,8 @@ if (ONLY.has('extract')) {
   log(`extract: ${CFG.corpus} reports × ${CFG.runs} runs (${elapsed()})`);
   const f = benchExtract(geo, corpus.slice(0, CFG.corpus), CFG.runs);
   json.extract = f;
-  row('extract', `extract+geocode, 1 core (${f.docs} reports, ${fmt(f.avgBytes / 1024, 1)} KB avg, ${fmt(f.eventsPerDoc, 1)} events/report)`, `${fmt(f.extractDocsPerS)} docs/s`, '≥ 500 docs/s', f.extractDocsPerS >= 500);
-  row('extract', 'tokenise-only floor (wink-nlp readDoc + tokens)', `${fmt(f.tokeniseDocsPerS)} docs/s`);
+  row('extract', `extract+geocode, 1 core (${f.docs} reports, ${fmt(f.avgBytes / 1024, 1)} KB avg, ${fmt(f.eventsPerDoc, 1)} events/report)`, `${fmt(f.extractDocsPerS)} docs/CPU-s (${fmt(f.extractWallDocsPerS)}/s wall)`, '≥ 500 docs/s', f.extractDocsPerS >= 500);
+  row('extract', 'tokenise-only floor (wink-nlp readDoc + tokens)', `${fmt(f.tokeniseDocsPerS)} docs/CPU-s (${fmt(f.tokeniseWallDocsPerS)}/s wall)`);
   row('extract', 'pipeline / floor', `${fmt(f.ratio * 100, 1)} % of the floor (${fmt(1 / f.ratio, 0)}× slower)`);
 }
 
@@ -105,10 +110,14 @@ if (ONLY.has('geo')) {
   log(`geo: load time (${CFG.runs} fresh processes) and per-mention cost (${elapsed()})`);
   const l = benchGeoLoad(CFG.runs);
   const m = benchGeoMentions(geo, corpus.slice(0, CFG.corpus), CFG.runs);
-  json.geo = { ...l, ...m };
+  // the geo engineer's mixed-mention bench (variants, "near X", regions, world cities, unknown words)
+  const mixed = Array.from({ length: CFG.runs }, () => runGeoBench(QUICK ? 5000 : 20000));
+  const mixedMs = median(mixed.map((x) => x.msPerResolve));
+  json.geo = { ...l, ...m, mixed };
   row('geo', `gazetteer load (${l.places.toLocaleString('en')} places; module import ${fmt(l.importMs, 0)} ms more)`, `${fmt(l.loadMs, 0)} ms`, '< 2000 ms', l.loadMs < 2000);
   row('geo', `geocode per place mention (resolve, ${m.mentions} mentions)`, `${fmt(m.resolveMsPerMention, 3)} ms`, '< 1 ms', m.resolveMsPerMention < 1);
   row('geo', `geocoder per mention incl. name scan (${m.lookups} lookups)`, `${fmt(m.geoMsPerMention, 3)} ms`, '< 1 ms', m.geoMsPerMention < 1);
+  row('geo', `geocode per mention, mixed mentions of bench/geo.bench.ts (${mixed[0]!.mentions}; p99 ${fmt(median(mixed.map((x) => x.p99Ms)), 2)} ms)`, `${fmt(mixedMs, 3)} ms`, '< 1 ms', mixedMs < 1);
 }
 
 // ---- PostgreSQL --------------------------------------------------------------------------------
@@ -166,16 +175,25 @@ try {
     json.sqliteFill = { insertPerS: r.insertPerS, ms: Date.now() - t };
     if (pgs) {
       // one database, grown size by size: measure at each size before growing
-      const url = await pgs.database(`bench_events_s${SEED}`);
-      pgUrls.set(0, url);
+      pgUrls.set(0, await pgs.database('bench_events'));
     }
   }
 
   // ---- API latency -------------------------------------------------------------------------------
   const api: Record<string, Record<string, unknown>> = {};
   const memory: Record<string, unknown> = {};
-  const growth: { store: string; n: number; c1p50: number; c1p95: number; c50p50: number; c50p95: number; rps50: number; startupMs: number; peakMb: number }[] = [];
-  async function apiRound(storeName: string, n: number, serve: Served) {
+  const growth: { store: string; n: number; c1p50: number; c1p95: number; c50p50: number; c50p95: number; rps50: number; startupMs: number; peakMb: number; dataMb: number }[] = [];
+  async function dataMb(storeName: string, n: number, url?: string): Promise<number> {
+    if (storeName === 'SQLite') return statSync(sqliteFiles.get(n)!).size / 2 ** 20;
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      return Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b) / 2 ** 20;
+    } finally {
+      await c.end();
+    }
+  }
+  async function apiRound(storeName: string, n: number, serve: Served, pgUrl?: string) {
     const rowsOut: Record<string, unknown>[] = [];
     for (const [name, q] of QUERIES) {
       const url = serve.url + q;
@@ -197,7 +215,7 @@ try {
     api[`${storeName} ${n}`] = { queries: rowsOut };
     const med = (k: 'c1' | 'c50', f: 'p50' | 'p95' | 'rps') => median(rowsOut.map((r) => (r[k] as Record<string, number>)[f]!));
     const mem = serve.memory();
-    growth.push({ store: storeName, n, c1p50: med('c1', 'p50'), c1p95: med('c1', 'p95'), c50p50: med('c50', 'p50'), c50p95: med('c50', 'p95'), rps50: med('c50', 'rps'), startupMs: serve.startupMs, peakMb: mem.peakMb });
+    growth.push({ store: storeName, n, c1p50: med('c1', 'p50'), c1p95: med('c1', 'p95'), c50p50: med('c50', 'p50'), c50p95: med('c50', 'p95'), rps50: med('c50', 'rps'), startupMs: serve.startupMs, peakMb: mem.peakMb, dataMb: await dataMb(storeName, n, pgUrl) });
     return rowsOut;
   }
 
@@ -213,20 +231,31 @@ try {
       let serveOpts: { db?: string; pgUrl?: string };
       if (storeName === 'SQLite') serveOpts = { db: sqliteFiles.get(n)! };
       else {
-        const url = pgUrls.get(0)!;
-        const s = await openStore({ url });
-        log(`PostgreSQL: filling to ${n.toLocaleString('en')} events (${elapsed()})`);
-        const rate = await fillRange(s, SEED, have, n, log);
-        await s.close();
-        if (n === sizes.at(-1)) row('events', 'bulk insert of synthetic events, PostgreSQL', `${fmt(rate)} events/s`);
-        have = n;
+        // one database grown size by size; each size is cached as a pg_dump in bench/out
+        const key = `events-s${SEED}-n${n}-pg`;
+        const t = Date.now();
+        let url = pgUrls.get(0)!;
+        if (pgs!.restore(await pgs!.database('bench_restore'), key)) {
+          url = withDbName(url, 'bench_restore');
+          pgUrls.set(0, url);
+          have = n;
+          log(`PostgreSQL: ${n.toLocaleString('en')} events restored from bench/out/${key}.pgdump in ${fmt((Date.now() - t) / 1000, 1)} s (${elapsed()})`);
+        } else {
+          const s = await openStore({ url });
+          log(`PostgreSQL: filling to ${n.toLocaleString('en')} events (${elapsed()})`);
+          const rate = await fillRange(s, SEED, have, n, log);
+          await s.close();
+          row('events', `bulk insert of synthetic events, PostgreSQL (${have.toLocaleString('en')} → ${n.toLocaleString('en')})`, `${fmt(rate)} events/s`);
+          have = n;
+          pgs!.dump(url, key);
+        }
         serveOpts = { pgUrl: url };
       }
       log(`serve ${storeName} with ${n.toLocaleString('en')} events (${elapsed()})`);
       const serve = await startServe(serveOpts);
       try {
         if (doApi) {
-          const r = await apiRound(storeName, n, serve);
+          const r = await apiRound(storeName, n, serve, serveOpts.pgUrl);
           targets.push({ store: storeName, n, rows: r });
         }
         if (doServe && n === CFG.serveSize) {
@@ -256,6 +285,11 @@ try {
           for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
           copyFileSync(serveOpts.db!, copy);
           opts = { db: copy };
+        } else {
+          // a copy of this size's database, so the cached dumps stay as generated
+          const url = await pgs!.database('bench_stream');
+          if (!pgs!.restore(url, `events-s${SEED}-n${n}-pg`)) notes.push('PostgreSQL stream latency measured on an empty database (no dump to restore)');
+          opts = { pgUrl: url };
         }
         log(`stream latency, ${storeName} (${elapsed()})`);
         const s = await startServe(opts);
@@ -285,7 +319,7 @@ try {
     }
   }
   for (const g of growth) {
-    row('growth', `${g.store} ${g.n.toLocaleString('en')} events: median of the five queries`, `1 client ${fmt(g.c1p50)} / ${fmt(g.c1p95)} ms; 50 clients ${fmt(g.c50p50)} / ${fmt(g.c50p95)} ms, ${fmt(g.rps50)} req/s`);
+    row('growth', `${g.store} ${g.n.toLocaleString('en')} events: median of the five queries; serve start-up, peak RSS; data size`, `1 client ${fmt(g.c1p50)} / ${fmt(g.c1p95)} ms; 50 clients ${fmt(g.c50p50)} / ${fmt(g.c50p95)} ms, ${fmt(g.rps50)} req/s; ${fmt(g.startupMs / 1000, 1)} s, ${fmt(g.peakMb, 0)} MB; ${fmt(g.dataMb, 0)} MB`);
   }
 } finally {
   stopPg();

@@ -4,18 +4,31 @@
  * `database(name)` gives a fresh database with PostGIS in the same cluster.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { REPO } from './paths.js';
+import { OUT, REPO } from './paths.js';
 
 export interface BenchPg {
   url: string;
   note: string;
   /** URL of database `name` on the same server, dropped and created anew. */
   database(name: string): Promise<string>;
+  /** Restore bench/out/<key>.pgdump into the (empty) database; false when there is no usable dump. */
+  restore(dbUrl: string, key: string): boolean;
+  /** Dump the database to bench/out/<key>.pgdump for later runs. */
+  dump(dbUrl: string, key: string): void;
   stop(): void;
 }
+
+const PGBIN = (() => {
+  try {
+    const v = readdirSync('/usr/lib/postgresql').filter((x) => existsSync(`/usr/lib/postgresql/${x}/bin/pg_dump`)).sort((a, b) => Number(a) - Number(b)).pop();
+    return v ? `/usr/lib/postgresql/${v}/bin` : null;
+  } catch {
+    return null;
+  }
+})();
 
 function withDb(url: string, name: string): string {
   const u = new URL(url);
@@ -59,16 +72,34 @@ export async function startPg(): Promise<BenchPg | { skip: string }> {
     };
     note = 'PostgreSQL: throwaway cluster from scripts/pg-up.sh (fsync off)';
   }
+  const database = async (name: string) => {
+    if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
+    await admin(withDb(url, 'postgres'), [`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, `CREATE DATABASE ${name}`]);
+    const dbUrl = withDb(url, name);
+    await admin(dbUrl, ['CREATE EXTENSION IF NOT EXISTS postgis']);
+    return dbUrl;
+  };
   return {
     url,
     note,
     stop,
-    async database(name: string) {
-      if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
-      await admin(withDb(url, 'postgres'), [`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, `CREATE DATABASE ${name}`]);
-      const dbUrl = withDb(url, name);
-      await admin(dbUrl, ['CREATE EXTENSION IF NOT EXISTS postgis']);
-      return dbUrl;
+    database,
+    restore(dbUrl, key) {
+      const dump = path.join(OUT, `${key}.pgdump`);
+      if (!PGBIN || !existsSync(dump)) return false;
+      try {
+        execFileSync(`${PGBIN}/pg_restore`, ['-j', '2', '--no-owner', '-d', dbUrl, dump], { stdio: ['ignore', 'ignore', 'pipe'] });
+        return true;
+      } catch {
+        rmSync(dump, { force: true }); // unusable (other PostgreSQL version, partial file): rebuilt next time
+        return false;
+      }
+    },
+    dump(dbUrl, key) {
+      if (!PGBIN) return;
+      const dump = path.join(OUT, `${key}.pgdump`);
+      execFileSync(`${PGBIN}/pg_dump`, ['-Fc', '-Z1', '-f', `${dump}.part`, dbUrl], { stdio: ['ignore', 'ignore', 'pipe'] });
+      renameSync(`${dump}.part`, dump);
     },
   };
 }
