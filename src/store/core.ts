@@ -93,17 +93,22 @@ function likeEscape(s: string): string {
 
 /** Build the WHERE clause for a filter (events alias `e`). Rejected events are hidden unless asked for. */
 /** Above this many index hits, a paged query walks the sort index and checks the condition per row instead. */
-const PROBE_LIMIT = 10_000;
+export const PROBE_LIMIT = 10_000;
 
-async function probeCount(db: Db, probe: Frag): Promise<number> {
-  const [r] = await db.all<{ n: unknown }>(`SELECT count(*) AS n FROM (${probe.sql} LIMIT ${PROBE_LIMIT}) p`, probe.params);
+async function probeCount(db: Db, probe: Frag & { kind?: 'count' | 'estimate' }, limit: number): Promise<number> {
+  if (probe.kind === 'estimate') {
+    const [r] = await db.all<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) ${probe.sql}`, probe.params);
+    return Number(r?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0);
+  }
+  const [r] = await db.all<{ n: unknown }>(`SELECT count(*) AS n FROM (${probe.sql} LIMIT ${Math.max(1, Math.floor(limit))}) p`, probe.params);
   return Number(r?.n ?? 0);
 }
 
 /** Pick the form of a selective condition: index-first when it matches few rows, or always for 'all' (stats). */
-async function choose(db: Db, f: AdaptiveFilter, mode: 'page' | 'all'): Promise<Frag> {
+async function choose(db: Db, f: AdaptiveFilter, mode: 'page' | 'all', limit: number): Promise<Frag> {
   if (mode === 'all' || !f.probe) return f.indexed;
-  return (await probeCount(db, f.probe)) < PROBE_LIMIT ? f.indexed : f.scan;
+  if (limit <= 0) return f.scan;
+  return (await probeCount(db, f.probe, limit)) < limit ? f.indexed : f.scan;
 }
 
 /**
@@ -112,7 +117,7 @@ async function choose(db: Db, f: AdaptiveFilter, mode: 'page' | 'all'): Promise<
  * when they match many rows, checks them row by row while walking the sort index; 'all' (stats) always
  * starts from their index.
  */
-export async function buildWhere(db: Db, f: EventFilter, mode: 'page' | 'all' = 'page'): Promise<{ sql: string; params: Param[] }> {
+export async function buildWhere(db: Db, f: EventFilter, mode: 'page' | 'all' = 'page', probeLimit = PROBE_LIMIT): Promise<{ sql: string; params: Param[] }> {
   const conds: string[] = [];
   const params: Param[] = [];
   const add = (sql: string, ...p: Param[]) => {
@@ -138,7 +143,7 @@ export async function buildWhere(db: Db, f: EventFilter, mode: 'page' | 'all' = 
         indexed: { sql: `e.seq IN (SELECT ea.event_seq FROM event_actors ea WHERE ea.actor_id IN (${list}))`, params: ids },
         scan: { sql: `EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event_seq = e.seq AND ea.actor_id IN (${list}))`, params: ids },
         probe: { sql: `SELECT 1 FROM event_actors ea WHERE ea.actor_id IN (${list})`, params: ids },
-      }, mode);
+      }, mode, probeLimit);
       add(frag.sql, ...frag.params);
     }
   }
@@ -149,12 +154,12 @@ export async function buildWhere(db: Db, f: EventFilter, mode: 'page' | 'all' = 
   }
   if (f.bbox) {
     const [w, s, e, n] = f.bbox;
-    const b = await choose(db, db.dialect.bbox(w, s, e, n), mode);
+    const b = await choose(db, db.dialect.bbox(w, s, e, n), mode, probeLimit);
     add(b.sql, ...b.params);
   }
   if (f.near) {
     const [lat, lon] = f.near;
-    const b = await choose(db, db.dialect.near(lat, lon, f.km ?? DEFAULT_NEAR_KM), mode);
+    const b = await choose(db, db.dialect.near(lat, lon, f.km ?? DEFAULT_NEAR_KM), mode, probeLimit);
     add(b.sql, ...b.params);
   }
   return { sql: conds.join(' AND '), params };
@@ -188,6 +193,11 @@ function decodeCursor(cursor: string, sort: string): [string | number, number] {
 export class CoreStore implements Store {
   private readonly emitter = new EventEmitter();
   private closed = false;
+  /**
+   * Paged queries start from the actor/space index when it matches fewer rows than this, else they walk
+   * the sort index and check those conditions row by row. A tuning knob; 0 forces the row-by-row plans.
+   */
+  probeLimit = PROBE_LIMIT;
 
   constructor(private readonly db: Db) {
     this.emitter.setMaxListeners(0);
@@ -402,7 +412,7 @@ export class CoreStore implements Store {
     const sortName = query.sort ?? 'date_desc';
     const sort = SORTS[sortName];
     const limit = Math.max(1, Math.min(1000, query.limit ?? 100));
-    const where = await buildWhere(this.db, query, 'page');
+    const where = await buildWhere(this.db, query, 'page', this.probeLimit);
     const params = [...where.params];
     let sql = `SELECT e.seq, ${sort.cols[0]} AS k FROM events e WHERE ${where.sql}`;
     if (query.cursor) {

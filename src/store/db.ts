@@ -22,12 +22,13 @@ export interface Frag {
  * A selective condition in two equivalent forms: `indexed` starts from its own index (best when it
  * matches few rows), `scan` is checked row by row (best when many rows match and the query walks the sort
  * index with a LIMIT). `probe` (SELECT … rows matched by the index) lets the store count the hits
- * cheaply; null means always use `indexed` (PostgreSQL's planner chooses well by itself).
+ * cheaply (`count`: up to a limit; `estimate`: the planner's row estimate from EXPLAIN, for PostgreSQL,
+ * whose geometry statistics are good but whose geography estimates are not); null means always `indexed`.
  */
 export interface AdaptiveFilter {
   indexed: Frag;
   scan: Frag;
-  probe: Frag | null;
+  probe: (Frag & { kind?: 'count' | 'estimate' }) | null;
 }
 
 export interface Dialect {
@@ -72,4 +73,16 @@ export function searchTerms(q: string): { word: string; prefix: boolean }[] {
   const out: { word: string; prefix: boolean }[] = [];
   for (const m of q.matchAll(/([\p{L}\p{N}]+)(\*)?/gu)) out.push({ word: m[1]!, prefix: !!m[2] });
   return out.slice(0, 32);
+}
+
+/** A lat/lon box around a point that contains every point within km (null lon range = any longitude). */
+export function nearBox(lat: number, lon: number, km: number): { s: number; n: number; w: number | null; e: number | null } {
+  const dLat = km / 111.0;
+  const s = Math.max(-90, lat - dLat);
+  const n = Math.min(90, lat + dLat);
+  const cos = Math.cos((Math.max(Math.abs(s), Math.abs(n)) * Math.PI) / 180);
+  if (cos < 1e-6) return { s, n, w: null, e: null };
+  const dLon = km / (111.0 * cos);
+  if (dLon >= 180 || lon - dLon < -180 || lon + dLon > 180) return { s, n, w: null, e: null };
+  return { s, n, w: lon - dLon, e: lon + dLon };
 }

@@ -5,7 +5,7 @@
  * processes sharing one database. Versioned migrations are applied at open under a session lock.
  */
 import pg from 'pg';
-import { searchTerms, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
+import { nearBox, searchTerms, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
 
 const WRITE_LOCK = 0x6672_6f6e; // "fron"
 const MIGRATION_LOCK = 0x6672_6f6d;
@@ -129,11 +129,29 @@ const pgDialect: Dialect = {
     return { indexed: f, scan: f, probe: null };
   },
   near(lat, lon, km) {
-    const f = {
-      sql: 'ST_DWithin(e.geog, ST_SetSRID(ST_MakePoint(CAST(? AS float8), CAST(? AS float8)), 4326)::geography, CAST(? AS float8) * 1000, false)',
-      params: [lon, lat, km],
+    // ST_DWithin's own row estimate is far too low on geography (the planner then sorts every hit), so
+    // the store estimates the hits from the enclosing box on the geometry index and, when there are
+    // many, checks the distance row by row (haversine on the same sphere) while walking the sort index.
+    const b = nearBox(lat, lon, km);
+    const box = b.w === null
+      ? { sql: 'e.latitude BETWEEN CAST(? AS float8) AND CAST(? AS float8)', params: [b.s, b.n] }
+      : { sql: 'e.latitude BETWEEN CAST(? AS float8) AND CAST(? AS float8) AND e.longitude BETWEEN CAST(? AS float8) AND CAST(? AS float8)', params: [b.s, b.n, b.w, b.e] };
+    return {
+      indexed: {
+        sql: 'ST_DWithin(e.geog, ST_SetSRID(ST_MakePoint(CAST(? AS float8), CAST(? AS float8)), 4326)::geography, CAST(? AS float8) * 1000, false)',
+        params: [lon, lat, km],
+      },
+      scan: {
+        sql: `${box.sql} AND 2 * 6371.0088 * asin(least(1, sqrt(power(sin(radians(e.latitude - CAST(? AS float8)) / 2), 2)
+               + cos(radians(CAST(? AS float8))) * cos(radians(e.latitude)) * power(sin(radians(e.longitude - CAST(? AS float8)) / 2), 2)))) <= CAST(? AS float8)`,
+        params: [...box.params, lat, lat, lon, km],
+      },
+      probe: {
+        kind: 'estimate',
+        sql: 'SELECT 1 FROM events e WHERE e.geog::geometry && ST_MakeEnvelope(CAST(? AS float8), CAST(? AS float8), CAST(? AS float8), CAST(? AS float8), 4326)',
+        params: [b.w ?? -180, b.s, b.e ?? 180, b.n],
+      },
     };
-    return { indexed: f, scan: f, probe: null };
   },
   rowCompare(cols, op) {
     return `(${cols.join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`;

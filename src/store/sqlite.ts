@@ -3,7 +3,9 @@
  * notes and document text, an R*Tree over event points. Versioned migrations are applied at open.
  */
 import Database from 'better-sqlite3';
-import { Mutex, searchTerms, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
+import { Mutex, nearBox, searchTerms, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
+
+export { nearBox };
 
 /** Versioned schema migrations. Append only: never edit a released migration, add a new one. */
 export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -128,18 +130,6 @@ function ftsQuery(q: string): string | null {
   const terms = searchTerms(q);
   if (!terms.length) return null;
   return terms.map((t) => `"${t.word}"${t.prefix ? '*' : ''}`).join(' ');
-}
-
-/** A lat/lon box around a point that contains every point within km (null lon range = any longitude). */
-export function nearBox(lat: number, lon: number, km: number): { s: number; n: number; w: number | null; e: number | null } {
-  const dLat = km / 111.0;
-  const s = Math.max(-90, lat - dLat);
-  const n = Math.min(90, lat + dLat);
-  const cos = Math.cos((Math.max(Math.abs(s), Math.abs(n)) * Math.PI) / 180);
-  if (cos < 1e-6) return { s, n, w: null, e: null };
-  const dLon = km / (111.0 * cos);
-  if (dLon >= 180 || lon - dLon < -180 || lon + dLon > 180) return { s, n, w: null, e: null };
-  return { s, n, w: lon - dLon, e: lon + dLon };
 }
 
 const HAVERSINE_KM =

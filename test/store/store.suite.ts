@@ -270,6 +270,26 @@ export function storeSuite(name: string, openFresh: OpenFresh) {
         assert.deepEqual((await ids({ near: '35.9037,36.7239' })).sort(), ['L1', 'L2', 'L7'], 'default 25 km reaches neither Harbal nor the Ghab');
         assert.deepEqual((await ids({ near: '35.9037,36.7239', km: '60' })).sort(), ['L1', 'L2', 'L4', 'L7']);
       });
+      it('actor, bbox and near give the same results whichever plan the store picks', async () => {
+        const tunable = store as Store & { probeLimit?: number };
+        assert.equal(typeof tunable.probeLimit, 'number');
+        const queries = [
+          { actor: 'military forces of syria' }, { actor: 'turkey', from: '2024-07-02' }, { bbox: '36.6,35.8,36.8,36.0' },
+          { bbox: '-180,-90,180,90', sort: 'date_asc' }, { near: '35.9037,36.7239', km: '6' }, { near: '35.9037,36.7239', km: '60', country: 'syria' },
+        ];
+        const saved = tunable.probeLimit!;
+        try {
+          for (const query of queries) {
+            tunable.probeLimit = saved;
+            const indexed = await ids(query);
+            tunable.probeLimit = 0;
+            assert.deepEqual(await ids(query), indexed, JSON.stringify(query));
+            assert.ok(indexed.length > 0, JSON.stringify(query));
+          }
+        } finally {
+          tunable.probeLimit = saved;
+        }
+      });
       it('min_fatalities, review_status and combined filters', async () => {
         assert.deepEqual(await ids({ min_fatalities: '2' }), ['L4', 'L3', 'L2']);
         assert.deepEqual(await ids({ review_status: 'unreviewed', country: 'Syria', event_type: 'Battles', min_fatalities: 5, from: '2024-07-01' }), ['L3']);
