@@ -157,6 +157,12 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     geoCache.set(key, r);
     return r;
   };
+  /** The sentence names this country (or uses its adjective): places abroad need that. */
+  const namedIn = (sentence: string, country: string): boolean => {
+    const c = lex.countryByName.get(country);
+    if (!c) return false;
+    return [...c.names, ...c.demonyms].some((n) => new RegExp(`(?<![\\p{L}])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}])`, 'u').test(sentence));
+  };
   const adminCache = new Map<string, boolean>();
   const isAdminName = (name: string, country: string | null): boolean => {
     const key = `${name}\u0001${country ?? ''}`;
@@ -287,7 +293,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       };
     });
     for (const s of sentences) s.places = findPlaces(s.text, s.start, { geocoder, isActorName });
-    const { best: docCountry, mentioned: mentionedCountries } = guessCountry(text, sentences);
+    const { best: docCountry } = guessCountry(text, sentences);
 
     // ---- frames
     const frames: Frame[] = [];
@@ -408,7 +414,14 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         }
         if (!other) other = rest.find((a) => a.start > f.start && a !== agent) ?? rest.find((a) => a !== agent && !isVictim(a)) ?? null;
       } else {
-        other = rest.find((a) => a.start >= f.end && (!agent || a.start !== agent.start) && !isVictim(a) && a.start < f.end + 140) ?? null;
+        // civilians are a target only when the text says so ("targeting civilians", "on residents"), not when merely mentioned
+        const civilNoun = (a: ActorMention) => a.ref.kind === 'pattern' && a.ref.pattern === 'civilians';
+        other =
+          rest.find(
+            (a) =>
+              a.start >= f.end && (!agent || a.start !== agent.start) && !isVictim(a) && a.start < f.end + 140 &&
+              (!civilNoun(a) || /(?:target\w*|attack\w*|against|on|at|hit\w*|shell\w*|struck|strik\w+|fire on|killing|injuring|wounding)\s+(?:the\s+)?(?:[\w-]+\s+)?$/i.test(between(Math.max(f.end, a.start - 40), a.start))),
+          ) ?? null;
       }
       const passive = (a: ActorMention | null) => !!a && a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters');
       if (passive(agent) && f.cls !== 'protest' && f.cls !== 'riot') agent = null;
@@ -595,10 +608,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       let r = cachedResolve(p.query, docCountry, hints, near);
       if (!r && p.query !== p.name) r = cachedResolve(p.name, docCountry, hints, near);
       if (!r && hints.length) r = cachedResolve(p.query, docCountry, [], []);
-      if (r && docCountry && r.country !== docCountry && !mentionedCountries.has(r.country)) r = null;
+      if (r && docCountry && r.country !== docCountry && !namedIn(s.text, r.country)) r = null;
       if (r && r.place === null && r.geo_precision === 3 && !adminNamed(p) && normKey(r.location) !== normKey(p.name)) {
         const plain = cachedResolve(p.query, docCountry, [], []);
-        if (plain?.place && (!docCountry || plain.country === docCountry || mentionedCountries.has(plain.country))) r = plain;
+        if (plain?.place && (!docCountry || plain.country === docCountry || namedIn(s.text, plain.country))) r = plain;
       }
       if (r && r.place === null && r.geo_precision === 3 && !adminNamed(p) && normKey(r.location) !== normKey(p.name)) {
         // the gazetteer does not know the name and fell back to an area named nearby: keep the name, place it in the area
