@@ -141,6 +141,7 @@ async function reload(fit: boolean): Promise<void> {
 const loadInView = debounce(() => {
   if (mapCapped && !$('dashboard').hidden) void loadMap(false, map.bbox());
 }, 400);
+map.onFitRequest = () => { if (mapCapped) void loadMap(true); else map.fit(); };
 map.map.on('moveend', (e) => { if (!(e as { fromFit?: boolean }).fromFit) loadInView(); });
 
 function applyChange(e: StoredEvent, highlight: boolean, kind: 'created' | 'updated' | 'deleted' = 'updated'): void {

@@ -69,6 +69,8 @@ export class EventMap {
   private events = new Map<string, StoredEvent>();
   private clusterMarkers = new Map<number, maplibregl.Marker>();
   private labelMarkers = new Map<string, maplibregl.Marker>();
+  /** What the map's "zoom to the events" button does (the host may reload first). */
+  onFitRequest: () => void = () => this.fit();
   private countriesLoaded: Promise<void>;
   private popup: maplibregl.Popup | null = null;
   private everLoaded = false;
@@ -139,6 +141,7 @@ export class EventMap {
     window.frontlineMap = this.map;
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    this.map.addControl(new FitControl(() => this.onFitRequest()), 'top-right');
     this.countriesLoaded = this.loadCountries();
     this.map.on('click', 'events', (e) => this.openPopup(e));
     this.map.on('click', 'zones-fill', (e) => this.zonePopup(e));
@@ -356,6 +359,20 @@ export class EventMap {
 
   resize(): void {
     this.map.resize();
+  }
+}
+
+/** A map button that zooms back to the events of the current filter. */
+class FitControl implements maplibregl.IControl {
+  private el: HTMLElement | null = null;
+  constructor(private readonly onFit: () => void) {}
+  onAdd(): HTMLElement {
+    this.el = h('div', { class: 'maplibregl-ctrl maplibregl-ctrl-group' },
+      h('button', { type: 'button', class: 'fit-button', title: 'Zoom to the events', 'aria-label': 'Zoom to the events of the current filter', onclick: () => this.onFit() }, '⤢'));
+    return this.el;
+  }
+  onRemove(): void {
+    this.el?.remove();
   }
 }
 
