@@ -29,14 +29,18 @@ const DIR = String.raw`(?:north|south|east|west|northern|southern|eastern|wester
 const NEAR_HEAD = String.raw`(?:near|nearby|around|outside|close\s+to|next\s+to|by|in\s+the\s+vicinity\s+of|on\s+the\s+outskirts\s+of|at\s+the\s+outskirts\s+of|in\s+the\s+outskirts\s+of|(?:the\s+)?(?:outskirts|environs|vicinity|edges?|surroundings|periphery|fringes|approaches|area|areas|surrounding\s+areas?)\s+(?:of|around)|(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of)`;
 
 /** Splits a mention into its target name and what the words around it say. */
-export function parseMention(raw: string): Parsed {
+/** Longest mention considered a place name; longer input is not a place and is refused at once. */
+export const MAX_MENTION = 160;
+
+export function parseMention(raw: string, depth = 0): Parsed {
   let s = raw.normalize('NFC').replace(/[\u200e\u200f]/g, '').replace(/\s+/g, ' ').trim();
   s = s.replace(/^[\s"'“”‘’(\[]+|[\s"'“”‘’)\].,;:!?]+$/g, '');
   s = s.replace(/^(?:in|at|on|from|into|inside|within)\s+/i, '');
   s = s.replace(/^the\s+/i, '');
   let m: RegExpExecArray | null;
   if ((m = new RegExp(`^${NEAR_HEAD}\\s+(?:the\\s+)?(.+)$`, 'i').exec(s))) {
-    const inner = parseMention(m[1]!);
+    if (depth >= 3) return { target: m[1]!, mode: 'near', dir: null };
+    const inner = parseMention(m[1]!, depth + 1);
     return { target: inner.target, mode: inner.mode === 'plain' || inner.mode === 'point' ? 'near' : inner.mode, dir: inner.dir };
   }
   if ((m = new RegExp(`^(?:(${DIR})\\s+)?(?:countryside|rural\\s+areas?|countryside\\s+areas?|villages|suburbs)\\s+(?:of|around)\\s+(?:the\\s+)?(.+)$`, 'i').exec(s))) {
@@ -126,11 +130,13 @@ export class Resolver {
   constructor(private readonly g: Gazetteer) {}
 
   candidates(mention: string): Place[] {
+    if (mention.length > MAX_MENTION) return [];
     const k = normalizeName(mention);
     return this.g.ids(k).map((i) => this.g.places[i]!);
   }
 
   isPrefix(mention: string): boolean {
+    if (mention.length > MAX_MENTION) return false;
     const k = normalizeName(mention);
     if (!k) return isArticle(mention);
     return this.g.prefixes.has(k) || this.g.byKey.has(k);
@@ -251,7 +257,7 @@ export class Resolver {
   }
 
   resolve(mention: string, ctx: GeoContext = {}): GeoResolution | null {
-    if (!mention || !mention.trim()) return null;
+    if (!mention || !mention.trim() || mention.length > MAX_MENTION) return null;
     // the whole mention first: "Rural Damascus", "Eastern Ghouta", "Jabal al-Zawiya"
     const whole = parseMention(mention);
     let parsed: Parsed = whole;

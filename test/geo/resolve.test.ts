@@ -174,6 +174,11 @@ test('candidates, isPrefix and bad input', () => {
   assert.equal(geo.resolve('   ', {}), null);
   assert.equal(geo.resolve('Qwxzyvplk', { country: 'Syria' }), null);
   assert.equal(geo.resolve('x'.repeat(10000), {}), null);
+  assert.equal(geo.resolve(`${'near '.repeat(20000)}Sarmin`, {}), null);
+  assert.equal(geo.candidates('al-'.repeat(10000)).length, 0);
+  assert.equal(geo.isPrefix('Kafr '.repeat(1000)), false);
+  near(geo.resolve('near near Sarmin', syria()), 35.9037, 36.7239, 2, 'repeated words');
+  near(geo.resolve('\u0000\u200f Sarmin \ufffd', syria()), 35.9037, 36.7239, 2, 'control characters');
   assert.equal(loadGeocoder(), geo, 'cached');
 });
 
