@@ -4,7 +4,7 @@
  * change notifications. A stored event is always recomputed from its contributions (one per report)
  * and its analyst edits, with the pure functions of src/merge.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   CodedEventSchema,
@@ -193,6 +193,10 @@ function decodeCursor(cursor: string, sort: string): [string | number, number] {
 export class CoreStore implements Store {
   private readonly emitter = new EventEmitter();
   private closed = false;
+  /** Identifies this store's own notifications in the cross-process change feed. */
+  private readonly origin = randomUUID();
+  private unlisten: Promise<(() => Promise<void>) | null> | null = null;
+  private remoteQueue: Promise<void> = Promise.resolve();
   /**
    * Paged queries start from the actor/space index when it matches fewer rows than this, else they walk
    * the sort index and check those conditions row by row. A tuning knob; 0 forces the row-by-row plans.
@@ -274,6 +278,7 @@ export class CoreStore implements Store {
         changes.push({ kind, event: e });
       }
       await tx.run("UPDATE documents SET status = 'done' WHERE id = ?", [stored.id]);
+      await this.announce(tx, changes);
       return events;
     });
     if (result === null) return { document_id: stored.id, duplicate: true, events: [] };
@@ -512,7 +517,9 @@ export class CoreStore implements Store {
       await tx.run('INSERT INTO review_log (event_id, action, reviewer, note, fields, at) VALUES (?, ?, ?, ?, ?, ?)', [
         id, action.action, action.reviewer.trim(), action.note ?? null, fields ? JSON.stringify(fields) : null, new Date().toISOString(),
       ]);
-      return this.recompute(tx, Number(row.seq));
+      const updated = await this.recompute(tx, Number(row.seq));
+      await this.announce(tx, [{ kind: 'updated', event: updated }]);
+      return updated;
     });
     if (event) this.emit([{ kind: 'updated', event }]);
     return event;
@@ -541,6 +548,7 @@ export class CoreStore implements Store {
       const a = await this.recompute(tx, seq);
       const b = await this.recompute(tx, newSeq);
       changes.push({ kind: 'updated', event: a }, { kind: 'created', event: b });
+      await this.announce(tx, changes);
       return [a, b];
     });
     this.emit(changes);
@@ -595,6 +603,7 @@ export class CoreStore implements Store {
   // -------------------------------------------------------------------------------------------- changes
 
   subscribe(listener: (change: EventChange) => void): () => void {
+    this.startListening();
     const wrapped = (c: EventChange) => {
       try {
         listener(c);
@@ -610,10 +619,44 @@ export class CoreStore implements Store {
     for (const c of changes) this.emitter.emit('change', c);
   }
 
+  /** Tell other processes sharing the database (PostgreSQL) which events changed; delivered on commit. */
+  private async announce(tx: Tx, changes: EventChange[]): Promise<void> {
+    if (!this.db.notify || !changes.length) return;
+    const items = changes.map((c) => [c.kind, c.event.event_id_cnty] as const);
+    for (let i = 0; i < items.length; i += 100) {
+      await this.db.notify(tx, JSON.stringify({ o: this.origin, c: items.slice(i, i + 100) }));
+    }
+  }
+
+  /** On the first subscriber, follow changes made by other processes (PostgreSQL LISTEN). */
+  private startListening() {
+    if (this.unlisten || !this.db.listen || this.closed) return;
+    this.unlisten = this.db.listen((payload) => {
+      this.remoteQueue = this.remoteQueue.then(() => this.onRemote(payload)).catch((err: Error) => {
+        process.emitWarning(`store change feed: ${err.message}`);
+      });
+    }).catch((err: Error) => {
+      process.emitWarning(`store change feed unavailable: ${err.message}`);
+      return null;
+    });
+  }
+
+  private async onRemote(payload: string): Promise<void> {
+    const msg = JSON.parse(payload) as { o: string; c: [EventChange['kind'], string][] };
+    if (msg.o === this.origin || this.closed) return;
+    for (const [kind, id] of msg.c) {
+      const [row] = await this.db.all<{ data: string }>('SELECT d.data FROM events e JOIN event_data d ON d.seq = e.seq WHERE e.id = ?', [id]);
+      if (row) this.emit([{ kind, event: JSON.parse(row.data) as StoredEvent }]);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.emitter.removeAllListeners();
+    const stop = await this.unlisten;
+    if (stop) await stop();
+    await this.remoteQueue;
     await this.db.close();
   }
 }

@@ -47,6 +47,13 @@ export interface Db extends Tx {
   readonly dialect: Dialect;
   /** Run fn in one transaction, serialised with every other write transaction of this store. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Optional cross-process change feed (PostgreSQL LISTEN/NOTIFY): `notify` inside a write transaction
+   * (delivered on commit), `listen` calls back with each payload sent by any connection to this database
+   * and schema; it returns a function that stops listening.
+   */
+  notify?(tx: Tx, payload: string): Promise<void>;
+  listen?(onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Insert many rows fast (bulk path). `columns` in order; rows of params. */
   insertMany(table: string, columns: string[], rows: Param[][], tx: Tx): Promise<void>;
   close(): Promise<void>;

@@ -175,14 +175,38 @@ export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   readonly dialect = pgDialect;
   private readonly direct: Tx;
+  /** NOTIFY channel: one per schema, so stores in different schemas of one database stay apart. */
+  private channel = 'frontline_events';
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {
     this.direct = clientTx(pool);
+  }
+
+  async notify(tx: Tx, payload: string): Promise<void> {
+    await tx.run('SELECT pg_notify(CAST(? AS TEXT), CAST(? AS TEXT))', [this.channel, payload]);
+  }
+
+  async listen(onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('error', (err) => process.emitWarning(`postgres listener: ${err.message}`));
+    client.on('notification', (m) => {
+      if (m.channel === this.channel && m.payload) onPayload(m.payload);
+    });
+    await client.connect();
+    await client.query(`LISTEN "${this.channel.replace(/"/g, '""')}"`);
+    return async () => {
+      await client.end().catch(() => undefined);
+    };
   }
 
   async migrate(): Promise<void> {
     const c = await this.pool.connect();
     try {
+      const schema = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]?.s ?? 'public';
+      this.channel = `frontline_events_${schema}`.slice(0, 63);
       await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)');
       const done = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
@@ -249,7 +273,7 @@ export class PostgresDb implements Db {
 export async function openPostgresDb(url: string): Promise<PostgresDb> {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   pool.on('error', (err) => process.emitWarning(`postgres pool: ${err.message}`));
-  const db = new PostgresDb(pool);
+  const db = new PostgresDb(pool, url);
   try {
     await db.migrate();
   } catch (err) {
