@@ -71,9 +71,11 @@ export const documentsRoutes: FastifyPluginAsync<RouteDeps> = async (app, { stor
         // The same optional `Published:/Source:/Title:/URL:` header block as `frontline ingest` reads from files.
         const { text, fields } = parseTextHeader(req.body);
         input = { ...fields, ...meta, text };
+      } else if (req.body && typeof req.body === 'object' && !Array.isArray(req.body)) {
+        input = { ...meta, ...(req.body as object) };
+      } else {
+        throw badRequest('body must be a JSON object (a SourceDocument), text/plain or text/html');
       }
-      else if (req.body && typeof req.body === 'object' && !Array.isArray(req.body)) input = { ...meta, ...(req.body as object) };
-      else throw badRequest('body must be a JSON object (a SourceDocument) or text/plain');
       const parsed = parseOr400(DocumentBody, input, 'body');
       if (!parsed.text.trim()) throw badRequest('body field "text": empty; a document needs text');
       if (parsed.text.includes('\u0000')) throw badRequest('body field "text": contains NUL characters; expected text, not binary');
