@@ -200,6 +200,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       let window = text.slice(Math.max(0, s - 60), s);
       const cut = Math.max(window.lastIndexOf(';'), window.lastIndexOf(':'), window.search(/,\s+(?:but|while|as)\s[^,]*$/));
       if (cut > 0) window = window.slice(cut);
+      // "30 people may have died in the attack": the hedge is about the toll, not the attack
+      window = window.replace(/\b(?:may|might|could|would)\s+have\s+(?:died|been\s+\w+)\b[^,;]*$/i, '');
       let hedged = lex.hedgeRe.test(window);
       // "no casualties" only negates casualty words, not the attack itself
       if (hedged && GENERIC.has(cls) && cls === 'kill' && /\bno\b/i.test(window)) hedged = true;
@@ -245,7 +247,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         const cands = geocoder.candidates(p.name);
         const admins = new Set(cands.filter((c) => c.kind === 'admin1' || c.kind === 'admin2').map((c) => c.country));
         if (admins.size === 1) {
-          bump([...admins][0]!, 1);
+          bump([...admins][0]!, 2);
           continue;
         }
         const countries = new Set(cands.map((c) => c.country));
@@ -294,6 +296,19 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     });
     for (const s of sentences) s.places = findPlaces(s.text, s.start, { geocoder, isActorName });
     const { best: docCountry } = guessCountry(text, sentences);
+
+    // "The Taliban claimed responsibility for the attack": the claimant acts where the text names no one else
+    let claimant: ActorMention | null = null;
+    for (const s of sentences) {
+      const m = /\b(?:claim(?:ed|s|ing)?|took|takes|admitted)\s+responsibility\b|\bclaimed\s+(?:the|an?)\s+(?:attack|bombing|strike)/i.exec(s.text);
+      if (!m) continue;
+      const at = s.start + m.index;
+      const acts = findActors(s.text, s.start).filter((a) => a.end <= at && !(a.ref.kind === 'pattern' && ['civilians', 'protesters', 'rioters', 'state'].includes(a.ref.pattern)));
+      if (acts.length && !/\b(?:no|not|nobody|none)\b/i.test(s.text.slice(0, m.index))) {
+        claimant = { ...acts[acts.length - 1]!, source: false };
+        break;
+      }
+    }
 
     // ---- frames
     const frames: Frame[] = [];
@@ -380,7 +395,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       for (const a of actors) {
         if (a.start < f.end) continue;
         const gap = between(f.end, a.start);
-        if (gap.length < 70 && /\bby\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$/i.test(gap) && !CLAUSE_BREAK.test(gap)) {
+        if (gap.length < 80 && /\bby\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}$/i.test(gap) && !CLAUSE_BREAK.test(gap)) {
           agent = a;
           break;
         }
@@ -510,6 +525,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (cls === 'riot' && (!agent || agent.ref.kind !== 'pattern' || agent.ref.pattern !== 'rioters')) {
         agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'rioters', country: null }, source: false };
       }
+      const unidentified = (a: ActorMention | null) => !!a && a.ref.kind === 'pattern' && a.ref.pattern === 'unidentified';
+      if (claimant && (!agent || unidentified(agent)) && cls !== 'protest' && cls !== 'riot') agent = claimant;
       if (!agent && (cls === 'vac' || cls === 'abduct' || REMOTE.has(cls) || cls === 'clash')) {
         if (cls === 'ied' || cls === 'vac' || cls === 'abduct') {
           agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'unidentified', country: null }, source: false };
@@ -659,6 +676,11 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
             (eventTypeOf(o.frame.sub!) === eventTypeOf(d.frame.sub!) || (violent(o.frame.sub!) && violent(d.frame.sub!))) &&
             (d.frame.date?.span === null || o.frame.date?.key === d.frame.date?.key || Math.abs(Date.parse(o.frame.date!.key) - Date.parse(d.frame.date!.key)) <= 86400000),
         );
+        const tolls = (x: Draft) => x.frame.casualties.length + x.frame.foreignCasualties.length;
+        if (host && tolls(host) && d.frame !== host.frame && d.frame.casualties.length && d.frame.sentence !== host.frame.sentence) {
+          keep.push(d); // two separate tolls: two events
+          continue;
+        }
         if (host) {
           if (!host.frame.casualties.length && !host.frame.foreignCasualties.length && host.first) {
             host.frame.foreignCasualties.push(...d.frame.casualties, ...d.frame.foreignCasualties);
