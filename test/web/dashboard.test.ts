@@ -451,4 +451,29 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     await page.waitForURL((x) => !x.searchParams.has('from'));
     await ctx.close();
   });
+
+  test('with more events than the map loads: 3 pages of 1,000, a note, and the events in view after a move', async () => {
+    const actor = 'Cap Test Column';
+    const n = 3300;
+    const many = Array.from({ length: n }, (_, i) => codedEvent(`CAP${String(i).padStart(5, '0')}`, {
+      actor1: actor, event_date: new Date(Date.UTC(2023, 0, 1) + (i % 400) * 86_400_000).toISOString().slice(0, 10),
+      latitude: 33 + (i % 60) * 0.05, longitude: 36 + Math.floor(i / 60) * 0.06, location: `Cap place ${i}`,
+    }));
+    assert.equal(await store.bulkInsert(many), n);
+    const { ctx, page } = await newPage();
+    const pages: string[] = [];
+    page.on('request', (r) => { if (/\/api\/events\?.*limit=1000/.test(r.url())) pages.push(r.url()); });
+    await openDashboard(page, `?actor=${encodeURIComponent(actor)}`);
+    assert.equal(await page.evaluate(() => window.frontline!.mapCount()), 3000);
+    assert.equal(pages.length, 3, 'three pages of 1,000');
+    assert.match(await page.locator('#map-note').innerText(), /3,000 most recent/);
+    // zoom into a corner: the map loads the events in view (bbox)
+    const inView = page.waitForRequest((r) => /\/api\/events\?.*bbox=/.test(r.url()));
+    await page.evaluate(() => window.frontlineMap!.jumpTo({ center: [36.2, 33.2], zoom: 9 }));
+    const req = await inView;
+    const bbox = new URL(req.url()).searchParams.get('bbox')!.split(',').map(Number);
+    assert.ok(bbox[0]! < 36.2 && bbox[2]! > 36.2 && bbox[1]! < 33.2 && bbox[3]! > 33.2, `bbox ${bbox.join(',')} holds the view`);
+    await page.waitForFunction(() => window.frontline!.mapCount() < 3000, null, { timeout: 10_000 });
+    await ctx.close();
+  });
 });
