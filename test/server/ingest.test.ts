@@ -126,19 +126,18 @@ for (const backend of BACKENDS) {
     });
 
     test('bodies in a declared legacy charset (windows-1252, UTF-16 JSON) are decoded, not mangled', async () => {
-      const latin = Buffer.from(`Caf\xe9 owners in Sarmin said Syrian government forces and Hayat Tahrir al-Sham fighters clashed on Monday. (Ref ${T}l.)`, 'latin1');
-      const res = await app.inject({ method: 'POST', url: `/api/documents?id=${T}-L&published=2024-07-23`, headers: { 'content-type': 'text/plain; charset=windows-1252' }, payload: latin });
+      const latinText = `Café owners in Sarmin described the night. (Ref ${T}l.)`;
+      const res = await app.inject({ method: 'POST', url: `/api/documents?id=${T}-L&published=2024-07-23`, headers: { 'content-type': 'text/plain; charset=windows-1252' }, payload: Buffer.from(latinText, 'latin1') });
       assert.equal(res.statusCode, 201, res.body);
-      const utf16 = Buffer.from(JSON.stringify({ id: `${T}-U`, text: `Café report from Sarmin. (Ref ${T}u.)`, published: '2024-07-23' }), 'utf16le');
+      const utf16Text = `Café report from Sarmin. (Ref ${T}u.)`;
+      const utf16 = Buffer.from(JSON.stringify({ id: `${T}-U`, text: utf16Text, published: '2024-07-23' }), 'utf16le');
       const res16 = await app.inject({ method: 'POST', url: '/api/documents', headers: { 'content-type': 'application/json; charset=utf-16le' }, payload: utf16 });
       assert.equal(res16.statusCode, 201, res16.body);
-      const list = (await app.inject({ url: `/api/events?q=${T}l` })).json() as { events: StoredEvent[] };
-      const ev = list.events[0];
-      assert.ok(ev, 'the report produced an event');
-      const detail = (await app.inject({ url: `/api/events/${encodeURIComponent(ev.event_id_cnty)}` })).json() as { documents: { id: string; text: string }[] };
-      assert.match(detail.documents.find((d) => d.id === `${T}-L`)!.text, /^Café owners/);
-      const stored = await store.ingest({ id: `${T}-U`, text: `Café report from Sarmin. (Ref ${T}u.)`, published: '2024-07-23' }, () => []);
-      assert.equal(stored.duplicate, true, 'the UTF-16 body was stored as the same text');
+      // Storing the intended text again is a duplicate only if the server stored exactly that text.
+      for (const [id, text] of [[`${T}-L`, latinText], [`${T}-U`, utf16Text]] as const) {
+        const again = await store.ingest({ id, text, published: '2024-07-23' }, () => []);
+        assert.equal(again.duplicate, true, `${id} was stored as the same text`);
+      }
     });
 
     test('plain text may start with the header block frontline ingest reads; query parameters win over it', async () => {
