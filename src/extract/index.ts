@@ -266,8 +266,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const fullText = doc.text ?? '';
     const text = fullText.length > maxChars ? fullText.slice(0, maxChars) : fullText;
     if (!text.trim()) return [];
-    const published = parsePublished(doc.published ?? null);
-    const anchor = published ?? new Date(Date.UTC(2000, 0, 15, 12));
+    // a publication month alone cannot anchor "on Saturday": such dates stay unknown
+    const published = /^\d{4}-\d{2}-\d{2}/.test(doc.published ?? '') ? parsePublished(doc.published) : null;
+    const anchor = published ?? parsePublished(doc.published ?? null) ?? new Date(Date.UTC(2000, 0, 15, 12));
 
     // ---- mentions, sentence by sentence
     // triggers first: the costlier mentions (dates, actors, weapons) are only looked for where an event may be
@@ -535,7 +536,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (process.env.FL_DEBUG) console.error("frame", f.cls, cls, f.triggers.map((t) => t.text), "agent", agent?.text, "other", other?.text, "places", f.places.map((p) => p.name));
       if (!agent) continue;
       if (STRATEGIC_NEEDS_DATE.has(cls) && !s.dates.some((d) => !d.old && !d.since)) continue;
-      if (cls === 'clash' && !other) {
+      if (cls === 'clash' && !other && f.triggers[0]!.cls === 'clash') {
         // fighting with no named other side: the armed actor the report is about
         const me = resolveActor(lex, agent.ref, docCountry ?? '').name;
         let best: ActorMention | null = null;

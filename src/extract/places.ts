@@ -112,8 +112,11 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     let known = longestKnown(geocoder, words);
     let listed = false;
     if (known === 0 && !strong) {
-      // an unknown name opens a list of places when a later item of the list is a known place
-      if (!listFollow || !listHasKnown(relStart + name.length)) return;
+      // an unknown name is a place when a list goes on to known places, or when it sits in a named area
+      // ("the attack on Silgadji in Soum province")
+      const tail = sentence.slice(relStart + name.length, relStart + name.length + 60);
+      const inArea = /^\s*(?:,\s*|\s+in\s+(?:the\s+)?)(?:[\p{Lu}][\p{L}'’-]*\s+){1,3}(?:province|region|district|governorate|state|county|department|prefecture|territory)\b/u.test(tail);
+      if (!inArea && (!listFollow || !listHasKnown(relStart + name.length))) return;
       listed = true;
     }
     // "Hayyaat Tahrir Al-Sham", "Ahrar al-Sham Movement": a known first word followed by more names is an organisation
@@ -138,7 +141,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
     const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
       /\b(?:north|south|east|west)(?:east|west)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
-      /^\s+(?:countryside|governorate|province|region)\b/i.test(after) ||
+      (/^\s+(?:countryside|governorate|province|region)\b/i.test(after) && !/^\s+(?:region|district)\s+of\b/i.test(after)) ||
       /countryside of (?:the )?$/i.test(before);
     let query = name;
     const mBefore = /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
