@@ -5,6 +5,7 @@
  *   npm run bench -- --quick           smoke run (small corpus, 10^4 and 10^5 events, short load runs)
  *   npm run bench -- --only extract,geo,ingest,api,stream,serve   a subset
  *   npm run bench -- --seed 7 --no-pg --readme
+ *   npm run bench -- --sizes 10000,100000   other event-set sizes (default 10^4, 10^5, 10^6)
  *
  * Sections: extract+geocode documents/s on one core against a tokenise-only floor (bench/corpus.ts
  * reports, ~3 KB each); geocoder load time and cost per place mention; ingest into SQLite and
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'no-pg': { type: 'boolean' },
     readme: { type: 'boolean' },
+    sizes: { type: 'string' },
   },
 });
 const QUICK = !!args.quick;
@@ -50,7 +52,13 @@ const SEED = Number(args.seed ?? 1);
 const ONLY = new Set((args.only ?? 'extract,geo,ingest,api,stream,serve').split(',').map((s) => s.trim()));
 const CFG = QUICK
   ? { corpus: 60, runs: 2, ingestDocs: 40, storeOnlyDocs: 150, sizes: [10_000, 100_000], apiSizes: [10_000, 100_000], serveSize: 100_000, loadS: 0.5, loadRuns: 2, streamDocs: 5, startups: 2 }
-  : { corpus: 200, runs: 3, ingestDocs: 100, storeOnlyDocs: 300, sizes: [10_000, 100_000, 1_000_000], apiSizes: [10_000, 100_000, 1_000_000], serveSize: 1_000_000, loadS: 1, loadRuns: 3, streamDocs: 10, startups: 3 };
+  : { corpus: 200, runs: 3, ingestDocs: 60, storeOnlyDocs: 200, sizes: [10_000, 100_000, 1_000_000], apiSizes: [10_000, 100_000, 1_000_000], serveSize: 1_000_000, loadS: 1, loadRuns: 3, streamDocs: 10, startups: 3 };
+
+if (args.sizes) {
+  const sz = args.sizes.split(',').map((x) => Number(x.trim().replace(/_/g, ''))).filter((x) => Number.isInteger(x) && x > 0).sort((a, b) => a - b);
+  if (!sz.length) throw new Error(`--sizes: expected a comma-separated list of event counts, got "${args.sizes}"`);
+  Object.assign(CFG, { sizes: sz, apiSizes: sz, serveSize: sz.at(-1)! });
+}
 
 /** The five typical queries: what the dashboard and an analyst ask most. */
 export const QUERIES: [string, string][] = [
@@ -111,7 +119,7 @@ if (ONLY.has('geo')) {
   const l = benchGeoLoad(CFG.runs);
   const m = benchGeoMentions(geo, corpus.slice(0, CFG.corpus), CFG.runs);
   // the geo engineer's mixed-mention bench (variants, "near X", regions, world cities, unknown words)
-  const mixed = Array.from({ length: CFG.runs }, () => runGeoBench(QUICK ? 5000 : 20000));
+  const mixed = Array.from({ length: CFG.runs }, () => runGeoBench(QUICK ? 5000 : 10000));
   const mixedMs = median(mixed.map((x) => x.msPerResolve));
   json.geo = { ...l, ...m, mixed };
   row('geo', `gazetteer load (${l.places.toLocaleString('en')} places; module import ${fmt(l.importMs, 0)} ms more)`, `${fmt(l.loadMs, 0)} ms`, '< 2000 ms', l.loadMs < 2000);
@@ -199,7 +207,8 @@ try {
       const url = serve.url + q;
       await load(url, 1, 0.2); // warm-up (caches, JIT)
       const res: Record<string, { p50: number; p95: number; rps: number; errors: number }> = {};
-      for (const c of [1, 50]) {
+      // 10^4 events: one client only (the growth table); 50 clients from 10^5 up
+      for (const c of n >= 100_000 ? [1, 50] : [1]) {
         const runs = [];
         for (let i = 0; i < CFG.loadRuns; i++) runs.push(await load(url, c, CFG.loadS));
         res[`c${c}`] = {
@@ -213,7 +222,7 @@ try {
       rowsOut.push({ name, url: q, ...res });
     }
     api[`${storeName} ${n}`] = { queries: rowsOut };
-    const med = (k: 'c1' | 'c50', f: 'p50' | 'p95' | 'rps') => median(rowsOut.map((r) => (r[k] as Record<string, number>)[f]!));
+    const med = (k: 'c1' | 'c50', f: 'p50' | 'p95' | 'rps') => median(rowsOut.map((r) => (r[k] as Record<string, number> | undefined)?.[f] ?? NaN));
     const mem = serve.memory();
     growth.push({ store: storeName, n, c1p50: med('c1', 'p50'), c1p95: med('c1', 'p95'), c50p50: med('c50', 'p50'), c50p95: med('c50', 'p95'), rps50: med('c50', 'rps'), startupMs: serve.startupMs, peakMb: mem.peakMb, dataMb: await dataMb(storeName, n, pgUrl) });
     return rowsOut;
