@@ -21,7 +21,7 @@ import type { WatchRepository } from '../alerts/repository.js';
 import { installHostCheck, installTokenAuth, loopbackAllowedHosts } from './auth.js';
 import { installBodyParsers } from './bodies.js';
 import { errorBody, installErrorHandlers, zodValidatorCompiler } from './errors.js';
-import { collectRoutes, openApiPlugin } from './openapi.js';
+import { collectRoutes, methodsForPath, openApiPlugin } from './openapi.js';
 import { documentsRoutes } from './routes/documents.js';
 import { eventsRoutes } from './routes/events.js';
 import { exportRoutes } from './routes/export.js';
@@ -120,7 +120,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     await app.register(alertsRoutes, { repo: opts.alerts.repo, store: opts.store });
   }
   await app.register(openApiPlugin(routes, { version: VERSION, tokenRequired: Boolean(token) }));
-  await installDashboard(app, opts.webRoot);
+  await installDashboard(app, opts.webRoot, methodsForPath(routes));
   return app;
 }
 

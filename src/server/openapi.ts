@@ -105,6 +105,20 @@ export function collectRoutes(app: FastifyInstance): CollectedRoute[] {
   return routes;
 }
 
+/** The HTTP methods the collected routes offer for a concrete path (HEAD implied by GET). */
+export function methodsForPath(routes: CollectedRoute[]): (path: string) => string[] {
+  let compiled: { re: RegExp; method: string }[] | undefined;
+  return (path) => {
+    compiled ??= routes.map((r) => ({
+      re: new RegExp(`^${r.url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`),
+      method: r.method.toUpperCase(),
+    }));
+    const methods = new Set(compiled.filter((c) => c.re.test(path)).map((c) => c.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods];
+  };
+}
+
 function clean(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(clean);
   if (schema && typeof schema === 'object') {

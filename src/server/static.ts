@@ -56,7 +56,12 @@ const NOT_BUILT_PAGE = `<!doctype html>
 const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 
 /** Static files and the not-found handler (JSON 404 under /api, index.html or the 503 page elsewhere). */
-export async function installDashboard(app: FastifyInstance, webRoot = DEFAULT_WEB_ROOT): Promise<void> {
+export async function installDashboard(
+  app: FastifyInstance,
+  webRoot = DEFAULT_WEB_ROOT,
+  /** Methods the API has for a path (for 405 + Allow instead of 404 when only the method is wrong). */
+  methodsFor: (path: string) => string[] = () => [],
+): Promise<void> {
   const root = path.resolve(webRoot);
   const served = existsSync(root);
   const built = () => served && existsSync(path.join(root, 'index.html'));
@@ -75,6 +80,14 @@ export async function installDashboard(app: FastifyInstance, webRoot = DEFAULT_W
   app.setNotFoundHandler((req, reply) => {
     const url = req.url;
     if (isApi(url)) {
+      const allowed = methodsFor(url.split('?')[0]!);
+      if (allowed.length) {
+        return reply.code(405).header('allow', allowed.join(', ')).type('application/json; charset=utf-8').send({
+          error: 'Method Not Allowed',
+          message: `${req.method} is not allowed on ${url.split('?')[0]}; use ${allowed.join(' or ')}`,
+          statusCode: 405,
+        });
+      }
       return reply.code(404).type('application/json; charset=utf-8').send({
         error: 'Not Found',
         message: `no API route ${req.method} ${url.split('?')[0]}; see /api/openapi.json`,

@@ -277,11 +277,23 @@ for (const backend of BACKENDS) {
       assert.equal((await post(id(2), {})).statusCode, 400);
     });
 
-    test('unknown API routes and methods are 404 JSON', async () => {
-      for (const [method, url] of [['GET', '/api/nothing'], ['DELETE', '/api/events'], ['GET', '/api']] as const) {
+    test('unknown API routes are 404 JSON; a wrong method on a known route is 405 with Allow', async () => {
+      for (const [method, url] of [['GET', '/api/nothing'], ['GET', '/api'], ['GET', '/api/events/x/y/z']] as const) {
         const res = await app.inject({ method, url });
         assert.equal(res.statusCode, 404, url);
         assert.deepEqual(Object.keys(res.json() as object).sort(), ['error', 'message', 'statusCode']);
+      }
+      const cases: [string, string, string][] = [
+        ['DELETE', '/api/events', 'GET, HEAD'],
+        ['PUT', '/api/documents', 'POST'],
+        ['GET', `/api/events/${id(1)}/review`, 'POST'],
+        ['POST', '/api/export?format=csv', 'GET, HEAD'],
+      ];
+      for (const [method, url, allow] of cases) {
+        const res = await app.inject({ method: method as 'GET', url });
+        assert.equal(res.statusCode, 405, `${method} ${url}`);
+        assert.equal(res.headers.allow, allow);
+        assert.match((res.json() as { message: string }).message, new RegExp(`${method} is not allowed`));
       }
     });
 
