@@ -678,7 +678,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
             (d.frame.date?.span === null || o.frame.date?.key === d.frame.date?.key || Math.abs(Date.parse(o.frame.date!.key) - Date.parse(d.frame.date!.key)) <= 86400000),
         );
         const tolls = (x: Draft) => x.frame.casualties.length + x.frame.foreignCasualties.length;
-        if (host && tolls(host) && d.frame !== host.frame && d.frame.casualties.length && d.frame.sentence !== host.frame.sentence) {
+        const killedOf = (x: Draft) => [...x.frame.casualties, ...x.frame.foreignCasualties].filter((c) => c.kind === 'killed').reduce((a, c) => a + c.value, 0);
+        if (host && tolls(host) && d.frame !== host.frame && d.frame.casualties.length && d.frame.sentence !== host.frame.sentence && killedOf(d) !== killedOf(host)) {
           keep.push(d); // two separate tolls: two events
           continue;
         }

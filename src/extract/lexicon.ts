@@ -134,7 +134,9 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
       }
     }
   }
-  hits.sort((a, b) => b.len - a.len || a.i - b.i);
+  // ties: a named actor beats a country pattern, and an alias that does not start with "the" wins
+  const rank = (h: { i: number; len: number; ref: ActorRef }) => h.len * 4 + (h.ref.kind === 'named' ? 2 : 0) + (lower[h.i] === 'the' ? 0 : 1);
+  hits.sort((a, b) => rank(b) - rank(a) || a.i - b.i);
   const used = new Uint8Array(toks.length);
   for (const h of hits) {
     let free = true;

@@ -53,7 +53,7 @@ const STOP = new Set(
     'state', 'province', 'governorate', 'city', 'town', 'village', 'region', 'district', 'countryside', 'area', 'forces',
     'force', 'brigade', 'division', 'front', 'group', 'party', 'movement', 'government', 'regime', 'general', 'colonel',
     'sheikh', 'doctor', 'dr', 'mr', 'mrs', 'ms', 'national', 'democratic', 'international', 'coalition', 'unit', 'units',
-    'adha', 'al-adha', 'fitr', 'al-fitr', 'tahrir', 'hayat', 'hayyat', 'hayyaat', 'jabhat', 'liwa', 'jaish', 'katibat', 'ansar',
+    'republic', 'mount', 'assad', 'al-assad', 'al-qaida', 'al-qaeda', 'qaida', 'qaeda', 'gazan', 'kingdom', 'union', 'adha', 'al-adha', 'fitr', 'al-fitr', 'tahrir', 'hayat', 'hayyat', 'hayyaat', 'jabhat', 'liwa', 'jaish', 'katibat', 'ansar',
   ].map((s) => s.toLowerCase()),
 );
 
@@ -129,6 +129,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const afterName = sentence.slice(relStart + name.length, relStart + name.length + 30);
     // "an official in Mogadishu told", "Karama Square", "Manbij Military Council": not where the event is
     if (/^\s*(?:,\s*)?(?:told|said|says|reported|added|confirmed|stated)\b/i.test(afterName)) return;
+    if (/\baccording to\s+$/i.test(sentence.slice(Math.max(0, relStart - 14), relStart))) return;
     if (!strong && /^\s+(?:square|street|roundabout|avenue|university|stadium|military council|council|front|brigade|media|news|press|observatory|center|centre|road|highway|motorway)\b/i.test(afterName)) return;
     // "between the cities of Gao and Ansongo": the first one places the event
     if (/\band\s+$/i.test(sentence.slice(Math.max(0, relStart - 6), relStart)) && /\bbetween\s+(?:the\s+)?(?:(?:\w+\s+){0,2}(?:cities|towns|villages)\s+of\s+)?\S+(?:\s+\S+)?\s+and\s+$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
@@ -137,7 +138,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     seen.add(relStart);
     const before = sentence.slice(Math.max(0, relStart - 40), relStart);
     const after = sentence.slice(relStart + name.length, relStart + name.length + 14);
-    const container = out.length > 0 && /^\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart));
+    const container = out.length > 0 && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart));
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
     const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
       /\b(?:north|south|east|west)(?:east|west)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
@@ -153,7 +154,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       if (dir) query = `${dir[1]} ${name}`;
     }
     out.push({ name, query, start: base + relStart, end: base + relStart + name.length, strong, near, area, listed });
-    if (listFollow) {
+    if (listFollow && !/\bbetween\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i.test(sentence.slice(Math.max(0, relStart - 50), relStart))) {
       let pos = relStart + name.length;
       for (let guard = 0; guard < 30; guard++) {
         // skip "(also known as …)" asides
