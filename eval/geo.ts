@@ -40,7 +40,7 @@ const fmt = (r: GeoResolution | null): string =>
   r ? `${r.location} (${r.latitude},${r.longitude}) p${r.geo_precision} ${r.admin1 ?? '-'}${r.geo_note ? ` [${r.geo_note}]` : ''}` : 'null';
 
 function run(label: string, ctxOf: (e: GoldEvent) => GeoContext): void {
-  let found = 0, withCoords = 0, foundWithCoords = 0, within = 0, adminEq = 0, adminExact = 0;
+  let found = 0, withCoords = 0, foundWithCoords = 0, within = 0, adminEq = 0, adminExact = 0, points = 0, pointsWithin = 0, areas = 0;
   const misses: string[][] = [];
   for (const e of events) {
     const r = geo.resolve(e.location!, ctxOf(e));
@@ -55,7 +55,12 @@ function run(label: string, ctxOf: (e: GoldEvent) => GeoContext): void {
         foundWithCoords++;
         d = haversineKm({ lat: r.latitude, lon: r.longitude! }, { lat: e.latitude!, lon: e.longitude! });
         if (d <= 10) within++;
+        if (r.geo_precision < 3) {
+          points++;
+          if (d <= 10) pointsWithin++;
+        }
       }
+      if (r.geo_precision === 3) areas++;
     }
     const bad = !r || (d !== null && d > 10) || normalizeName(r.admin1 ?? '') !== normalizeName(e.admin1 ?? '');
     if (bad) {
@@ -67,6 +72,7 @@ function run(label: string, ctxOf: (e: GoldEvent) => GeoContext): void {
   console.log(`events with a location: ${events.length}`);
   console.log(`found: ${found} (${pct(found, events.length)})`);
   console.log(`within 10 km: ${within} of ${foundWithCoords} found with gold coordinates (${pct(within, foundWithCoords)}); of all ${withCoords} with coordinates: ${pct(within, withCoords)}`);
+  console.log(`within 10 km, point answers only (precision 1-2): ${pointsWithin} of ${points} (${pct(pointsWithin, points)}); area answers (precision 3): ${areas}`);
   console.log(`admin1 equal (normalised): ${adminEq} of ${found} found (${pct(adminEq, found)}); exact spelling: ${pct(adminExact, found)}`);
   console.log(`\nmisses (${misses.length}):`);
   console.log('| location (gold country/admin1) | gold | ours | distance |\n|---|---|---|---|');

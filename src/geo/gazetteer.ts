@@ -47,8 +47,15 @@ export class Gazetteer {
   readonly countries = new Map<string, CountryInfo>(); // by iso2
   readonly countryByKey = new Map<string, CountryInfo>();
 
+  /** Countries by their exact (lower-cased) names first: "Niger" and "Nigeria" share a phonetic key. */
+  readonly countryByName = new Map<string, CountryInfo>();
+
   addCountry(c: CountryInfo): void {
     this.countries.set(c.iso2, c);
+    for (const n of [c.name, ...c.aliases]) {
+      const l = n.toLowerCase().trim();
+      if (!this.countryByName.has(l)) this.countryByName.set(l, c);
+    }
     for (const n of [c.name, ...c.aliases]) {
       const k = nameTokens(n).join('');
       if (k && !this.countryByKey.has(k)) this.countryByKey.set(k, c);
@@ -67,7 +74,7 @@ export class Gazetteer {
       const c = this.countries.get(t.toUpperCase());
       if (c) return c;
     }
-    return this.countryByKey.get(nameTokens(t).join(''));
+    return this.countryByName.get(t.toLowerCase()) ?? this.countryByKey.get(nameTokens(t).join(''));
   }
 
   /** Countries present in each 1-degree cell (for "is this foreign place near the report's country?"). */

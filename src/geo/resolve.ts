@@ -157,7 +157,12 @@ export class Resolver {
         if (top >= 2 && p.admin2) s.a2.add(normalizeName(p.admin2));
         if (top >= 3 && p.admin3) s.a3.add(normalizeName(p.admin3));
       }
-      if (!areas.length) s.a1.add(k);
+      if (!areas.length) {
+        // a region named as the area ("in the Ghouta", "in Jabal al-Zawiya"): its governorate
+        const regions = this.g.ids(k).map((i) => this.g.places[i]!).filter((p) => p.kind === 'region' && p.admin1);
+        for (const r of regions) s.a1.add(normalizeName(r.admin1!));
+        if (!regions.length) s.a1.add(k);
+      }
     }
     this.hintCache.set(hint, s);
     return s;
@@ -262,7 +267,7 @@ export class Resolver {
     const whole = parseMention(mention);
     let parsed: Parsed = whole;
     let cands = this.lookup(whole.target, ctx);
-    if (!cands.length && whole.mode === 'plain') return null;
+    if (!cands.length && whole.mode === 'plain') return this.unknownInArea(whole, ctx);
     if (whole.mode !== 'plain') {
       // a name that literally contains the words ("Rural Damascus", "Eastern Ghouta", "Nakhla Camp")
       const asIs = this.lookup(mention.trim().replace(/^(?:in|at|the)\s+/i, '').replace(/^the\s+/i, ''), ctx);
@@ -281,7 +286,7 @@ export class Resolver {
     const near = (c: Scored): boolean => !ctx.nearby?.length || ctx.nearby.some((q) => haversineKm(c.p, q) < 50);
     const fits = (c: Scored): boolean => (!country || c.p.iso2 === country.iso2) && this.inHints(c.p, ctx) && near(c);
     if (cands.some((c) => c.exact && fits(c))) cands = cands.filter((c) => c.exact);
-    if (!cands.length) return null;
+    if (!cands.length) return this.unknownInArea(parsed, ctx);
     const mode = parsed.mode;
     // directional / countryside phrases about an admin area or a country mean the area itself
     const adminish = mode === 'area' || mode === 'admin' || (mode === 'countryside' && parsed.dir !== null);
@@ -393,6 +398,28 @@ export class Resolver {
     const r = this.toResolution(area, { ...parsed, mode: 'admin' });
     r.geo_note = `${parsed.target} not found in ${area.name}; placed at ${area.name}`;
     return r;
+  }
+
+  /**
+   * A name the gazetteer does not know at all, with an admin area named around it: the event is in
+   * that area (precision 3, as ACLED codes a village it cannot place), with a note saying so.
+   */
+  private unknownInArea(parsed: Parsed, ctx: GeoContext): GeoResolution | null {
+    const hints = ctx.areaHints ?? [];
+    if (!hints.length || !/\p{L}{2}/u.test(parsed.target) || parsed.target.split(/\s+/).length > 6) return null;
+    const country = this.g.findCountry(ctx.country ?? null);
+    for (const h of hints) {
+      const areas = this.g.ids(this.hintKey(h)).map((i) => this.g.places[i]!)
+        .filter((p) => (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3') && (!country || p.iso2 === country.iso2))
+        .sort((a, b) => LEVEL[a.kind]! - LEVEL[b.kind]!);
+      const area = areas[0] ?? this.g.ids(this.hintKey(h)).map((i) => this.g.places[i]!)
+        .find((p) => p.kind === 'region' && (!country || p.iso2 === country.iso2));
+      if (!area) continue;
+      const r = this.toResolution(area, { ...parsed, mode: 'admin' });
+      r.geo_note = `${parsed.target} not found in the gazetteer; placed at ${area.name}`;
+      return r;
+    }
+    return null;
   }
 
   findAdmin(iso2: string, kind: 'admin1' | 'admin2', name: string, admin1: string | null): Place | null {

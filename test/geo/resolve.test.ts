@@ -82,6 +82,13 @@ test('world cities are found in their country', () => {
   near(geo.resolve('Peshawar', { country: 'Pakistan' }), 34.0, 71.57, 10, 'Peshawar');
 });
 
+test('countries whose names sound alike stay apart', () => {
+  assert.equal(geo.resolve('Maiduguri', { country: 'Nigeria' })?.country, 'Nigeria');
+  assert.equal(geo.resolve('Niamey', { country: 'Niger' })?.country, 'Niger');
+  assert.equal(geo.resolve('Nigeria', {})?.iso, 566);
+  assert.equal(geo.resolve('Niger', {})?.iso, 562);
+});
+
 test('a place of another country is not taken for a missing local name', () => {
   assert.equal(geo.resolve('Jannali', { country: 'Somalia' }), null);
   const r = geo.resolve('Chenzhou', { country: 'Democratic Republic of Congo' });
@@ -161,6 +168,25 @@ test('a name not found in the named area falls back to that area', () => {
   assert.equal(r.admin1, 'Deir ez-Zor');
   assert.equal(r.geo_precision, 3);
   assert.match(r.geo_note ?? '', /not found/);
+});
+
+test('a name the gazetteer does not know, with an area named around it, is placed in that area', () => {
+  const r = geo.resolve('Qwxzyvplk', { country: 'Syria', areaHints: ['Deir ez-Zor'] });
+  assert.ok(r);
+  assert.equal(r.place, null);
+  assert.equal(r.admin1, 'Deir ez-Zor');
+  assert.equal(r.geo_precision, 3);
+  assert.match(r.geo_note ?? '', /not found in the gazetteer/);
+  const k = geo.resolve('Qwxzyvplk', { country: 'Democratic Republic of Congo', areaHints: ['North Kivu'] });
+  assert.equal(k?.admin1, 'North Kivu');
+  assert.equal(k?.country, 'Democratic Republic of Congo');
+  assert.equal(geo.resolve('Qwxzyvplk', { country: 'Syria', areaHints: ['Nowhereland'] }), null);
+  const n = geo.resolve('Qwxzyvplk', { country: 'Nigeria', areaHints: ['Borno State'] });
+  assert.equal(n?.admin1, 'Borno');
+  // a region named around it: placed at the region (precision 2)
+  const g = geo.resolve('Qwxzyvplk', { country: 'Syria', areaHints: ['the Ghouta'] });
+  assert.equal(g?.admin1, 'Rural Damascus');
+  assert.equal(g?.geo_precision, 2);
 });
 
 test('candidates, isPrefix and bad input', () => {
