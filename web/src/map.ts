@@ -153,7 +153,7 @@ export class EventMap {
       if (f) void this.zoomToCluster(f.properties['cluster_id'] as number, (f.geometry as Point).coordinates as [number, number]);
     });
     this.map.on('render', () => this.updateClusterMarkers());
-    this.map.on('idle', () => this.updateLabels());
+    this.map.on('idle', () => void this.updateLabels());
   }
 
   private async loadCountries(): Promise<void> {
@@ -311,22 +311,33 @@ export class EventMap {
   }
 
   /** Place names beside the points when few are in view (HTML, so no glyphs are needed). */
-  private updateLabels(): void {
-    const feats = this.map.getLayer('events') ? this.map.queryRenderedFeatures({ layers: ['events'] }) : [];
-    const want = new Map<string, { name: string; at: [number, number] }>();
+  private labelRun = 0;
+  private async updateLabels(): Promise<void> {
+    const run = ++this.labelRun;
+    const layers = ['events', 'clusters'].filter((l) => this.map.getLayer(l));
+    const feats = layers.length ? this.map.queryRenderedFeatures({ layers }) : [];
+    const want = new Map<string, { name: string; at: [number, number]; offset: number }>();
     if (feats.length <= 40) {
+      const src = this.map.getSource('events') as maplibregl.GeoJSONSource;
       for (const f of feats) {
         const at = (f.geometry as Point).coordinates as [number, number];
-        const name = String(f.properties['location'] ?? '');
+        let name = String(f.properties['location'] ?? '');
+        if (f.properties['cluster']) {
+          // a cluster of events at one place is labelled with that place
+          const leaves = await src.getClusterLeaves(f.properties['cluster_id'] as number, 100, 0).catch(() => []);
+          const names = new Set(leaves.map((l) => String(l.properties?.['location'] ?? '')));
+          name = names.size === 1 ? [...names][0]! : '';
+        }
         const key = `${name}|${at[0].toFixed(4)}|${at[1].toFixed(4)}`;
-        if (name && !want.has(key)) want.set(key, { name, at });
+        if (name && !want.has(key)) want.set(key, { name, at, offset: f.properties['cluster'] ? 17 : 9 });
       }
     }
+    if (run !== this.labelRun) return; // a newer update is under way
     for (const [k, m] of this.labelMarkers) if (!want.has(k)) { m.remove(); this.labelMarkers.delete(k); }
-    for (const [k, { name, at }] of want) {
+    for (const [k, { name, at, offset }] of want) {
       if (this.labelMarkers.has(k)) continue;
       const el = h('div', { class: 'place-label', 'aria-hidden': 'true' }, name);
-      this.labelMarkers.set(k, new maplibregl.Marker({ element: el, anchor: 'left', offset: [9, 0] }).setLngLat(at).addTo(this.map));
+      this.labelMarkers.set(k, new maplibregl.Marker({ element: el, anchor: 'left', offset: [offset, 0] }).setLngLat(at).addTo(this.map));
     }
   }
 

@@ -112,7 +112,8 @@ export class Timeline {
         if (!c) continue;
         parts.push(`${c} ${t}`);
         const hh = y(c);
-        g.append(svg('rect', { x: padL + i * bw + (bw > 3 ? 0.5 : 0), y: H - padB - acc - hh, width: Math.max(0.8, bw - (bw > 3 ? 1 : 0)), height: hh, fill: TYPE_COLORS[t] }));
+        const w = Math.min(28, Math.max(0.8, bw - (bw > 3 ? 1 : 0)));
+        g.append(svg('rect', { x: padL + i * bw + (bw - w) / 2, y: H - padB - acc - hh, width: w, height: hh, fill: TYPE_COLORS[t] }));
         acc += hh;
       }
       const title = svg('title');
