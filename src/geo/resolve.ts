@@ -389,7 +389,14 @@ export class Resolver {
       const key = this.hintKey(h);
       const areas = this.g.ids(key).map((i) => this.g.places[i]!)
         .filter((p) => (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3') && (!country || p.iso2 === country.iso2));
-      if (!areas.length) continue;
+      if (!areas.length) {
+        // a region named as the area: the candidate should lie in or by it
+        const region = this.g.ids(key).map((i) => this.g.places[i]!).find((p) => p.kind === 'region' && (!country || p.iso2 === country.iso2));
+        if (!region) continue;
+        if (haversineKm(best.p, region) < 30) return null;
+        area ??= region;
+        continue;
+      }
       if (areas.some((a) => a === best.p || inside(best.p, a) || (a.kind === 'admin1' && haversineKm(best.p, a) < 40))) return null;
       area ??= areas.sort((a, b) => LEVEL[a.kind]! - LEVEL[b.kind]!)[0]!;
     }
