@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importGazetteer, loadGeocoder } from '../../src/geo/index.js';
@@ -78,4 +78,19 @@ test('bad import files get clear errors and write nothing', async () => {
   writeFileSync(noHeader, 'Foo,1,2,SY\n');
   await assert.rejects(importGazetteer(noHeader, { dir }), /header/);
   assert.deepEqual(readdirSync(work).includes('gaz-bad') ? readdirSync(dir) : [], []);
+});
+
+test('extraDirs: places-format files of another directory are loaded too', () => {
+  const dir = join(work, 'extra');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'mine.tsv'), [
+    'id\tkind\tname\tlat\tlon\tiso2\tadmin1\tadmin2\tadmin3\tpopulation\talt',
+    'x:1\tpopulated\tKhirbat Umm Qwzx\t35.1\t36.2\tSY\tHama\t\t\t\tUmm Qwzx',
+    'x:2\tbogus-kind\tNot Loaded\t35.1\t36.2\tSY\tHama\t\t\t\t',
+  ].join('\n'));
+  const geo = loadGeocoder({ extraDirs: [dir], userDir: join(work, 'no-user-dir') });
+  const r = geo.resolve('Umm Qwzx', { country: 'Syria' });
+  assert.equal(r?.admin1, 'Hama');
+  assert.equal(r?.geo_precision, 1);
+  assert.equal(geo.candidates('Not Loaded').length, 0);
 });
