@@ -28,8 +28,34 @@ function iso(d: Date): string {
 
 const RELATIVE_DAY = /\b(?:today|yesterday|tonight|last night|this morning|this evening|this afternoon|overnight|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/i;
 
-/** Dates mentioned in `text` (offsets relative to text plus base). Anchor is a UTC midnight date. */
+const HINT_G = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weeks|weekend|month|months|year|years|day|days|hours?|now|earlier|later|\d{4}|\d{1,2}[/.-]\d{1,2})\b/gi;
+
+/**
+ * Dates in `text`, parsing only windows around date words (chrono's cost grows with the text it reads).
+ * Offsets are relative to text plus base.
+ */
 export function findDates(text: string, anchor: Date, base = 0): DateMention[] {
+  const windows: [number, number][] = [];
+  for (const m of text.matchAll(HINT_G)) {
+    const a = Math.max(0, m.index! - 32);
+    const b = Math.min(text.length, m.index! + m[0].length + 40);
+    const last = windows[windows.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else windows.push([a, b]);
+  }
+  const out: DateMention[] = [];
+  for (const [a, b] of windows) {
+    // widen to word boundaries so no word is cut in half
+    let s = a;
+    while (s > 0 && /\S/.test(text[s - 1]!)) s--;
+    let e = b;
+    while (e < text.length && /\S/.test(text[e]!)) e++;
+    for (const d of findDatesIn(text.slice(s, e), anchor, base + s, text, s)) out.push(d);
+  }
+  return out;
+}
+
+function findDatesIn(text: string, anchor: Date, base: number, full: string, offset: number): DateMention[] {
   const out: DateMention[] = [];
   let results: chrono.ParsedResult[];
   try {
@@ -47,7 +73,7 @@ export function findDates(text: string, anchor: Date, base = 0): DateMention[] {
     if (/\b(?:ago|ahead|later|next|coming)\b/i.test(t) && !/\bdays? ago\b/i.test(t)) continue;
     const d = c.date();
     if (Number.isNaN(d.getTime())) continue;
-    const before = text.slice(Math.max(0, r.index - 16), r.index);
+    const before = full.slice(Math.max(0, offset + r.index - 16), offset + r.index);
     const since = /\bsince\s*(?:the\s+)?(?:early|late|mid-?)?\s*$/i.test(before) || /^since\b/i.test(t);
     const diffDays = (anchor.getTime() - d.getTime()) / 86400000;
     out.push({

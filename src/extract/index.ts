@@ -96,7 +96,7 @@ const TARGET_NOUNS =
   /(?<![\p{L}])((?:military |army |security |police |observation |medical |residential |civilian )?(?:outposts?|bases?|checkpoints?|hospitals?|schools?|convoys?|vehicles?|houses?|homes?|markets?|mosques?|camps?|headquarters|positions?|fuel tanks?|power (?:station|plant)s?|bakery|bakeries|cars?|trucks?|patrols?|airports?|ambulances?|shops?|farms?|fields|buildings?|barracks|depots?|warehouses?|bridges?|tents?|gas station|school)(?![\p{L}]))/giu;
 
 /** Cheap prefilters: only sentences with these words go through chrono or the casualty patterns. */
-const DATE_HINT = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weekend|month|year|\d{4}|\d{1,2}[/.-]\d{1,2})\b/i;
+const DATE_HINT = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weeks|weekend|month|months|year|years|day|days|hours?|now|earlier|later|\d{4}|\d{1,2}[/.-]\d{1,2})\b/i;
 const CASUALTY_HINT = /kill|dead|died|death|wound|injur|hurt|lives|slain|perish|toll|casualt|murder|execut/i;
 /** Strategic developments coded only when the sentence itself dates them (otherwise they are mostly background). */
 const STRATEGIC_NEEDS_DATE = new Set(['agreement', 'change', 'hq', 'transfer', 'other', 'loot']);
@@ -231,7 +231,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
   }
 
   /** The country a report is about: named countries, demonyms not naming foreign forces, admin areas and places. */
-  function guessCountry(text: string, sentences: { places: PlaceMention[] }[]): { best: string | null; mentioned: Set<string> } {
+  function guessCountry(text: string, sentences: { places: PlaceMention[]; actors: ActorMention[] }[]): { best: string | null; mentioned: Set<string> } {
     const counts = new Map<string, number>();
     const bump = (c: string, n: number) => counts.set(c, (counts.get(c) ?? 0) + n);
     const mentioned = new Set<string>();
@@ -255,7 +255,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
     }
     // named armed groups tell where a report is (ADF → DR Congo, Houthis → Yemen)
-    for (const a of matchActors(lex, text)) if (a.ref.kind === 'named' && a.ref.actor.country) bump(a.ref.actor.country, 1);
+    for (const s of sentences) for (const a of s.actors) if (a.ref.kind === 'named' && a.ref.actor.country) bump(a.ref.actor.country, 1);
     let best: string | null = null;
     let bestN = 0;
     for (const [k, v] of counts) if (v > bestN) [best, bestN] = [k, v];
@@ -384,6 +384,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     // ---- actors, sub-event type, date per frame
     let lastAgent: ActorMention | null = null;
     let lastFrame: Frame | null = null;
+    let armedCounts: Map<string, { n: number; a: ActorMention }> | null = null;
     let lastDate: { date: string; precision: 1 | 2 | 3; span: Span; sentence: number; cls: string; known: boolean } | null = null;
     for (const f of frames) {
       const s = f.sentence;
@@ -539,18 +540,19 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (cls === 'clash' && !other && f.triggers[0]!.cls === 'clash') {
         // fighting with no named other side: the armed actor the report is about
         const me = resolveActor(lex, agent.ref, docCountry ?? '').name;
+        if (!armedCounts) {
+          armedCounts = new Map();
+          for (const x of sentences) for (const a of x.actors) {
+            if (a.source || (a.ref.kind === 'pattern' && ['civilians', 'protesters', 'rioters'].includes(a.ref.pattern))) continue;
+            const name = resolveActor(lex, a.ref, docCountry ?? '').name;
+            const c = armedCounts.get(name) ?? { n: 0, a };
+            c.n++;
+            armedCounts.set(name, c);
+          }
+        }
         let best: ActorMention | null = null;
         let bestN = 0;
-        const counts = new Map<string, { n: number; a: ActorMention }>();
-        for (const x of sentences) for (const a of x.actors) {
-          if (a.source || (a.ref.kind === 'pattern' && ['civilians', 'protesters', 'rioters'].includes(a.ref.pattern))) continue;
-          const name = resolveActor(lex, a.ref, docCountry ?? '').name;
-          if (name === me) continue;
-          const c = counts.get(name) ?? { n: 0, a };
-          c.n++;
-          counts.set(name, c);
-          if (c.n > bestN) [best, bestN] = [c.a, c.n];
-        }
+        for (const [name, c] of armedCounts) if (name !== me && c.n > bestN) [best, bestN] = [c.a, c.n];
         other = best;
       }
       if (cls === 'vac') other = null; // ACLED: the victims of one-sided violence are civilians
