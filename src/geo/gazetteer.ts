@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Place, PlaceKind } from './types.js';
-import { KEYS_VERSION, decodeKeys, nameKeys, nameTokens } from './normalize.js';
+import { KEYS_VERSION, nameKeys, nameTokens } from './normalize.js';
 
 export interface CountryInfo {
   iso2: string;
@@ -21,6 +21,9 @@ export interface CountryInfo {
 
 /** Columns of the places format (shipped places.tsv.gz and user gazetteer files). */
 export const PLACE_COLUMNS = ['id', 'kind', 'name', 'lat', 'lon', 'iso2', 'admin1', 'admin2', 'admin3', 'population', 'alt'] as const;
+
+/** Shared by the many places without alternate names (never mutated: aliases replace it with a new array). */
+const NO_ALTS: string[] = [];
 
 const KINDS = new Set<PlaceKind>(['country', 'admin1', 'admin2', 'admin3', 'populated', 'neighbourhood', 'region']);
 
@@ -89,22 +92,36 @@ export class Gazetteer {
     return false;
   }
 
-  add(p: Place, alts: string[], keys?: string[]): void {
+  add(p: Place, alts: string[], keys?: string): void {
     const i = this.places.length;
     const cell = Math.floor(p.lat) * 1000 + Math.floor(p.lon);
     const set = this.cells.get(cell);
     if (set) set.add(p.iso2); else this.cells.set(cell, new Set([p.iso2]));
     this.places.push(p);
     this.alts.push(alts);
-    if (keys) this.indexKeys(i, keys.map(decodeKeys));
+    if (keys !== undefined) this.indexKeys(i, keys);
     else this.indexNames(i, [p.name, ...alts]);
   }
 
-  private indexKeys(i: number, keys: { toks: string[]; key: string; loose: string }[]): void {
-    for (const { toks, key, loose } of keys) {
-      if (!key) continue;
-      push(this.byKey, key, i);
-      for (let j = 1; j < toks.length; j++) this.prefixes.add(toks.slice(0, j).join(''));
+  /** Indexes stored keys ("tok tok~loose|..."), without building intermediate objects (start-up path). */
+  private indexKeys(i: number, stored: string): void {
+    let start = 0;
+    while (start <= stored.length) {
+      let end = stored.indexOf('|', start);
+      if (end < 0) end = stored.length;
+      const entry = stored.slice(start, end);
+      start = end + 1;
+      const t = entry.indexOf('~');
+      const tokPart = t < 0 ? entry : entry.slice(0, t);
+      const loose = t < 0 ? '' : entry.slice(t + 1);
+      if (!tokPart) continue;
+      if (tokPart.indexOf(' ') < 0) push(this.byKey, tokPart, i);
+      else {
+        const toks = tokPart.split(' ');
+        push(this.byKey, toks.join(''), i);
+        let acc = '';
+        for (let j = 0; j < toks.length - 1; j++) this.prefixes.add((acc += toks[j]));
+      }
       if (loose) push(this.byLoose, loose, i);
     }
   }
@@ -156,8 +173,8 @@ export class Gazetteer {
           id: f[0]!, kind, name: f[2], lat, lon, country: c?.name ?? iso2, iso2, iso: c?.iso ?? null,
           admin1: f[6] || null, admin2: f[7] || null, admin3: f[8] || null, population: Number(f[9]) || 0,
         },
-        f[10] ? f[10].split('|').filter(Boolean) : [],
-        keysOk && f[11] !== undefined ? f[11].split('|') : undefined,
+        f[10] ? f[10].split('|').filter(Boolean) : NO_ALTS,
+        keysOk && f[11] !== undefined ? f[11] : undefined,
       );
       n++;
     }
@@ -202,7 +219,7 @@ export class Gazetteer {
       const exact = hits.filter((i) => this.places[i]!.name === name);
       for (const i of exact.length ? exact : hits) {
         const names = alt.split('|').filter(Boolean);
-        this.alts[i]!.push(...names);
+        this.alts[i] = [...this.alts[i]!, ...names];
         this.indexNames(i, names);
         n++;
       }

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { looseKey, nameKeys, normalizeName } from '../../src/geo/normalize.js';
-import { decodeKeys, encodeKeys } from '../../src/geo/normalize.js';
+import { KEYS_VERSION, decodeKeys, encodeKeys } from '../../src/geo/normalize.js';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { DATA_DIR } from '../../src/geo/index.js';
+import { join } from 'node:path';
 
 const same = (a: string, b: string): void => assert.equal(normalizeName(a), normalizeName(b), `${a} ~ ${b}`);
 const differ = (a: string, b: string): void => assert.notEqual(normalizeName(a), normalizeName(b), `${a} !~ ${b}`);
@@ -93,4 +97,9 @@ test('keys round-trip through their stored form', () => {
     assert.equal(d.loose, k.loose);
     assert.deepEqual(d.toks, k.toks);
   }
+});
+
+test('the shipped gazetteer keys were built by the current rules (else re-run scripts/build-gazetteer.ts)', () => {
+  const head = gunzipSync(readFileSync(join(DATA_DIR, 'places.tsv.gz'))).subarray(0, 200).toString('utf8').split('\n')[0];
+  assert.equal(head, `#keys=${KEYS_VERSION}`);
 });
