@@ -251,6 +251,6 @@ window.addEventListener('popstate', () => {
 if (narrow) ($('filters-details') as HTMLDetailsElement).open = false;
 
 route();
-void reload(true);
+// watch zones after the first view is drawn: they are extra
+void reload(true).then(() => loadZones());
 connectLive();
-void loadZones();
