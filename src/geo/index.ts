@@ -1,13 +1,23 @@
 /**
- * geo: the gazetteer and geocoder. Owns loading the shipped gazetteer (data/gazetteer/) and the user
- * gazetteer directory, name normalisation, candidate lookup, context disambiguation and the
- * `frontline gazetteer import` conversion. It implements the Geocoder contract of ./types.ts.
- * Must not touch: the extractor's sentence/mention logic, the store, the event schema (src/model),
- * or anything on the network. Nothing here downloads data.
+ * geo: the gazetteer and geocoder (issue 4). Implements the Geocoder contract of ./types.ts.
+ *
+ * Owns: loading the shipped gazetteer (data/gazetteer/: places.tsv.gz built by
+ * scripts/build-gazetteer.ts, countries.tsv, and the hand-written regions.tsv and aliases.tsv) plus
+ * the user gazetteer directory ($FRONTLINE_HOME/gazetteer or ./.frontline/gazetteer) and any
+ * extraDirs; name normalisation (./normalize.ts); O(1) candidate lookup by normalised key; phrase
+ * parsing ("near X", "the outskirts of X", "the northern countryside of Aleppo", "southern Idlib");
+ * disambiguation by country, admin-area hints, nearby places, population and kind of place
+ * (./resolve.ts); and the `frontline gazetteer import FILE` conversion (./import.ts).
+ *
+ * Must not touch: the extractor's sentence and mention logic (src/extract), the store, the event
+ * schema and taxonomy (src/model), the network. Nothing here downloads anything.
  *
  * Usage:
- *   const geo = loadGeocoder();                      // cached; ~1.5 s the first time
- *   geo.resolve('Nayrab', { country: 'Syria', areaHints: ['Idlib'] });
+ *   const geo = loadGeocoder();               // cached per directory set; ~0.7 s CPU the first time
+ *   geo.resolve('Nayrab', { country: 'Syria', areaHints: ['Idlib'] });   // -> Nayrab, Idlib, precision 1
+ *   geo.resolve('the outskirts of Sarmin');   // -> Sarmin, precision 2
+ *   geo.resolve('southern Idlib');            // -> Idlib governorate at Idlib city, precision 3, place null
+ *   await importGazetteer('SY.txt');          // GeoNames dump or CSV into the user gazetteer
  */
 import { createRequire } from 'node:module';
 import { dirname, join, resolve as resolvePath } from 'node:path';

@@ -452,6 +452,7 @@ export class Resolver {
         admin2: p.kind === 'admin2' || p.kind === 'admin3' ? p.admin2 : null,
         admin3: p.kind === 'admin3' ? p.admin3 : null,
         geo_precision: cityLike ? 2 : 3,
+        geo_note: p.kind === 'country' ? `country only; placed at the capital (${this.g.countryOf(p.iso2)?.capital || p.name})` : null,
       };
     }
     if (p.kind === 'region') return { ...base, place: p, location: p.name, geo_precision: 2 };
