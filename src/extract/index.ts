@@ -696,6 +696,18 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       keep.push(d);
     }
 
+    // a toll told where no place was named (a headline, a lede) belongs to the first event of that kind with no toll
+    const coded = new Set(keep.map((d) => d.frame));
+    for (const f of frames) {
+      if (coded.has(f) || !f.sub || !f.casualties.length || f.places.length || f.sentence.index > 2) continue;
+      const host = keep.find(
+        (d) => d.first && !d.frame.casualties.length && !d.frame.foreignCasualties.length && eventTypeOf(d.frame.sub!) === eventTypeOf(f.sub!),
+      );
+      if (!host) continue;
+      host.frame.foreignCasualties.push(...f.casualties);
+      if (!host.frame.actor2 && !host.frame.victim2 && f.victim2) host.frame.victim2 = f.victim2;
+    }
+
     // ---- events
     const events: CodedEvent[] = [];
     const byKey = new Map<string, CodedEvent[]>();
