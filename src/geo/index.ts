@@ -102,8 +102,10 @@ function geonamesAdmin1(): Map<string, string> {
  * to the user gazetteer directory. Returns how many places were added; the next loadGeocoder() sees them.
  */
 export async function importGazetteer(file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const base = loadGeocoder({ userDir: opts.dir ?? defaultUserDir() });
-  const result = writeImport(file, base.gazetteer, geonamesAdmin1(), opts);
+  // only the countries table is needed to convert (no full load)
+  const countries = new Gazetteer();
+  countries.loadCountriesFile(join(DATA_DIR, 'countries.tsv'));
+  const result = writeImport(file, countries, geonamesAdmin1(), opts);
   cache.clear();
   return result;
 }
