@@ -224,3 +224,16 @@ test('Syrian Archive reference places: most resolve within 10 km with their gove
   assert.ok(n > 700);
   assert.ok(ok / n >= 0.6, `${ok} of ${n}`);
 });
+
+test('hand-written Syrian regions use existing governorate and district names', () => {
+  const g = geo.gazetteer;
+  const admin1 = new Set(g.places.filter((p) => p.kind === 'admin1' && p.iso2 === 'SY').map((p) => p.admin1));
+  const admin2 = new Set(g.places.filter((p) => p.kind === 'admin2' && p.iso2 === 'SY').map((p) => p.admin2));
+  const regions = g.places.filter((p) => p.id.startsWith('region:') && p.iso2 === 'SY');
+  assert.ok(regions.length > 40);
+  for (const r of regions) {
+    assert.ok(admin1.has(r.admin1), `${r.name}: admin1 ${r.admin1}`);
+    assert.ok(!r.admin2 || admin2.has(r.admin2), `${r.name}: admin2 ${r.admin2}`);
+    assert.ok(r.lat > 32 && r.lat < 37.4 && r.lon > 35.5 && r.lon < 42.5, `${r.name}: inside Syria's box`);
+  }
+});
