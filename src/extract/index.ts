@@ -311,6 +311,12 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
     }
 
+    // who the victims of the report are, over all its casualty phrases
+    let civ = 0;
+    let arm = 0;
+    for (const s of sentences) for (const c of s.casualties) if (c.victims === 'civilian') civ += c.value; else if (c.victims === 'armed') arm += c.value;
+    const docVictims: 'civilian' | 'armed' | 'unknown' = civ && !arm ? 'civilian' : arm && !civ ? 'armed' : 'unknown';
+
     // ---- frames
     const frames: Frame[] = [];
     for (const s of sentences) {
@@ -475,7 +481,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
       const spec = lex.classes;
       const agentRes = agent ? resolveActor(lex, agent.ref, docCountry ?? '') : null;
-      const targetIsCivil = (other && other.ref.kind === 'pattern' && other.ref.pattern === 'civilians') || victimKind === 'civilian';
+      // no victims named here: the report's victims ("an attack on a village" in a story about murdered farmers)
+      const agentNonState = !!agentRes && agentRes.inter !== 1 && agentRes.inter !== 8;
+      const docCivil = victimKind === 'unknown' && !other && agentNonState && docVictims === 'civilian' && f.cls === 'attack';
+      const targetIsCivil = (other && other.ref.kind === 'pattern' && other.ref.pattern === 'civilians') || victimKind === 'civilian' || docCivil;
       let cls = f.cls;
       // "Nine more militants were killed in …", "The two men were killed on the … road": no actor of its own, right
       // after a coded event: the same story continues
