@@ -86,6 +86,8 @@ interface P {
   admin1: string; admin2: string; admin3: string; population: number; alt: Set<string>;
 }
 const places: P[] = [];
+/** Admin areas that have no seat in OCHA's capitals table (placed at their centre for now). */
+const centred = new Set<string>();
 const add = (p: Omit<P, 'alt'> & { alt?: Iterable<string> }): P => {
   const q: P = { ...p, name: clean(p.name), alt: new Set([...(p.alt ?? [])].map(clean).filter((a) => a && a !== clean(p.name))) };
   places.push(q);
@@ -161,6 +163,7 @@ function buildSyria(): void {
   for (const r of csv('ocha_syr_admin2.csv')) {
     const c = cap('2', (x) => x.adm2_name ?? '', r.adm2_name!);
     const os = osAliases.get(r.adm2_pcode!);
+    if (!c) centred.add(`ocha:${r.adm2_pcode}`);
     add({
       id: `ocha:${r.adm2_pcode}`, kind: 'admin2', name: r.adm2_name!,
       lat: c ? Number(c.y_coord) : Number(r.center_lat), lon: c ? Number(c.x_coord) : Number(r.center_lon),
@@ -171,6 +174,7 @@ function buildSyria(): void {
   for (const r of csv('ocha_syr_admin3.csv')) {
     const c = cap('3', (x) => x.adm3_name ?? '', r.adm3_name!) ?? cap('2', (x) => x.adm3_name ?? '', r.adm3_name!);
     const os = osAliases.get(r.adm3_pcode!);
+    if (!c) centred.add(`ocha:${r.adm3_pcode}`);
     add({
       id: `ocha:${r.adm3_pcode}`, kind: 'admin3', name: r.adm3_name!,
       lat: c ? Number(c.y_coord) : Number(r.center_lat), lon: c ? Number(c.x_coord) : Number(r.center_lon),
@@ -220,6 +224,11 @@ function propagateSeatAliases(): void {
       [t.name, ...t.alt].some((x) => keys.has(normalizeName(x))));
     if (!seat) continue;
     for (const x of names) if (x !== seat.name) seat.alt.add(x);
+    // an area placed only at its geometric centre is placed at its seat town instead
+    if (centred.has(a.id)) {
+      a.lat = seat.lat;
+      a.lon = seat.lon;
+    }
     n++;
   }
   console.log(`admin area aliases given to their seat towns: ${n}`);
