@@ -7,7 +7,7 @@ import { ALL_SUB_EVENT_TYPES, disorderTypeOf, eventTypeOf, type SubEventType } f
 import type { Evidence } from '../../src/model/event.js';
 import type { CodedEvent } from '../../src/model/event.js';
 import { TYPE_COLORS } from './colors.js';
-import { clear, h } from './dom.js';
+import { append, clear, h } from './dom.js';
 import { flash, statusBadge } from './table.js';
 
 type Category = 'actor' | 'place' | 'date' | 'casualties' | 'type' | 'weapon' | 'target';
@@ -113,6 +113,8 @@ export interface EventPageHost {
 export class EventPage {
   private current: EventDetail | null = null;
   private ctrl: AbortController | null = null;
+  /** The last action's outcome; kept across re-renders (live updates re-render the page). */
+  private notice: (string | Node)[] = [];
 
   constructor(private readonly el: HTMLElement, private readonly host: EventPageHost) {}
 
@@ -120,7 +122,15 @@ export class EventPage {
     return this.current?.event_id_cnty ?? null;
   }
 
+  /** Show an action's outcome in the page's status line. */
+  private say(...parts: (string | Node)[]): void {
+    this.notice = parts;
+    const m = this.el.querySelector('.message');
+    if (m) { clear(m); append(m, parts); }
+  }
+
   async open(id: string): Promise<void> {
+    if (id !== this.current?.event_id_cnty) this.notice = [];
     this.ctrl?.abort();
     this.ctrl = new AbortController();
     clear(this.el);
@@ -153,7 +163,7 @@ export class EventPage {
     clear(this.el);
     const docs = e.documents ?? [];
     const color = TYPE_COLORS[e.event_type] ?? '#555';
-    const msg = h('p', { class: 'message', role: 'status', 'aria-live': 'polite' });
+    const msg = h('p', { class: 'message', role: 'status', 'aria-live': 'polite' }, this.notice);
     this.el.append(
       h('p', {}, h('a', { href: this.host.backHref(), class: 'back' }, '← Back to the dashboard')),
       h('h2', { id: 'event-title' },
@@ -162,7 +172,7 @@ export class EventPage {
       h('p', { class: 'status-line' }, statusBadge(e.review_status),
         e.review_status === 'edited' ? ' Edited by a reviewer: the values below are the reviewed ones.' : '',
         ` ${e.event_type} · ${[e.admin1, e.country].filter(Boolean).join(', ')} · ${e.fatalities} fatalities · ${e.sources.length} source${e.sources.length === 1 ? '' : 's'}`),
-      this.reviewPanel(e, msg),
+      this.reviewPanel(e),
       msg,
     );
     // coded fields
@@ -195,7 +205,7 @@ export class EventPage {
         href ? h('span', {}, ' · ', h('a', { href, rel: 'noopener noreferrer nofollow', target: '_blank' }, 'original')) : null,
         h('small', { class: 'docid' }, ` (document ${s.document_id})`),
         e.sources.length > 1
-          ? h('button', { type: 'button', class: 'secondary small', onclick: () => void this.unmerge(e, s.document_id, msg) }, 'Unmerge this source')
+          ? h('button', { type: 'button', class: 'secondary small', onclick: () => void this.unmerge(e, s.document_id) }, 'Unmerge this source')
           : null));
     }
     this.el.append(h('section', { 'aria-labelledby': 'sources-title' }, h('h3', { id: 'sources-title' }, 'Sources'), srcList));
@@ -247,7 +257,7 @@ export class EventPage {
       h('div', { class: 'doc-text' }, highlight(d.text, evidence)));
   }
 
-  private reviewPanel(e: EventDetail, msg: HTMLElement): HTMLElement {
+  private reviewPanel(e: EventDetail): HTMLElement {
     const who = h('input', { id: 'rv-who', type: 'text', value: reviewer(), autocomplete: 'name', required: true });
     who.addEventListener('change', () => { try { localStorage.setItem(REVIEWER_KEY, who.value.trim()); } catch { /* ignore */ } });
     const note = h('input', { id: 'rv-note', type: 'text', placeholder: 'optional' });
@@ -277,17 +287,16 @@ export class EventPage {
 
     const run = async (label: string, fn: () => Promise<unknown>) => {
       const r = who.value.trim();
-      if (!r) { msg.textContent = 'Enter your name first: reviews are kept with who made them.'; who.focus(); return; }
-      msg.textContent = `${label}…`;
+      if (!r) { this.say('Enter your name first: reviews are kept with who made them.'); who.focus(); return; }
+      this.say(`${label}…`);
       try {
         await fn();
         const fresh = await api.getEvent(e.event_id_cnty);
         this.render(fresh);
         this.host.onChanged([fresh]);
-        const m = this.el.querySelector('.message');
-        if (m) m.textContent = `${label}: done.`;
+        this.say(`${label}: done.`);
       } catch (err) {
-        msg.textContent = `${label} failed: ${(err as Error).message}`;
+        this.say(`${label} failed: ${(err as Error).message}`);
       }
     };
     const common = () => ({ reviewer: who.value.trim(), ...(note.value.trim() ? { note: note.value.trim() } : {}) });
@@ -301,14 +310,14 @@ export class EventPage {
         fields = { sub_event_type: sub, event_type: type, disorder_type: disorderTypeOf(type, sub) };
       } else if (kind === 'int' || kind === 'number' || kind === 'precision') {
         const n = Number(raw);
-        if (raw === '' || !Number.isFinite(n)) { msg.textContent = `${f} needs a number.`; return; }
+        if (raw === '' || !Number.isFinite(n)) { this.say(`${f} needs a number.`); return; }
         fields = { [f]: n } as Partial<CodedEvent>;
       } else if (kind === 'list') {
         fields = { [f]: raw ? raw.split(/\s*[;,]\s*/).filter(Boolean) : [] } as Partial<CodedEvent>;
       } else if (kind === 'nullable') {
         fields = { [f]: raw || null } as Partial<CodedEvent>;
       } else {
-        if (!raw) { msg.textContent = `${f} can't be empty.`; return; }
+        if (!raw) { this.say(`${f} can't be empty.`); return; }
         fields = { [f]: raw } as Partial<CodedEvent>;
       }
       void run(`Edit ${f}`, () => api.review(e.event_id_cnty, { action: 'edit', fields, ...common() }));
@@ -330,21 +339,18 @@ export class EventPage {
           h('label', { for: 'rv-token' }, 'Token'), token)));
   }
 
-  private async unmerge(e: EventDetail, documentId: string, msg: HTMLElement): Promise<void> {
-    msg.textContent = 'Unmerging…';
+  private async unmerge(e: EventDetail, documentId: string): Promise<void> {
+    this.say('Unmerging…');
     try {
       const res = await api.unmerge(e.event_id_cnty, documentId);
       const events = Array.isArray(res) ? res : res.events;
       this.host.onChanged(events);
       const other = events.find((x) => x.event_id_cnty !== e.event_id_cnty);
       await this.open(e.event_id_cnty);
-      const m = this.el.querySelector('.message');
-      if (m) {
-        m.textContent = `Unmerged document ${documentId}. `;
-        if (other) m.append(h('a', { href: `#/event/${encodeURIComponent(other.event_id_cnty)}` }, `Open its event ${other.event_id_cnty}`));
-      }
+      this.say(`Unmerged document ${documentId}. `,
+        ...(other ? [h('a', { href: `#/event/${encodeURIComponent(other.event_id_cnty)}` }, `Open its event ${other.event_id_cnty}`)] : []));
     } catch (err) {
-      msg.textContent = `Unmerge failed: ${(err as Error).message}`;
+      this.say(`Unmerge failed: ${(err as Error).message}`);
     }
   }
 }

@@ -223,7 +223,11 @@ export class EventMap {
     (this.map.getSource('events') as maplibregl.GeoJSONSource | undefined)?.setData({ type: 'FeatureCollection', features });
   }
 
+  private pendingFit = false;
+
   fit(): void {
+    // a hidden map (the event page is open) has no size to fit to: fit when it is shown again
+    if (!this.map.getContainer().clientWidth) { this.pendingFit = true; return; }
     const pts = [...this.events.values()].filter((e) => e.latitude != null && e.longitude != null);
     if (!pts.length) return;
     const b = new maplibregl.LngLatBounds();
@@ -370,6 +374,10 @@ export class EventMap {
 
   resize(): void {
     this.map.resize();
+    if (this.pendingFit) {
+      this.pendingFit = false;
+      this.fit();
+    }
   }
 }
 
@@ -406,6 +414,7 @@ export function legend(container: HTMLElement, open: boolean): void {
     h('p', { class: 'legend-size' },
       h('span', { class: 'dot-s' }), ' 0 ', h('span', { class: 'dot-m' }), ' 10 ', h('span', { class: 'dot-l' }), ' 50+ fatalities'),
     h('p', { class: 'legend-size' }, h('span', { class: 'cluster-swatch' }, 'n'), ' cluster of n events'),
+    h('p', { class: 'legend-size' }, h('span', { class: 'edited-swatch' }), ' edited by a reviewer'),
     h('p', { class: 'legend-size legend-zone', hidden: true }, h('span', { class: 'zone-swatch' }), ' watch zone'),
   ));
 }
