@@ -71,6 +71,8 @@ function findDatesIn(text: string, anchor: Date, base: number, full: string, off
     if (!hasDay && !hasMonth) continue; // bare years and clock times say nothing about the day
     if (/^\d{1,2}(?::\d\d)?\s*(?:am|pm)?$/i.test(t.trim())) continue;
     if (/\b(?:ago|ahead|later|next|coming)\b/i.test(t) && !/\bdays? ago\b/i.test(t)) continue;
+    // "a day after the raid", "two days earlier": relative to another event, not to the publication date
+    if (/\b(?:after|before|earlier|prior)\b/i.test(t) && !c.isCertain('month')) continue;
     const d = c.date();
     if (Number.isNaN(d.getTime())) continue;
     const before = full.slice(Math.max(0, offset + r.index - 16), offset + r.index);

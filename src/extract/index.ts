@@ -317,6 +317,22 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     for (const s of sentences) for (const c of s.casualties) if (c.victims === 'civilian') civ += c.value; else if (c.victims === 'armed') arm += c.value;
     const docVictims: 'civilian' | 'armed' | 'unknown' = civ && !arm ? 'civilian' : arm && !civ ? 'armed' : 'unknown';
 
+    // the named non-state armed group a report is mostly about (for "the rebels" and the like)
+    let namedArmed: ActorMention | null = null;
+    {
+      const counts = new Map<string, { n: number; a: ActorMention }>();
+      for (const s of sentences) for (const a of s.actors) {
+        if (a.ref.kind !== 'named' || a.ref.actor.inter === 1 || a.ref.actor.inter === 7 || a.ref.actor.inter === 8) continue;
+        if (docCountry && a.ref.actor.country && a.ref.actor.country !== docCountry) continue;
+        const c = counts.get(a.ref.actor.name) ?? { n: 0, a };
+        c.n++;
+        counts.set(a.ref.actor.name, c);
+      }
+      let bestN = 0;
+      for (const c of counts.values()) if (c.n > bestN) [namedArmed, bestN] = [c.a, c.n];
+      if (counts.size > 1) namedArmed = null; // several groups: no guessing
+    }
+
     // ---- frames
     const frames: Frame[] = [];
     for (const s of sentences) {
@@ -544,6 +560,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         } else if (lastAgent && cls !== 'suicide' && cls !== 'grenade') agent = lastAgent;
       }
       if (process.env.FL_DEBUG) console.error("frame", f.cls, cls, f.triggers.map((t) => t.text), "agent", agent?.text, "other", other?.text, "places", f.places.map((p) => p.name));
+      // "the rebels", "Islamist militants" in a report that names the group: that group
+      if (agent && agent.ref.kind === 'pattern' && (agent.ref.pattern === 'rebels' || agent.ref.pattern === 'islamist') && namedArmed) agent = { ...namedArmed, start: agent.start, end: agent.end, text: agent.text };
       if (!agent) continue;
       if (STRATEGIC_NEEDS_DATE.has(cls) && !s.dates.some((d) => !d.old && !d.since)) continue;
       if (cls === 'clash' && !other && f.triggers[0]!.cls === 'clash') {
@@ -580,7 +598,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       lastFrame = f;
 
       // date
-      const own = s.dates.filter((d) => !d.old && !d.since);
+      const own0 = s.dates.filter((d) => !d.old && !d.since);
+      // "announced on Saturday that … on Friday": the day of the statement is not the day of the event
+      const reporting = (d: DateMention) => /\b(?:said|says|announced|reported|told|stated|added|confirmed|claimed|acknowledged|published|issued|quoted)\b[^.;]{0,24}$/i.test(text.slice(Math.max(s.start, d.start - 40), d.start));
+      const own = own0.some((d) => !reporting(d)) ? own0.filter((d) => !reporting(d)) : own0;
       if (own.length) {
         let best = own[0]!;
         let bd = Infinity;
