@@ -115,7 +115,7 @@ const QUALIFIER = /^(?:western|eastern|northern|southern|upper|lower|big|small|g
  * names; "Western Rabiat" / "Barku Tahtani" are parts of a village. Returns the display name and the
  * extra names; names prefixed with "~" are weak (matched, but never preferred as literal matches).
  */
-function ochaNames(raw: string | undefined): { name: string; alts: string[] } {
+function ochaNames(raw: string | undefined, areas: string[] = []): { name: string; alts: string[] } {
   const full = enName(raw);
   const alts: string[] = [];
   let name = full;
@@ -131,6 +131,15 @@ function ochaNames(raw: string | undefined): { name: string; alts: string[] } {
   }
   const q = /^(?:(?:western|eastern|northern|southern|upper|lower|big|small|great|little|old|new)\s+)?(.+?)(?:\s+(?:al-|el-)?(?:gharbi|sharqi|shamali|janoubi|janubi|tahtani|fawqani|foqani|kabir|kebir|kabireh|saghir|sghir|saghireh|upper|lower|east|west|north|south))?$/i.exec(name);
   if (q && q[1] && q[1] !== name && q[1].length >= 3) alts.push(`~${q[1]}`);
+  // "Jeb Eldam Elbab": the last word is the district or subdistrict (al-Bab) added to tell namesakes apart
+  const words = name.split(/\s+/);
+  if (words.length >= 3) {
+    const lastWord = words[words.length - 1]!.replace(/^(?:el|al)(?=[a-z]{3})/i, '');
+    const last = normalizeName(lastWord), lastLoose = looseKey(lastWord);
+    if (areas.some((a) => a && (normalizeName(a) === last || (lastLoose.length >= 3 && looseKey(a) === lastLoose)))) {
+      alts.push(`~${words.slice(0, -1).join(' ')}`);
+    }
+  }
   return { name, alts };
 }
 
@@ -197,7 +206,7 @@ function buildSyria(): void {
     const lat = Number(r.point_y), lon = Number(r.point_x);
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) continue;
     const neighbourhood = r.popplaceclasstitle === 'Neighborhood';
-    const { name, alts: extra } = ochaNames(r.featurename_en);
+    const { name, alts: extra } = ochaNames(r.featurename_en, [r.adm2_en ?? '', r.adm3_en ?? '']);
     add({
       id: `ocha:${r.pcode}`, kind: neighbourhood ? 'neighbourhood' : 'populated', name, lat, lon, iso2: 'SY',
       admin1: sy1(r.adm1_en!), admin2: clean(r.adm2_en), admin3: clean(r.adm3_en),
