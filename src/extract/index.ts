@@ -559,7 +559,6 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'unidentified', country: null }, source: false };
         } else if (lastAgent && cls !== 'suicide' && cls !== 'grenade') agent = lastAgent;
       }
-      if (process.env.FL_DEBUG) console.error("frame", f.cls, cls, f.triggers.map((t) => t.text), "agent", agent?.text, "other", other?.text, "places", f.places.map((p) => p.name));
       // "the rebels", "Islamist militants" in a report that names the group: that group
       if (agent && agent.ref.kind === 'pattern' && (agent.ref.pattern === 'rebels' || agent.ref.pattern === 'islamist') && namedArmed) agent = { ...namedArmed, start: agent.start, end: agent.end, text: agent.text };
       if (!agent) continue;
@@ -653,7 +652,6 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const resolve = (p: PlaceMention, s: SentenceInfo): GeoResolution | null => {
       if (resolved.has(p.start)) return resolved.get(p.start)!;
       const hints = sentenceHints(s).filter((h) => h !== p.name).slice(0, 5);
-      if (process.env.FL_DEBUG) console.error('resolve', p.query, hints);
       const near = nearby.slice(-6);
       let r = cachedResolve(p.query, docCountry, hints, near);
       if (!r && p.query !== p.name) r = cachedResolve(p.name, docCountry, hints, near);
@@ -694,7 +692,6 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         const best = areas.sort((a, b) => (a.r!.place?.kind === 'country' ? 1 : 0) - (b.r!.place?.kind === 'country' ? 1 : 0))[0];
         specific = best ? [best] : [];
       }
-      if (process.env.FL_DEBUG) console.error("drafts", f.cls, cand.map(({ p, r }) => [p.name, p.strong, p.listed, r?.location, r?.geo_precision, r && isAreaRes(r, p)]));
       specific.forEach(({ p, r }, i) => drafts.push({ frame: f, place: p, geo: r, area: isAreaRes(r, p), first: i === 0 }));
     }
 
