@@ -569,8 +569,26 @@ export class CoreStore implements Store {
       const actorRows: Param[][] = [];
       const actorNamesAll = new Set<string>();
       const withSeq: [number, StoredEvent][] = [];
-      for (const ev of events) {
+      // ids already stored, or repeated in the batch, get a derived id (<id>-2, <id>-3…) as in ingest
+      const taken = new Set<string>();
+      const wanted = [...new Set(events.map((e) => e.event_id_cnty))];
+      for (let i = 0; i < wanted.length; i += 500) {
+        const chunk = wanted.slice(i, i + 500);
+        for (const r of await tx.all<{ id: string }>(`SELECT id FROM events WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk)) taken.add(r.id);
+      }
+      const uniqueIdFor = async (id: string) => {
+        const base = id.trim() || 'EVT';
+        let candidate = base;
+        for (let n = 2; taken.has(candidate) || (candidate !== base && (await tx.all('SELECT 1 AS x FROM events WHERE id = ?', [candidate])).length); n++) {
+          taken.add(candidate);
+          candidate = `${base}-${n}`;
+        }
+        taken.add(candidate);
+        return candidate;
+      };
+      for (const input of events) {
         seq++;
+        const ev = { ...input, event_id_cnty: await uniqueIdFor(input.event_id_cnty) };
         const stored: StoredEvent = {
           ...ev,
           sources: [{ document_id: ev.document_id, source: ev.source || 'unknown', url: null, title: null, published: null }],

@@ -21,7 +21,7 @@ export type { Store, EventChange, IngestResult, ReviewAction, StoredDocument, Ev
 export { StoreInputError, contentHash, DEFAULT_NEAR_KM } from './core.js';
 
 export interface OpenStoreOptions {
-  /** SQLite file (default ./frontline.db); ':memory:' for a throwaway store. */
+  /** SQLite file (default ./frontline.db); ':memory:' for a throwaway store (even when FRONTLINE_DATABASE_URL is set). */
   path?: string;
   /** postgres:// or postgresql:// URL; default: env FRONTLINE_DATABASE_URL. */
   url?: string;
@@ -31,9 +31,13 @@ function isPostgresUrl(u: string | undefined): u is string {
   return !!u && /^postgres(ql)?:\/\//i.test(u);
 }
 
-/** Open (and migrate) the store: PostgreSQL when a postgres:// URL is given or set in the environment, else SQLite. */
+/**
+ * Open (and migrate) the store: PostgreSQL when a postgres:// URL is given or set in the environment
+ * (FRONTLINE_DATABASE_URL wins over a file path, so `--db` defaults do not hide it), else SQLite.
+ * `path: ':memory:'` always means a throwaway in-memory SQLite store: it never writes to a shared database.
+ */
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
-  const url = opts.url ?? process.env.FRONTLINE_DATABASE_URL;
+  const url = opts.url ?? (opts.path === ':memory:' ? undefined : process.env.FRONTLINE_DATABASE_URL);
   if (opts.url && !isPostgresUrl(opts.url)) throw new Error(`openStore: url must start with postgres:// (got "${opts.url}")`);
   if (isPostgresUrl(url)) {
     const { openPostgresDb } = await import('./postgres.js');

@@ -126,6 +126,8 @@ export function storeSuite(name: string, openFresh: OpenFresh) {
       const r = await ingestWith(store, 'i2', 'Second report, elsewhere.', [{ event_id_cnty: 'DUP', location: 'Binnish', latitude: 35.95, longitude: 36.71, event_date: '2024-01-02' }]);
       assert.equal(r.events[0]!.event_id_cnty, 'DUP-2');
       assert.equal((await store.getEvent('DUP-2'))!.location, 'Binnish');
+      assert.equal(await store.bulkInsert([codedEvent({ event_id_cnty: 'DUP' }), codedEvent({ event_id_cnty: 'DUP' }), codedEvent({ event_id_cnty: 'NEW' })]), 3);
+      assert.deepEqual((await all(store, { sort: 'date_asc' })).map((e) => e.event_id_cnty).sort(), ['DUP', 'DUP-2', 'DUP-3', 'DUP-4', 'NEW']);
     });
 
     it('unmerges a document’s contribution into its own event and records it', async () => {
