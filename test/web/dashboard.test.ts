@@ -221,6 +221,13 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     await page.waitForFunction((n) => document.querySelectorAll('table.events tbody tr').length === n, expected.length);
     assert.deepEqual((await rowIds(page)).sort(), expected);
     await page.waitForFunction((n) => window.frontline!.mapCount() === n, expected.length, { timeout: 5000 });
+    // the CSV download is the export of the same filter
+    const href = await page.getByRole('link', { name: /CSV/ }).getAttribute('href');
+    assert.equal(new URL(href!, base).searchParams.get('event_type'), type);
+    const csv = await (await fetch(new URL(href!, base))).text();
+    assert.match(csv.split('\n')[0]!, /^event_id_cnty,event_date,year,/);
+    for (const id of expected) assert.ok(csv.includes(id), `${id} in the CSV`);
+    for (const e of events.filter((x) => x.event_type !== type)) assert.ok(!csv.includes(e.event_id_cnty), `${e.event_id_cnty} not in the CSV`);
 
     const minF = Math.max(...events.map((e) => e.fatalities));
     await page.getByLabel('Event type', { exact: true }).selectOption('');

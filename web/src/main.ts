@@ -4,8 +4,8 @@
  */
 import './style.css';
 import type { FeatureCollection } from 'geojson';
-import { api, type StoredEvent } from './api.js';
-import { $, debounce, h } from './dom.js';
+import { api, qs, type StoredEvent } from './api.js';
+import { $, clear, debounce, h } from './dom.js';
 import { EventPage } from './event-page.js';
 import { Filters } from './filters.js';
 import { EventMap, legend } from './map.js';
@@ -131,8 +131,21 @@ async function loadStats(): Promise<void> {
 const reloadStatsSoon = debounce(() => void loadStats(), 1200);
 const reloadSoon = debounce(() => void Promise.all([loadTable(page), loadMap(false), loadStats()]), 800);
 
+/** Download links for the current filter (the server's export, ACLED-compatible CSV first). */
+function updateDownloads(): void {
+  const el = $('downloads');
+  clear(el);
+  el.append('Download: ');
+  const formats = [['csv', 'CSV (ACLED columns)'], ['geojson', 'GeoJSON'], ['jsonl', 'JSON Lines']] as const;
+  formats.forEach(([f, label], i) => {
+    if (i) el.append(' · ');
+    el.append(h('a', { href: `/api/export${qs({ format: f, ...apiParams(state.filter) })}`, download: `frontline-events.${f}` }, label));
+  });
+}
+
 async function reload(fit: boolean): Promise<void> {
   map.closePopup();
+  updateDownloads();
   await Promise.all([loadTable(0), loadMap(fit), loadStats()]);
 }
 
