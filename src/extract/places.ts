@@ -96,7 +96,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     }
     return false;
   };
-  const consider = (raw: string, relStart: number, strong: boolean, listFollow: boolean) => {
+  const consider = (raw: string, relStart: number, strong: boolean, listFollow: boolean, feature: string | null = null) => {
     let name = cleanName(raw);
     if (!name) return;
     // drop leading stop words ("The", "On")
@@ -134,11 +134,15 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     // "between the cities of Gao and Ansongo": the first one places the event
     if (/\band\s+$/i.test(sentence.slice(Math.max(0, relStart - 6), relStart)) && /\bbetween\s+(?:the\s+)?(?:(?:\w+\s+){0,2}(?:cities|towns|villages)\s+of\s+)?\S+(?:\s+\S+)?\s+and\s+$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
     if (/\b(?:launched|fired|coming|came|originating|flew|fleeing|fled|displaced|returned|returning|withdrew|escaped)\s+from\s+(?:the\s+)?(?:\w+\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart))) return;
+    // "transported to Gao", "taken to a hospital near Tal Tamir": where the wounded went, not where the event was
+    if (/\b(?:transported|taken|transferred|evacuated|rushed|moved|brought|fled|displaced)\s+(?:to|towards)\s+(?:an?\s+|the\s+)?(?:(?:\w+\s+){0,2}(?:hospital|clinic|hospitals)\s+(?:in|near|of)\s+(?:the\s+)?)?$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
     if (seen.has(relStart)) return;
     seen.add(relStart);
     const before = sentence.slice(Math.max(0, relStart - 40), relStart);
     const after = sentence.slice(relStart + name.length, relStart + name.length + 14);
-    const container = out.length > 0 && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart));
+    const containerNoun = out.length > 0 && /^\s*(?:neighbou?rhood|village|area|camp|town)?\s*,?\s*in\s+(?:the\s+)?$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart)) &&
+      /^\s+(?:district|sub-?district|province|governorate|region|county|area)\b/i.test(sentence.slice(relStart + name.length, relStart + name.length + 16));
+    const container = containerNoun || out.length > 0 && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart));
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
     const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
       /\b(?:north|south|east|west)(?:east|west)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
@@ -152,6 +156,14 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     else {
       const dir = /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);
       if (dir) query = `${dir[1]} ${name}`;
+    }
+    if (feature) {
+      const full = `${name} ${feature}`;
+      const own = geocoder.candidates(name);
+      if (geocoder.candidates(full).length || !own.some((c) => c.kind === 'region' || c.kind === 'admin1' || c.kind === 'admin2')) {
+        out.push({ name: full, query: full, start: base + relStart, end: base + relStart + full.length, strong, near, area: false, listed });
+        return;
+      }
     }
     out.push({ name, query, start: base + relStart, end: base + relStart + name.length, strong, near, area, listed });
     if (listFollow && !/\bbetween\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i.test(sentence.slice(Math.max(0, relStart - 50), relStart))) {
@@ -192,8 +204,11 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       relStart += words[0]!.length + 1;
       words.shift();
     }
-    const strongNoun = /^[ ]+(?:village|town|city|camp|neighbou?rhood|hamlet|desert|plain|valley|mountains?|base|airbase|air base)/i.test(sentence.slice(m.index! + run.length));
-    consider(words.join(' '), relStart, strongNoun, false);
+    const nounAfter = /^[ ]+(village|town|city|camp|neighbou?rhood|hamlet|desert|plain|valley|mountains?|base|airbase|air base|district|sub-?district|region)\b/i.exec(sentence.slice(m.index! + run.length));
+    const strongNoun = !!nounAfter;
+    // natural features keep their noun: "the Hamma desert" is a place of its own, not the town of Hama
+    const feature = nounAfter && /^(?:desert|plain|valley|mountains?)$/i.test(nounAfter[1]!) ? nounAfter[1]! : null;
+    consider(words.join(' '), relStart, strongNoun, false, feature);
   }
   return out.sort((a, b) => a.start - b.start);
 }
