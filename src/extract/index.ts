@@ -386,8 +386,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     }
     // a frame with no place of its own ("The bombardment also wounded four people") continues the latest
     // frame with places: its casualties go there
+    const placeless = (f: Frame) => f.places.every((p) => !p.strong && !p.listed && geocoder.candidates(p.name).length === 0);
     for (const f of frames) {
-      if (f.places.length || f.sentence.places.length) continue;
+      if (!placeless(f)) continue;
       let target: Frame | null = null;
       for (const o of frames) if (o.places.length && o.sentence.index < f.sentence.index && f.sentence.index - o.sentence.index <= 2) target = o;
       if (target && (target.cls === f.cls || GENERIC.has(f.cls))) {
