@@ -1,12 +1,12 @@
 /**
  * Browser tests of the dashboard: the real server (buildServer) on a temporary SQLite store with the real
  * extractor, the dashboard built by vite, driven in Debian's Chromium through playwright-core.
- * One browser for the whole file; a fresh context per test. Screenshots go to test-results/web/ and the
- * README's picture to docs/screenshot.png.
+ * One browser for the whole file; a fresh context per test. Screenshots go to test-results/web/; the README's
+ * picture (docs/screenshot.png) is written when missing or when FRONTLINE_UPDATE_SCREENSHOTS=1.
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,7 +183,14 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
       window.frontlineMap!.once('idle', () => done());
       window.frontlineMap!.jumpTo({ center: [36.95, 36.02], zoom: 8.4 });
     }));
-    await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot.png') });
+    // test-results/ always; docs/screenshot.png (the README's) when missing or with FRONTLINE_UPDATE_SCREENSHOTS=1,
+    // so that a test run does not leave the work tree modified
+    await page.screenshot({ path: path.join(RESULTS, 'readme.png') });
+    const readme = path.join(ROOT, 'docs', 'screenshot.png');
+    if (process.env.FRONTLINE_UPDATE_SCREENSHOTS === '1' || !existsSync(readme)) {
+      mkdirSync(path.dirname(readme), { recursive: true });
+      copyFileSync(path.join(RESULTS, 'readme.png'), readme);
+    }
     // a click on a drawn point opens a popup built from DOM nodes
     const pt = await page.evaluate(() => {
       const f = window.frontlineMap!.queryRenderedFeatures({ layers: ['events'] })[0];
