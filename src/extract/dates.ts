@@ -44,7 +44,31 @@ export function findDates(text: string, anchor: Date, base = 0): DateMention[] {
     else windows.push([a, b]);
   }
   const out: DateMention[] = [];
-  for (const [a, b] of windows) {
+  // fast path: windows whose only date words are weekdays and today/yesterday are resolved here
+  // (the nearest past or present day, as chrono resolves them), everything else goes to chrono
+  const simple: [number, number][] = [];
+  const hard: [number, number][] = [];
+  for (const w of windows) {
+    const chunk = text.slice(w[0], w[1]);
+    let allSimple = true;
+    for (const m of chunk.matchAll(HINT_G)) if (!SIMPLE_RE.test(m[0])) allSimple = false;
+    (allSimple ? simple : hard).push(w);
+  }
+  for (const [a, b] of simple) {
+    for (const m of text.slice(a, b).matchAll(SIMPLE_PHRASE_G)) {
+      const start = a + m.index!;
+      const word = m[2]!.toLowerCase();
+      let back: number;
+      if (word === 'yesterday' || /^last\s+night$/i.test(m[2]!)) back = 1;
+      else if (WEEKDAYS.includes(word)) back = (anchor.getUTCDay() - WEEKDAYS.indexOf(word) + 7) % 7;
+      else back = 0; // today, tonight, this morning/afternoon/evening
+      const d = new Date(anchor.getTime() - back * 86400000);
+      const before = text.slice(Math.max(0, start - 16), start);
+      const since = /\bsince\s*(?:the\s+)?$/i.test(before);
+      out.push({ date: iso(d), precision: since ? 3 : 1, old: false, since, hasYear: false, start: base + start, end: base + start + m[0].length, text: m[0] });
+    }
+  }
+  for (const [a, b] of hard) {
     // widen to word boundaries so no word is cut in half
     let s = a;
     while (s > 0 && /\S/.test(text[s - 1]!)) s--;
@@ -54,6 +78,10 @@ export function findDates(text: string, anchor: Date, base = 0): DateMention[] {
   }
   return out;
 }
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const SIMPLE_RE = /^(?:today|tonight|yesterday|night|morning|evening|afternoon|(?:mon|tues|wednes|thurs|fri|satur|sun)day)$/i;
+const SIMPLE_PHRASE_G = /\b((?:late|early|on|overnight|last)\s+)?(today|tonight|yesterday|last\s+night|this\s+(?:morning|afternoon|evening)|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b(?:\s+(?:morning|afternoon|evening|night))?/gi;
 
 function findDatesIn(text: string, anchor: Date, base: number, full: string, offset: number): DateMention[] {
   const out: DateMention[] = [];
