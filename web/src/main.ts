@@ -81,6 +81,7 @@ async function loadTable(p: number): Promise<void> {
     page = p;
     cursors[p + 1] = res.next_cursor ?? undefined;
     table.render(res.events, { sort: state.sort, hasNext: !!res.next_cursor, page });
+    if (!performance.getEntriesByName('frontline:table').length) performance.mark('frontline:table');
   } catch (e) {
     showError('the events', e);
   }

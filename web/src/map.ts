@@ -196,6 +196,7 @@ export class EventMap {
       this.everLoaded = true;
       this.map.once('idle', () => {
         window.mapReady = true;
+        performance.mark('frontline:map-ready');
         void this.loadAdmin1();
       });
     }
