@@ -23,7 +23,7 @@ import { loadLexicon, matchActors, normKey, resolveActor, type ActorRef } from '
 import { splitSentences, type Sentence } from './sentences.js';
 import { findDates, parsePublished, type DateMention } from './dates.js';
 import { findCasualties, type CasualtyMention } from './numbers.js';
-import { findPlaces, type PlaceMention } from './places.js';
+import { findPlaces, knownCount, type PlaceMention } from './places.js';
 
 export type { Extractor } from './types.js';
 
@@ -137,7 +137,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const k = normKey(s);
     if (lex.actorLookup.has(k)) {
       // a place and an actor may share a name; only refuse names the gazetteer does not know exactly
-      return geocoder.candidates(s).length === 0;
+      return knownCount(geocoder, s) === 0;
     }
     return false;
   };
@@ -386,7 +386,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     }
     // a frame with no place of its own ("The bombardment also wounded four people") continues the latest
     // frame with places: its casualties go there
-    const placeless = (f: Frame) => f.places.every((p) => !p.strong && !p.listed && geocoder.candidates(p.name).length === 0);
+    const placeless = (f: Frame) => f.places.every((p) => !p.strong && !p.listed && knownCount(geocoder, p.name) === 0);
     for (const f of frames) {
       if (!placeless(f)) continue;
       let target: Frame | null = null;

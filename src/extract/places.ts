@@ -75,10 +75,31 @@ function longestKnown(geocoder: Geocoder, words: string[]): number {
   let best = 0;
   for (let i = 1; i <= words.length; i++) {
     const s = words.slice(0, i).join(' ');
-    if (geocoder.candidates(s).length) best = i;
-    if (!geocoder.isPrefix(s)) break;
+    if (knownCount(geocoder, s)) best = i;
+    if (!knownPrefix(geocoder, s)) break;
   }
   return best;
+}
+
+// gazetteer answers do not change while a geocoder lives: remember them (bounded)
+const countMemo = new WeakMap<Geocoder, Map<string, number>>();
+const prefixMemo = new WeakMap<Geocoder, Map<string, boolean>>();
+function memo<V>(store: WeakMap<Geocoder, Map<string, V>>, g: Geocoder, key: string, f: () => V): V {
+  let m = store.get(g);
+  if (!m) store.set(g, (m = new Map()));
+  let v = m.get(key);
+  if (v === undefined) {
+    if (m.size > 100_000) m.clear();
+    v = f();
+    m.set(key, v);
+  }
+  return v;
+}
+export function knownCount(g: Geocoder, name: string): number {
+  return memo(countMemo, g, name, () => g.candidates(name).length);
+}
+function knownPrefix(g: Geocoder, name: string): boolean {
+  return memo(prefixMemo, g, name, () => g.isPrefix(name));
 }
 
 export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps): PlaceMention[] {
