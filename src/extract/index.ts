@@ -564,7 +564,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (agent && agent.ref.kind === 'pattern' && (agent.ref.pattern === 'rebels' || agent.ref.pattern === 'islamist') && namedArmed) agent = { ...namedArmed, start: agent.start, end: agent.end, text: agent.text };
       if (!agent) continue;
       if (STRATEGIC_NEEDS_DATE.has(cls) && !s.dates.some((d) => !d.old && !d.since)) continue;
-      if (cls === 'clash' && !other && f.triggers[0]!.cls === 'clash') {
+      if (cls === 'clash' && !other) {
         // fighting with no named other side: the armed actor the report is about
         const me = resolveActor(lex, agent.ref, docCountry ?? '').name;
         if (!armedCounts) {
