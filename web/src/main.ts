@@ -78,6 +78,7 @@ async function loadTable(p: number): Promise<void> {
   if (p === 0) cursors = [undefined];
   try {
     const res = await api.listEvents({ ...apiParams(state.filter), sort: state.sort, limit: TABLE_PAGE, cursor: cursors[p] }, signal);
+    if (signal.aborted) return;
     page = p;
     cursors[p + 1] = res.next_cursor ?? undefined;
     table.render(res.events, { sort: state.sort, hasNext: !!res.next_cursor, page });
@@ -97,6 +98,7 @@ async function loadMap(fit: boolean, bbox?: string): Promise<void> {
     // Drawn page by page: the first page (the most recent events) shows at once and sets the view.
     for (let i = 0; i < MAP_MAX_PAGES; i++) {
       const res = await api.listEvents({ ...apiParams(state.filter), sort: 'date_desc', limit: MAP_PAGE, cursor, bbox }, signal);
+      if (signal.aborted) return; // a newer load (other filters) owns the map now
       all.push(...res.events);
       cursor = res.next_cursor ?? undefined;
       more = !!cursor;
