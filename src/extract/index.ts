@@ -709,7 +709,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         );
         const tolls = (x: Draft) => x.frame.casualties.length + x.frame.foreignCasualties.length;
         const killedOf = (x: Draft) => [...x.frame.casualties, ...x.frame.foreignCasualties].filter((c) => c.kind === 'killed').reduce((a, c) => a + c.value, 0);
-        if (host && tolls(host) && d.frame !== host.frame && d.frame.casualties.length && d.frame.sentence !== host.frame.sentence && killedOf(d) !== killedOf(host)) {
+        const directional = /\b(?:north|south|east|west)\w*\s+of\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, d.place.start - 30), d.place.start));
+        if (host && directional && tolls(host) && d.frame !== host.frame && d.frame.casualties.length && d.frame.sentence !== host.frame.sentence && killedOf(d) !== killedOf(host)) {
           keep.push(d); // two separate tolls: two events
           continue;
         }
@@ -727,9 +728,11 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     // a toll told where no place was named (a headline, a lede) belongs to the first event of that kind with no toll
     const coded = new Set(keep.map((d) => d.frame));
     for (const f of frames) {
-      if (coded.has(f) || !f.sub || !f.casualties.length || f.places.length || f.sentence.index > 2) continue;
+      if (coded.has(f) || !f.casualties.length || f.places.length || f.sentence.index > 2) continue;
+      const fViolent = f.sub ? violent(f.sub) : !['protest', 'riot', 'agreement', 'change', 'hq', 'transfer', 'other', 'loot', 'arrest'].includes(f.cls);
       const host = keep.find(
-        (d) => d.first && !d.frame.casualties.length && !d.frame.foreignCasualties.length && eventTypeOf(d.frame.sub!) === eventTypeOf(f.sub!),
+        (d) => d.first && !d.frame.casualties.length && !d.frame.foreignCasualties.length &&
+          (f.sub ? eventTypeOf(d.frame.sub!) === eventTypeOf(f.sub) : fViolent && violent(d.frame.sub!)),
       );
       if (!host) continue;
       host.frame.foreignCasualties.push(...f.casualties);

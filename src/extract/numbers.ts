@@ -66,7 +66,7 @@ const NOUNS = `(?:${CIVILIAN_NOUNS}|${ARMED_NOUNS})`;
 /** "(at least) NUM [adjectives] NOUN [and NUM [adj] NOUN]* (were|was) (reportedly) KILLED|WOUNDED" */
 const PHRASE = `((?:at least |more than |over |nearly |almost |about |around |some |up to )?${NUM} ${ADJ}${NOUNS}(?:(?:,| and|, and) (?:at least )?${NUM} ${ADJ}${NOUNS}){0,3})`;
 const PASSIVE = new RegExp(
-  `(?<![\\p{L}\\p{N}])${PHRASE}(?: (?:(?!killed|wounded|injured|killing|wounding|injuring|dead)[^.;:!?]){0,40}?)? (?:(?:were|was|have been|has been|had been|are|is|being|got|been) )?(?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
+  `(?<![\\p{L}\\p{N}])${PHRASE}(?:,? (?:(?!killed|wounded|injured|killing|wounding|injuring|dead)[^.;:!?]){0,40}?)?,? (?:(?:were|was|have been|has been|had been|are|is|being|got|been) )?(?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
   'giu',
 );
 const ACTIVE = new RegExp(
