@@ -44,7 +44,7 @@ export const NUMBER_WORD =
 const CIVILIAN_NOUNS =
   'civilians?|people|persons?|residents?|villagers?|children|child|kids?|boys?|girls?|wom[ae]n|m[ae]n|teenagers?|youths?|young m[ae]n|young wom[ae]n|farmers?|shepherds?|workers?|citizens?|students?|journalists?|doctors?|nurses?|elderly|infants?|babies|baby|toddlers?|family members|members of (?:a|the same) family|siblings?|brothers?|sisters?|mothers?|fathers?|sons?|daughters?|husbands?|wives|wife|passengers?|worshippers?|pilgrims?|displaced people|refugees|truffle (?:hunters|collectors|gatherers)|traders?|merchants?|drivers?|teachers?|engineers?|employees?|herders?|fishermen|muezzin|imam|mukhtar|humanitarian workers?|aid workers?|protesters|demonstrators|protestors|individuals?|Palestinians|Syrians|Iraqis|Yemenis|Afghans|Somalis|Sudanese|Lebanese|Israelis|Ukrainians|Kurds|Nigerians|Congolese|Pakistanis|Libyans|Malians|Burkinabes?|Rohingya|Druze|Alawites|bodies|corpses';
 const ARMED_NOUNS =
-  'soldiers?|troops|servicem[ae]n|officers?|fighters?|militants?|members?|gunmen|rebels?|policem[ae]n|police officers?|personnel|guards?|militiamen|militia members|terrorists?|jihadists?|insurgents?|combatants?|recruits?|conscripts?|commanders?|elements|mercenaries|attackers|assailants|security men|gendarmes?|paramilitar(?:y|ies)|operatives?|cadres?|snipers?|bodyguards?';
+  'police|soldiers?|troops|servicem[ae]n|officers?|fighters?|militants?|members?|gunmen|rebels?|policem[ae]n|police officers?|personnel|guards?|militiamen|militia members|terrorists?|jihadists?|insurgents?|combatants?|recruits?|conscripts?|commanders?|elements|mercenaries|attackers|assailants|security men|gendarmes?|paramilitar(?:y|ies)|operatives?|cadres?|snipers?|bodyguards?';
 
 const ADJ = "(?:[A-Za-z’'-]+ ){0,4}?";
 export const KILLED = 'killed|dead|died|slain|lost (?:their|his|her) li(?:fe|ves)|perished|executed|shot dead|murdered';
@@ -121,10 +121,16 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
   const push = (m: CasualtyMention) => {
     if (overlaps(m.start - base, m.end - base)) return;
+    if (speculative(m.start - base, m.end - base)) {
+      taken.push([m.start - base, m.end - base]);
+      return;
+    }
     taken.push([m.start - base, m.end - base]);
     out.push(m);
   };
   const excluded = (idx: number) => /\b(?:including|among them|among whom|of whom|of them|such as)\s*$/i.test(text.slice(Math.max(0, idx - 24), idx));
+  // "as many as 30 may have died": an upper bound or a guess is not the conservative toll
+  const speculative = (s: number, e: number) => /\b(?:may|might|could|would)\s+have\b|\bas many as\b|\bup to\b|\bfeared\b|\bexpected to\b/i.test(text.slice(Math.max(0, s - 12), e));
   for (const m of text.matchAll(TOLL)) {
     const n = parseNumber(m[1]!);
     if (n) push({ kind: 'killed', value: n.value, approximate: n.approximate, victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
