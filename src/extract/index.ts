@@ -399,6 +399,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     // casualties in sentences without frames go to the latest frame within two sentences before
     for (const s of sentences) {
       if (framesBySentence.has(s.index) || !s.casualties.length || s.background) continue;
+      // a toll right after a campaign summary ("… since August 27. At least 90 people have been killed") is the campaign's
+      const prevS = sentences[s.index - 1];
+      if (prevS && (prevS.campaign || prevS.background)) continue;
       let target: Frame | null = null;
       for (const f of frames) if (f.sentence.index < s.index && s.index - f.sentence.index <= 2) target = f;
       if (target) target.foreignCasualties.push(...s.casualties);
@@ -822,8 +825,15 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         document_id: doc.id,
         evidence,
       };
-      const key = [normKey(location), f.date?.key ?? '', sub, a1.name].join('|');
-      const prev = (byKey.get(key) ?? []).find((o) => !o.actor2 || !event.actor2 || o.actor2 === event.actor2);
+      const key = [normKey(location), f.date?.key ?? '', sub].join('|');
+      // the same actors in either order, or one side left unnamed in one telling
+      const sameSides = (o: CodedEvent) => {
+        const a = new Set([o.actor1, o.actor2].filter(Boolean));
+        const b = [event.actor1, event.actor2].filter(Boolean) as string[];
+        const bs = new Set(b);
+        return (b.every((x) => a.has(x)) || [...a].every((x) => bs.has(x as string))) && (a.has(event.actor1) || bs.has(o.actor1));
+      };
+      const prev = (byKey.get(key) ?? []).find(sameSides);
       if (prev) {
         // the same event told twice (headline and body): keep one, the conservative non-zero toll
         if (event.fatalities && (!prev.fatalities || event.fatalities < prev.fatalities)) prev.fatalities = event.fatalities;
