@@ -389,6 +389,11 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const placeless = (f: Frame) => f.places.every((p) => !p.strong && !p.listed && knownCount(geocoder, p.name) === 0);
     for (const f of frames) {
       if (!placeless(f)) continue;
+      const before = sentences[f.sentence.index - 1];
+      if (before && (before.campaign || before.background)) {
+        f.casualties = []; // a cumulative toll after a campaign summary belongs to no single event
+        continue;
+      }
       let target: Frame | null = null;
       for (const o of frames) if (o.places.length && o.sentence.index < f.sentence.index && f.sentence.index - o.sentence.index <= 2) target = o;
       if (target && (target.cls === f.cls || GENERIC.has(f.cls))) {
