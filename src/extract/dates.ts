@@ -83,8 +83,10 @@ const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'frida
 const SIMPLE_RE = /^(?:today|tonight|yesterday|night|morning|evening|afternoon|(?:mon|tues|wednes|thurs|fri|satur|sun)day)$/i;
 const SIMPLE_PHRASE_G = /\b((?:late|early|on|overnight|last)\s+)?(today|tonight|yesterday|last\s+night|this\s+(?:morning|afternoon|evening)|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b(?:\s+(?:morning|afternoon|evening|night))?/gi;
 
-function findDatesIn(text: string, anchor: Date, base: number, full: string, offset: number): DateMention[] {
+function findDatesIn(raw: string, anchor: Date, base: number, full: string, offset: number): DateMention[] {
   const out: DateMention[] = [];
+  // chrono reads "the night of October 25th" as tonight: blank the part of day (offsets stay the same)
+  const text = raw.replace(/\b(?:night|morning|evening|afternoon|dawn|early hours|late hours) of\b/gi, (m) => ' '.repeat(m.length));
   let results: chrono.ParsedResult[];
   try {
     results = parser.parse(text, { instant: anchor, timezone: 'UTC' } as chrono.ParsingReference, { forwardDate: false });

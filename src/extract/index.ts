@@ -608,7 +608,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       // date
       const own0 = s.dates.filter((d) => !d.old && !d.since);
       // "announced on Saturday that … on Friday": the day of the statement is not the day of the event
-      const reporting = (d: DateMention) => /\b(?:said|says|announced|reported|told|stated|added|confirmed|claimed|acknowledged|published|issued|quoted)\b[^.;]{0,24}$/i.test(text.slice(Math.max(s.start, d.start - 40), d.start));
+      const reporting = (d: DateMention) => /\b(?:said|says|announced|reported|told|stated|added|confirmed|claimed|acknowledged|published|issued|quoted|released|statement)\b[^.;]{0,24}$/i.test(text.slice(Math.max(s.start, d.start - 40), d.start));
       const own = own0.some((d) => !reporting(d)) ? own0.filter((d) => !reporting(d)) : own0;
       if (own.length) {
         let best = own[0]!;
