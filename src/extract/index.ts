@@ -526,9 +526,14 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         else if (targetIsCivil && (!agentRes || agentRes.inter !== 7)) cls = 'vac';
         else if (/\b(?:houses?|homes?|civilians?|residents?|families|family)\b/i.test(text.slice(f.end, Math.min(s.end, f.end + 60))) && (!other || other.ref.kind === 'pattern' && other.ref.pattern === 'civilians')) cls = 'vac';
         else if (
-          f.cls === 'attack' && agentRes && (agentRes.inter === 1 || agentRes.inter === 8) && !other && victimKind !== 'armed' && weapon?.cls !== 'smallarms' &&
-          f.places.length > 0 && !/\b(?:attack(?:ed|s)?|ambush(?:ed)?|storm(?:ed)?|raid(?:ed)?)\b/i.test(f.triggers.map((t) => t.text).join(' '))
-        ) cls = 'shell'; // state forces "hit/targeted/struck" places with no fighting described: remote fire
+          f.cls === 'attack' && agentRes && (agentRes.inter === 1 || agentRes.inter === 8) && weapon?.cls !== 'smallarms' &&
+          f.triggers.every((t) => /^(?:strikes?|struck|hit|hits|target(?:ed|ing|s)?|bomb(?:ed|ing)|launched|landed)$/i.test(t.text)) &&
+          (f.places.length > 0 || !!other)
+        ) {
+          // state forces "struck/hit/targeted" a place or a group with no fighting described: remote fire;
+          // "strikes" by states are air strikes unless a ground weapon is named
+          cls = f.triggers.some((t) => /^(?:strikes?|struck)$/i.test(t.text)) ? 'air' : 'shell';
+        }
         else if (agent || other || (victimKind === 'armed' && cls !== 'kill')) cls = 'clash';
         else cls = '';
       }
