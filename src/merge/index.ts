@@ -7,8 +7,10 @@
  *
  * Matching rule (all must hold):
  *  - same country, and both dates known and at most MAX_DAY_GAP (1) day apart;
- *  - the same place: both have coordinates within MAX_DISTANCE_KM (5 km), or the same normalised location
- *    name (and not different admin1 when both are known);
+ *  - the same place: the same normalised location name (and not different admin1 when both are known), or
+ *    coordinates within MAX_DISTANCE_KM (5 km); but two precisely placed events (geo_precision 1) with
+ *    different names must be within DIFFERENT_NAME_KM (2 km): that allows a spelling variant geocoded
+ *    to a nearby point, while two villages a few km apart stay two events (ACLED: one event per place);
  *  - compatible type: the same event type, or Battles vs Explosions/Remote violence, or Protests vs Riots.
  *    When the sub-event types differ, actor1 must be known and the same on both;
  *  - compatible actors: actor1 the same, or unknown on one side; actor2 the same, or unknown on one side
@@ -32,6 +34,7 @@
 import type { CodedEvent, EventType, EvidenceField } from '../model/index.js';
 
 export const MAX_DISTANCE_KM = 5;
+export const DIFFERENT_NAME_KM = 2;
 export const MAX_DAY_GAP = 1;
 
 /** One report's contribution to a stored event. `order` is the arrival order (smaller = earlier). */
@@ -121,7 +124,8 @@ export function matchEvents(stored: CodedEvent, incoming: CodedEvent): MatchResu
   }
   const sameName = normaliseName(stored.location) !== '' && normaliseName(stored.location) === normaliseName(incoming.location);
   const adminClash = !!stored.admin1 && !!incoming.admin1 && normaliseName(stored.admin1) !== normaliseName(incoming.admin1);
-  const near = km !== null && km <= MAX_DISTANCE_KM;
+  const precise = stored.geo_precision === 1 && incoming.geo_precision === 1;
+  const near = km !== null && km <= (sameName || !precise ? MAX_DISTANCE_KM : DIFFERENT_NAME_KM);
   if (!(near || (sameName && !adminClash))) {
     return no(km !== null ? `${km.toFixed(1)} km apart` : 'different places');
   }

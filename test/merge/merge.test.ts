@@ -20,6 +20,13 @@ describe('matchEvents', () => {
     assert.equal(matchEvents(base(), other({ location: 'Sarmin', admin1: 'Hama', latitude: 35.2, longitude: 36.7 })).match, false);
     assert.equal(matchEvents(codedEvent({ document_id: 'd1', location: 'Al-Shaalah', latitude: null, longitude: null }), other({ location: 'al Shaalah', latitude: null, longitude: null })).match, true);
     assert.equal(matchEvents(base(), other({ country: 'Turkey' })).match, false);
+    const kharbashah = codedEvent({ document_id: 'd1', location: 'Kharbashah', latitude: 36.3327, longitude: 37.4061, actor1: 'Military Forces of Turkey', actor2: 'Military Forces of Syria' });
+    assert.match(matchEvents(kharbashah, other({ location: 'Al-Shaalah', latitude: 36.3711, longitude: 37.3979, actor1: 'Military Forces of Turkey', actor2: 'Military Forces of Syria' })).reason,
+      /4\.\d km apart/, 'two villages 4 km apart, both precisely placed, stay apart');
+    assert.equal(matchEvents(kharbashah, other({ location: 'Kharbashieh', latitude: 36.335, longitude: 37.41, actor1: 'Military Forces of Turkey', actor2: 'Military Forces of Syria' })).match, true,
+      'a spelling variant placed nearby');
+    assert.equal(matchEvents(kharbashah, other({ location: 'Al Bab countryside', geo_precision: 2, latitude: 36.36, longitude: 37.42, actor1: 'Military Forces of Turkey', actor2: 'Military Forces of Syria' })).match, true,
+      'an approximately placed report within 5 km');
   });
   it('needs compatible types', () => {
     assert.equal(matchEvents(base(), other({ event_type: 'Battles', sub_event_type: 'Armed clash' })).match, true, 'same actors, clash vs strike');
