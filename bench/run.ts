@@ -258,6 +258,7 @@ try {
           have = n;
           pgs!.dump(url, key);
         }
+        await pgs!.analyze(url);
         serveOpts = { pgUrl: url };
       }
       log(`serve ${storeName} with ${n.toLocaleString('en')} events (${elapsed()})`);
@@ -298,6 +299,7 @@ try {
           // a copy of this size's database, so the cached dumps stay as generated
           const url = await pgs!.database('bench_stream');
           if (!pgs!.restore(url, `events-s${SEED}-n${n}-pg`)) notes.push('PostgreSQL stream latency measured on an empty database (no dump to restore)');
+          await pgs!.analyze(url);
           opts = { pgUrl: url };
         }
         log(`stream latency, ${storeName} (${elapsed()})`);

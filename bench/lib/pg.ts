@@ -16,6 +16,11 @@ export interface BenchPg {
   database(name: string): Promise<string>;
   /** Restore bench/out/<key>.pgdump into the (empty) database; false when there is no usable dump. */
   restore(dbUrl: string, key: string): boolean;
+  /**
+   * ANALYZE the database: pg_restore (PostgreSQL 15) restores no planner statistics, and a bulk load
+   * leaves them to autovacuum's timing; a served database that has run a while has them.
+   */
+  analyze(dbUrl: string): Promise<void>;
   /** Dump the database to bench/out/<key>.pgdump for later runs. */
   dump(dbUrl: string, key: string): void;
   stop(): void;
@@ -95,6 +100,7 @@ export async function startPg(): Promise<BenchPg | { skip: string }> {
         return false;
       }
     },
+    analyze: (dbUrl) => admin(dbUrl, ['ANALYZE']),
     dump(dbUrl, key) {
       if (!PGBIN) return;
       const dump = path.join(OUT, `${key}.pgdump`);
