@@ -52,7 +52,7 @@ const SEED = Number(args.seed ?? 1);
 const ONLY = new Set((args.only ?? 'extract,geo,ingest,api,stream,serve').split(',').map((s) => s.trim()));
 const CFG = QUICK
   ? { corpus: 60, runs: 2, ingestDocs: 40, storeOnlyDocs: 150, sizes: [10_000, 100_000], apiSizes: [10_000, 100_000], serveSize: 100_000, loadS: 0.5, loadRuns: 2, streamDocs: 5, startups: 2 }
-  : { corpus: 200, runs: 3, ingestDocs: 60, storeOnlyDocs: 200, sizes: [10_000, 100_000, 1_000_000], apiSizes: [10_000, 100_000, 1_000_000], serveSize: 1_000_000, loadS: 1, loadRuns: 3, streamDocs: 10, startups: 3 };
+  : { corpus: 200, runs: 3, ingestDocs: 200, storeOnlyDocs: 200, sizes: [10_000, 100_000, 1_000_000], apiSizes: [10_000, 100_000, 1_000_000], serveSize: 1_000_000, loadS: 1, loadRuns: 3, streamDocs: 10, startups: 3 };
 
 if (args.sizes) {
   const sz = args.sizes.split(',').map((x) => Number(x.trim().replace(/_/g, ''))).filter((x) => Number.isInteger(x) && x > 0).sort((a, b) => a - b);
