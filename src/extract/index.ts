@@ -467,7 +467,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         other =
           rest.find(
             (a) =>
-              a.start >= f.end && (!agent || a.start !== agent.start) && !isVictim(a) && a.start < f.end + 140 &&
+              a.start >= f.end && (!agent || (a.start !== agent.start && JSON.stringify(a.ref) !== JSON.stringify(agent.ref))) && !isVictim(a) && a.start < f.end + 140 &&
               (!civilNoun(a) || /(?:target\w*|attack\w*|against|on|at|hit\w*|shell\w*|struck|strik\w+|fire on|killing|injuring|wounding)\s+(?:the\s+)?(?:[\w-]+\s+)?$/i.test(between(Math.max(f.end, a.start - 40), a.start))),
           ) ?? null;
       }

@@ -167,7 +167,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
     const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
       /\b(?:north|south|east|west)(?:east|west)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
-      (/^\s+(?:countryside|governorate|province|region)\b/i.test(after) && !/^\s+(?:region|district)\s+of\b/i.test(after)) ||
+      (/^\s+(?:countryside|governorate|province|region|territory)\b/i.test(after) && !/^\s+(?:region|district)\s+of\b/i.test(after)) ||
       /countryside of (?:the )?$/i.test(before);
     let query = name;
     const mBefore = /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
