@@ -614,7 +614,21 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const own0 = s.dates.filter((d) => !d.old && !d.since);
       // "announced on Saturday that … on Friday": the day of the statement is not the day of the event
       const reporting = (d: DateMention) => /\b(?:said|says|announced|reported|told|stated|added|confirmed|claimed|acknowledged|published|issued|quoted|released|statement)\b[^.;]{0,24}$/i.test(text.slice(Math.max(s.start, d.start - 40), d.start));
-      const own = own0.some((d) => !reporting(d)) ? own0.filter((d) => !reporting(d)) : own0;
+      // an explicit date in a recent sentence whose own event was not coded still dates what follows
+      for (let k = s.index - 1; k >= Math.max(0, s.index - 3) && (!lastDate || k > lastDate.sentence); k--) {
+        const prev = sentences[k]!;
+        if (prev.background || prev.campaign) break;
+        const d = prev.dates.find((x) => !x.old && !x.since);
+        if (d) {
+          const known = !!published || (d.hasYear && /\b(?:19|20)\d\d\b/.test(d.text));
+          lastDate = { date: d.date, precision: d.precision, span: d, sentence: k, cls: '', known };
+          break;
+        }
+      }
+      // "GAZA, Feb 25 (WAFA) –": a dateline gives the day of the report
+      const dateline = (d: DateMention) => /(?:^|[(\s–-])\p{Lu}[\p{Lu}\s.'-]{2,},\s*$/u.test(text.slice(Math.max(s.start, d.start - 30), d.start));
+      const own1 = own0.filter((d) => !dateline(d));
+      const own = own1.some((d) => !reporting(d)) ? own1.filter((d) => !reporting(d)) : own1;
       if (own.length) {
         let best = own[0]!;
         let bd = Infinity;
