@@ -331,8 +331,8 @@ export class CoreStore implements Store {
 
   /** Recompute an event from its contributions and edits, write it back, and return it. */
   private async recompute(tx: Tx, seq: number): Promise<StoredEvent> {
-    const [row] = await tx.all<{ id: string; edits: string; review_status: string; created_at: string }>(
-      'SELECT id, edits, review_status, created_at FROM events WHERE seq = ?',
+    const [row] = await tx.all<{ id: string; edits: string; review_status: string; created_at: string; old: string | null }>(
+      'SELECT e.id, e.edits, e.review_status, e.created_at, d.data AS old FROM events e LEFT JOIN event_data d ON d.seq = e.seq WHERE e.seq = ?',
       [seq],
     );
     if (!row) throw new Error(`event #${seq} vanished`);
@@ -365,19 +365,22 @@ export class CoreStore implements Store {
       created_at: row.created_at,
       updated_at: new Date().toISOString(),
     };
-    await this.writeEvent(tx, seq, event);
+    const oldActors = row.old === null ? null : actorNames(JSON.parse(row.old) as CodedEvent);
+    await this.writeEvent(tx, seq, event, oldActors);
     return event;
   }
 
-  private async writeEvent(tx: Tx, seq: number, event: StoredEvent): Promise<void> {
+  /** Write an event's columns, JSON and actor index (the index only when its actors changed; `oldActors` null = new event). */
+  private async writeEvent(tx: Tx, seq: number, event: StoredEvent, oldActors: string[] | null): Promise<void> {
     const cols = eventColumns(event);
     await tx.run(
       `UPDATE events SET ${EVENT_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE seq = ?`,
       [...(Object.values(cols) as Param[]), event.updated_at, seq],
     );
     await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET data = excluded.data', [seq, JSON.stringify(event)]);
-    await tx.run('DELETE FROM event_actors WHERE event_seq = ?', [seq]);
     const names = actorNames(event);
+    if (oldActors && oldActors.length === names.length && oldActors.every((n, i) => n === names[i])) return;
+    if (oldActors) await tx.run('DELETE FROM event_actors WHERE event_seq = ?', [seq]);
     if (names.length) {
       const list = names.map(() => '?').join(', ');
       await tx.run(`INSERT INTO actors (name_lc) VALUES ${names.map(() => '(?)').join(', ')} ON CONFLICT (name_lc) DO NOTHING`, names);

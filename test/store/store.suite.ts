@@ -173,10 +173,15 @@ export function storeSuite(name: string, openFresh: OpenFresh) {
       assert.equal(m.events[0]!.sources.length, 2);
       const d = await store.getEvent('R1');
       assert.deepEqual(d!.edited_fields.sort(), ['fatalities', 'location']);
+      assert.equal(d!.actor2, 'Hayat Tahrir al-Sham');
       assert.deepEqual(d!.reviews.map((r) => [r.action, r.reviewer]), [['confirm', 'amal'], ['edit', 'ben']]);
       assert.equal(d!.reviews[0]!.note, 'checked against a second source');
       assert.deepEqual(d!.reviews[1]!.fields, { fatalities: 5, location: 'Kharbashieh' });
       assert.equal((await all(store, { min_fatalities: 5 })).length, 1, 'filters read reviewed values');
+      assert.equal((await all(store, { actor: 'tahrir' })).length, 1);
+      await store.review('R1', { action: 'edit', reviewer: 'ben', fields: { actor2: 'Local Defence Militia' } });
+      assert.equal((await all(store, { actor: 'local defence' })).length, 1, 'the actor index follows an edited actor');
+      assert.equal((await all(store, { actor: 'tahrir' })).length, 0);
       const rj = await store.review('R1', { action: 'reject', reviewer: 'amal' });
       assert.equal(rj!.review_status, 'rejected');
       assert.equal((await all(store)).length, 0);
