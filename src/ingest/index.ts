@@ -16,7 +16,8 @@
  *   Source: Northern Dispatch
  *   Title: Shelling reported near Harbal
  *   URL: https://example.org/a
- * (keys case-insensitive; `Date:` is an alias of `Published:`). The header is not part of the stored text.
+ * (keys case-insensitive; `Date:` is an alias of `Published:`), or with Markdown front matter between two
+ * `---` lines (the same keys). The header is not part of the stored text.
  * Otherwise `published` and `source` come from the caller's defaults (CLI `--published`, `--source`).
  */
 import { createHash } from 'node:crypto';
@@ -102,6 +103,19 @@ export function parseTextHeader(raw: string): { text: string; fields: Partial<Re
   const text = raw.replace(/^\uFEFF/, '');
   const lines = text.split(/\r?\n/);
   const fields: Partial<Record<'published' | 'source' | 'title' | 'url', string>> = {};
+  if (lines[0]?.trim() === '---') {
+    // YAML-style front matter (Markdown): known keys are read, others ignored
+    const end = lines.findIndex((l, k) => k > 0 && k <= 40 && l.trim() === '---');
+    if (end > 0) {
+      for (const l of lines.slice(1, end)) {
+        const m = /^([A-Za-z_]+):\s*(.*?)\s*$/.exec(l);
+        const key = m ? HEADER_KEYS[m[1]!.toLowerCase()] : undefined;
+        if (m && key) fields[key] = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
+      }
+      const body = lines.slice(end + 1);
+      return { text: (body[0]?.trim() === '' ? body.slice(1) : body).join('\n'), fields };
+    }
+  }
   let i = 0;
   for (; i < lines.length && i < 12; i++) {
     const m = /^([A-Za-z]+):\s*(.*?)\s*$/.exec(lines[i]!);

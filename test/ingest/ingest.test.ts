@@ -119,6 +119,9 @@ describe('ingestPaths', () => {
 
   it('parses headers, dates and HTML in isolation', () => {
     assert.deepEqual(parseTextHeader('Date: 2024-07-23\n\nBody'), { text: 'Body', fields: { published: '2024-07-23' } });
+    assert.deepEqual(parseTextHeader('---\ntitle: "Night raid"\ndate: 2024-07-23\ntags: [a, b]\n---\n\n# Night raid\nBody'),
+      { text: '# Night raid\nBody', fields: { title: 'Night raid', published: '2024-07-23' } });
+    assert.deepEqual(parseTextHeader('---\nnot closed\nBody').fields, {});
     assert.deepEqual(parseTextHeader('Turkish forces: shelled Harbal.\n\nMore.').fields, {}, 'a sentence with a colon is not a header');
     assert.deepEqual(parseTextHeader('Published: 2024-07-23\nstill body').fields, {}, 'a header block must end with a blank line');
     assert.equal(normalisePublished('2024-07-23T10:00:00+03:00'), '2024-07-23');
