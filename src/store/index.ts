@@ -11,7 +11,12 @@
  *
  * Choices: rejected events are hidden from listEvents/stats unless `review_status=rejected` is asked for;
  * `actor` matches a case-insensitive substring of actor1, actor2 or an associated actor; `q` matches
- * event notes or the text of any of the event's source documents (all words, `word*` for a prefix).
+ * event notes or the text of any of the event's source documents (all words, `word*` for a prefix;
+ * PostgreSQL indexes the first 200,000 characters of a document); `country`/`admin1` are case-insensitive;
+ * a cursor is only valid with the sort it came from. An event is stored as the combination of its
+ * reports (src/merge `combine`) with analyst edits on top; a confirmed event stays confirmed when a new
+ * report merges in. `subscribe` hears this process's changes and, on PostgreSQL, other processes' too
+ * (LISTEN/NOTIFY); on SQLite, changes written by another process are not announced.
  */
 import { CoreStore } from './core.js';
 import { SqliteDb } from './sqlite.js';
