@@ -574,7 +574,14 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         } else if (lastAgent && cls !== 'suicide' && cls !== 'grenade') agent = lastAgent;
       }
       // "the rebels", "Islamist militants" in a report that names the group: that group
-      if (agent && agent.ref.kind === 'pattern' && (agent.ref.pattern === 'rebels' || agent.ref.pattern === 'islamist') && namedArmed) agent = { ...namedArmed, start: agent.start, end: agent.end, text: agent.text };
+      const generic =
+        !!agent && agent.ref.kind === 'pattern' &&
+        (agent.ref.pattern === 'rebels' || agent.ref.pattern === 'islamist' ||
+          (agent.ref.pattern === 'unidentified' && !/\b(?:unidentified|unknown|masked|anonymous)\b/i.test(agent.text) && agent.start !== f.start));
+      if (generic && namedArmed) agent = { ...namedArmed, start: agent!.start, end: agent!.end, text: agent!.text };
+      // one-sided violence with no actor named here, in a report about one named group: that group
+      const synthetic = !!agent && agent.ref.kind === 'pattern' && agent.ref.pattern === 'unidentified' && agent.start === f.start;
+      if ((!agent || synthetic) && namedArmed && (cls === 'vac' || cls === 'abduct')) agent = { ...namedArmed, start: f.start, end: f.end, text: f.triggers[0]!.text };
       if (!agent) continue;
       if (STRATEGIC_NEEDS_DATE.has(cls) && !s.dates.some((d) => !d.old && !d.since)) continue;
       if (cls === 'clash' && !other) {
