@@ -19,6 +19,7 @@ import type { Extractor } from '../../src/extract/types.js';
 import type { Store } from '../../src/store/types.js';
 import { serveCommand } from '../../src/server/index.js';
 import { openStore } from '../../src/store/index.js';
+import { freshPgUrl, pgUrl } from '../helpers/pg.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RESULTS = path.join(ROOT, 'test-results', 'web');
@@ -51,6 +52,7 @@ let app: FastifyInstance;
 let stopServer: (() => Promise<void>) | undefined;
 let base = '';
 let browser: Browser;
+let dropPg: (() => Promise<void>) | undefined;
 let tmp = '';
 const problems: string[] = []; // console errors, page errors and requests that left localhost
 
@@ -116,7 +118,14 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     // Build the current sources (vite 8 takes about a second) so the test never runs a stale bundle.
     const { build } = await import('vite');
     await build({ configFile: path.join(ROOT, 'web/vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    store = await openStore({ path: path.join(tmp, 'test.db') });
+    // A store of its own: a temp SQLite file, or a fresh schema when CI runs the suite on PostgreSQL.
+    if (pgUrl) {
+      const fresh = await freshPgUrl();
+      dropPg = fresh.drop;
+      store = await openStore({ url: fresh.url });
+    } else {
+      store = await openStore({ path: path.join(tmp, 'test.db') });
+    }
     // serveCommand = buildServer on port 0 plus the alerts part (watch zones, alerts on the stream); no feeds polled
     const served = await serveCommand({
       port: 0, host: '127.0.0.1', store, extractor: await loadExtractor(), webRoot: outDir, token: '',
@@ -144,6 +153,7 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     if (stopServer) await stopServer();
     else await app?.close();
     await store?.close().catch(() => undefined);
+    await dropPg?.();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
