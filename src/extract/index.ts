@@ -572,6 +572,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         if (cls === 'ied' || cls === 'vac' || cls === 'abduct') {
           agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'unidentified', country: null }, source: false };
         } else if (lastAgent && cls !== 'suicide' && cls !== 'grenade') agent = lastAgent;
+        else if (cls === 'clash') {
+          // "clashes between rival armed groups": fighting happened, its sides are not named
+          agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'unidentified', country: null }, source: false };
+        }
       }
       // "the rebels", "Islamist militants" in a report that names the group: that group
       const generic =
