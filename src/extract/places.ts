@@ -53,7 +53,7 @@ const STOP = new Set(
     'state', 'province', 'governorate', 'city', 'town', 'village', 'region', 'district', 'countryside', 'area', 'forces',
     'force', 'brigade', 'division', 'front', 'group', 'party', 'movement', 'government', 'regime', 'general', 'colonel',
     'sheikh', 'doctor', 'dr', 'mr', 'mrs', 'ms', 'national', 'democratic', 'international', 'coalition', 'unit', 'units',
-    'republic', 'mount', 'assad', 'al-assad', 'al-qaida', 'al-qaeda', 'qaida', 'qaeda', 'gazan', 'kingdom', 'union', 'adha', 'al-adha', 'fitr', 'al-fitr', 'tahrir', 'hayat', 'hayyat', 'hayyaat', 'jabhat', 'liwa', 'jaish', 'katibat', 'ansar',
+    'police', 'intelligence', 'directorate', 'republic', 'mount', 'assad', 'al-assad', 'al-qaida', 'al-qaeda', 'qaida', 'qaeda', 'gazan', 'kingdom', 'union', 'adha', 'al-adha', 'fitr', 'al-fitr', 'tahrir', 'hayat', 'hayyat', 'hayyaat', 'jabhat', 'liwa', 'jaish', 'katibat', 'ansar',
   ].map((s) => s.toLowerCase()),
 );
 
@@ -161,9 +161,12 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     seen.add(relStart);
     const before = sentence.slice(Math.max(0, relStart - 40), relStart);
     const after = sentence.slice(relStart + name.length, relStart + name.length + 14);
-    const containerNoun = out.length > 0 && /^\s*(?:neighbou?rhood|village|area|camp|town)?\s*,?\s*in\s+(?:the\s+)?$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart)) &&
+    // the place just before this one, by position (cue and suffix matches are found in two passes)
+    let prevPlace: PlaceMention | null = null;
+    for (const q of out) if (q.end - base <= relStart && (!prevPlace || q.end > prevPlace.end)) prevPlace = q;
+    const containerNoun = !!prevPlace && /^\s*(?:neighbou?rhood|village|area|camp|town)?\s*,?\s*in\s+(?:the\s+)?$/i.test(sentence.slice(prevPlace.end - base, relStart)) &&
       /^\s+(?:district|sub-?district|province|governorate|region|county|area)\b/i.test(sentence.slice(relStart + name.length, relStart + name.length + 16));
-    const container = containerNoun || out.length > 0 && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(out[out.length - 1]!.end - base, relStart));
+    const container = containerNoun || !!prevPlace && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(prevPlace.end - base, relStart));
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
     const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
       /\b(?:north|south|east|west)(?:east|west)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
