@@ -148,6 +148,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     }
     if (deps.isActorName(name) || deps.isActorName(raw.trim())) return;
     const afterName = sentence.slice(relStart + name.length, relStart + name.length + 30);
+    if (/^\s+(?:village|town|hamlet)\b/i.test(afterName)) strong = true;
     // "an official in Mogadishu told", "Karama Square", "Manbij Military Council": not where the event is
     if (/^\s*(?:,\s*)?(?:told|said|says|reported|added|confirmed|stated)\b/i.test(afterName)) return;
     if (/\baccording to\s+$/i.test(sentence.slice(Math.max(0, relStart - 14), relStart))) return;
