@@ -14,7 +14,8 @@ import { median } from './stats.js';
 import { TMP } from './paths.js';
 
 export interface IngestFigures {
-  docsPerS: number;
+  docsPerS: number; // wall clock
+  docsPerCpuS: number; // per CPU-second of this process (the whole ingest for SQLite; PostgreSQL's server time is not counted)
   eventsPerS: number; // events created + reports merged into existing events, per second
   created: number;
   merged: number;
@@ -41,18 +42,21 @@ export async function benchIngest(opts: {
   /** A fresh empty store per run. */
   freshStore: (run: number) => Promise<Store>;
 }): Promise<IngestFigures> {
-  const rates: { d: number; e: number; created: number; merged: number; docs: number }[] = [];
+  const rates: { d: number; cpu: number; e: number; created: number; merged: number; docs: number }[] = [];
   for (let i = 0; i < opts.runs; i++) {
     const store = await opts.freshStore(i);
     const t = performance.now();
+    const c = process.cpuUsage();
     const sum = await ingestPaths(store, [opts.jsonl], opts.extractor);
+    const used = process.cpuUsage(c);
     const s = (performance.now() - t) / 1000;
     await store.close();
     if (sum.errors.length) throw new Error(`ingest errors: ${JSON.stringify(sum.errors.slice(0, 3))}`);
-    rates.push({ d: sum.documents / s, e: (sum.events_created + sum.events_merged) / s, created: sum.events_created, merged: sum.events_merged, docs: sum.documents });
+    rates.push({ d: sum.documents / s, cpu: sum.documents / ((used.user + used.system) / 1e6), e: (sum.events_created + sum.events_merged) / s, created: sum.events_created, merged: sum.events_merged, docs: sum.documents });
   }
   return {
     docsPerS: median(rates.map((r) => r.d)),
+    docsPerCpuS: median(rates.map((r) => r.cpu)),
     eventsPerS: median(rates.map((r) => r.e)),
     created: rates[0]!.created,
     merged: rates[0]!.merged,
