@@ -23,7 +23,7 @@ import { loadLexicon, matchActors, normKey, resolveActor, type ActorRef } from '
 import { splitSentences, type Sentence } from './sentences.js';
 import { findDates, parsePublished, type DateMention } from './dates.js';
 import { findCasualties, type CasualtyMention } from './numbers.js';
-import { findPlaces, knownCount, type PlaceMention } from './places.js';
+import { candidatesOf, findPlaces, knownCount, type PlaceMention } from './places.js';
 
 export type { Extractor } from './types.js';
 
@@ -168,7 +168,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const key = `${name}\u0001${country ?? ''}`;
     let v = adminCache.get(key);
     if (v === undefined) {
-      v = geocoder.candidates(name).some((c) => (c.kind === 'admin1' || c.kind === 'country') && (!country || c.country === country));
+      v = candidatesOf(geocoder, name).some((c) => (c.kind === 'admin1' || c.kind === 'country') && (!country || c.country === country));
       if (adminCache.size > 50_000) adminCache.clear();
       adminCache.set(key, v);
     }
@@ -244,7 +244,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     }
     for (const s of sentences) {
       for (const p of s.places) {
-        const cands = geocoder.candidates(p.name);
+        const cands = candidatesOf(geocoder, p.name);
         const admins = new Set(cands.filter((c) => c.kind === 'admin1' || c.kind === 'admin2').map((c) => c.country));
         if (admins.size === 1) {
           bump([...admins][0]!, 2);

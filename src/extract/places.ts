@@ -3,7 +3,7 @@
  * "X village", "near X"), lists, and area phrases ("the northern countryside of Aleppo", "southern
  * Idlib"). Uses the geocoder's fast name lookups (candidates/isPrefix); resolution happens later.
  */
-import type { Geocoder } from '../geo/types.js';
+import type { Geocoder, Place } from '../geo/types.js';
 
 export interface PlaceMention {
   /** The bare name, e.g. "Nayrab". */
@@ -95,8 +95,13 @@ function memo<V>(store: WeakMap<Geocoder, Map<string, V>>, g: Geocoder, key: str
   }
   return v;
 }
+const candMemo = new WeakMap<Geocoder, Map<string, Place[]>>();
+/** geocoder.candidates, remembered per name. */
+export function candidatesOf(g: Geocoder, name: string): Place[] {
+  return memo(candMemo, g, name, () => g.candidates(name));
+}
 export function knownCount(g: Geocoder, name: string): number {
-  return memo(countMemo, g, name, () => g.candidates(name).length);
+  return memo(countMemo, g, name, () => candidatesOf(g, name).length);
 }
 function knownPrefix(g: Geocoder, name: string): boolean {
   return memo(prefixMemo, g, name, () => g.isPrefix(name));
@@ -184,8 +189,8 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     }
     if (feature) {
       const full = `${name} ${feature}`;
-      const own = geocoder.candidates(name);
-      if (geocoder.candidates(full).length || !own.some((c) => c.kind === 'region' || c.kind === 'admin1' || c.kind === 'admin2')) {
+      const own = candidatesOf(geocoder, name);
+      if (knownCount(geocoder, full) || !own.some((c) => c.kind === 'region' || c.kind === 'admin1' || c.kind === 'admin2')) {
         out.push({ name: full, query: full, start: base + relStart, end: base + relStart + full.length, strong, near, area: false, listed });
         return;
       }
