@@ -97,7 +97,7 @@ const TARGET_NOUNS =
 
 /** Cheap prefilters: only sentences with these words go through chrono or the casualty patterns. */
 const DATE_HINT = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weeks|weekend|month|months|year|years|day|days|hours?|now|earlier|later|\d{4}|\d{1,2}[/.-]\d{1,2})\b/i;
-const CASUALTY_HINT = /kill|dead|died|death|wound|injur|hurt|lives|slain|perish|toll|casualt|murder|execut/i;
+const CASUALTY_HINT = /kill|dead|bodies|corpses|died|death|wound|injur|hurt|lives|slain|perish|toll|casualt|murder|execut/i;
 /** Strategic developments coded only when the sentence itself dates them (otherwise they are mostly background). */
 const STRATEGIC_NEEDS_DATE = new Set(['agreement', 'change', 'hq', 'transfer', 'other', 'loot']);
 const SMALLARMS = new Set(['smallarms', 'melee']);
@@ -717,8 +717,38 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       geo: GeoResolution | null;
       area: boolean;
       first: boolean;
+      /** this place's own share of the frame's tolls, when the sentence ties tolls to places */
+      own?: CasualtyMention[];
     }
     const drafts: Draft[] = [];
+    /**
+     * "14 were killed in shelling on A, 4 in shelling on B", "B was shelled, which killed two": a toll
+     * follows the place it names right after it (same clause), else the nearest place told before it
+     * (after the previous toll). Tolls tied to no place stay with the frame's first place.
+     */
+    const splitTolls = (f: Frame, mine: Draft[]) => {
+      const cas = [...f.casualties].sort((a, b) => a.start - b.start);
+      const assigned = new Map<Draft, CasualtyMention[]>();
+      let tied = 0;
+      cas.forEach((c, i) => {
+        const nextStart = cas[i + 1]?.start ?? f.sentence.end;
+        const prevEnd = cas[i - 1]?.end ?? f.sentence.start;
+        let host: Draft | undefined = mine.find(
+          (d) => d.place.start >= c.end && d.place.start < nextStart && d.place.start - c.end <= 80 && !CLAUSE_BREAK.test(text.slice(c.end, d.place.start)),
+        );
+        if (!host) {
+          const before = mine.filter((d) => d.place.end <= c.start && d.place.start >= prevEnd);
+          // "the city of A in the B region": the container is not the place hit
+          const inner = before.filter((d) => !before.some((o) => o !== d && o.place.end <= d.place.start && /^\s*(?:,|in|of|in the|of the)\s+(?:the\s+)?$/i.test(text.slice(o.place.end, d.place.start))));
+          host = inner[inner.length - 1];
+        }
+        if (host) tied++;
+        const d = host ?? mine[0]!;
+        assigned.set(d, [...(assigned.get(d) ?? []), c]);
+      });
+      if (!tied) return;
+      for (const d of mine) d.own = assigned.get(d) ?? [];
+    };
     for (const f of frames) {
       if (!f.sub || !f.actor1) continue;
       const cand = f.places.map((p) => ({ p, r: resolve(p, f.sentence) }));
@@ -731,7 +761,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         const best = areas.sort((a, b) => (a.r!.place?.kind === 'country' ? 1 : 0) - (b.r!.place?.kind === 'country' ? 1 : 0))[0];
         specific = best ? [best] : [];
       }
-      specific.forEach(({ p, r }, i) => drafts.push({ frame: f, place: p, geo: r, area: isAreaRes(r, p), first: i === 0 }));
+      const mine = specific.map(({ p, r }, i): Draft => ({ frame: f, place: p, geo: r, area: isAreaRes(r, p), first: i === 0 }));
+      if (mine.length > 1 && f.casualties.length) splitTolls(f, mine);
+      drafts.push(...mine);
     }
 
     // coarse events (an area) give way to specific ones of a compatible type in the same admin1
@@ -753,7 +785,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           continue;
         }
         if (host) {
-          if (!host.frame.casualties.length && !host.frame.foreignCasualties.length && host.first) {
+          // bodies found so far do not make a toll: the area's stated toll still counts
+          if (!host.frame.casualties.some((c) => !c.bodies) && !host.frame.foreignCasualties.some((c) => !c.bodies) && host.first) {
             host.frame.foreignCasualties.push(...d.frame.casualties, ...d.frame.foreignCasualties);
             if (!host.frame.victim2 && !host.frame.actor2 && d.frame.victim2) host.frame.victim2 = d.frame.victim2;
           }
@@ -767,9 +800,11 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const coded = new Set(keep.map((d) => d.frame));
     for (const f of frames) {
       if (coded.has(f) || !f.casualties.length || f.places.length || f.sentence.index > 2) continue;
+      // the host may already know its injured and not its dead (or the reverse)
+      const kinds = new Set(f.casualties.map((c) => c.kind));
       const fViolent = f.sub ? violent(f.sub) : !['protest', 'riot', 'agreement', 'change', 'hq', 'transfer', 'other', 'loot', 'arrest'].includes(f.cls);
       const host = keep.find(
-        (d) => d.first && !d.frame.casualties.length && !d.frame.foreignCasualties.length &&
+        (d) => d.first && ![...d.frame.casualties, ...d.frame.foreignCasualties].some((c) => kinds.has(c.kind)) &&
           (f.sub ? eventTypeOf(d.frame.sub!) === eventTypeOf(f.sub) : fViolent && violent(d.frame.sub!)),
       );
       if (!host) continue;
@@ -790,7 +825,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const a1 = resolveActor(lex, f.actor1!.ref, country);
       const a2ref = f.actor2?.ref ?? f.victim2?.ref ?? null;
       const a2 = a2ref ? resolveActor(lex, a2ref, country) : null;
-      const cas = d.first ? tally(f) : { killed: 0, injured: 0, approx: false, kSpan: null, iSpan: null };
+      const cas = d.own ? tally(f, d.own, d.first) : d.first ? tally(f) : { killed: 0, injured: 0, approx: false, kSpan: null, iSpan: null };
       const sub = f.sub!;
       const type = eventTypeOf(sub);
       const inter1 = a1.inter;
@@ -892,8 +927,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
 }
 
 /** Killed and injured for a frame: per sentence a sum, across sentences the most conservative figure. */
-function tally(f: Frame): { killed: number; injured: number; approx: boolean; kSpan: Pos | null; iSpan: Pos | null } {
-  const own = f.casualties;
+function tally(f: Frame, own: CasualtyMention[] = f.casualties, withForeign = true): { killed: number; injured: number; approx: boolean; kSpan: Pos | null; iSpan: Pos | null } {
   let killed = 0;
   let injured = 0;
   let approx = false;
@@ -911,8 +945,10 @@ function tally(f: Frame): { killed: number; injured: number; approx: boolean; kS
     injured = sum(ownI);
     iSpan = { start: ownI[0]!.start, end: ownI[ownI.length - 1]!.end };
   }
-  for (const c of f.foreignCasualties) {
+  const foreign = withForeign ? [...f.foreignCasualties].sort((a, b) => Number(!!a.bodies) - Number(!!b.bodies)) : [];
+  for (const c of foreign) {
     if (c.kind === 'killed') {
+      if (c.bodies && killed) continue;
       if (!killed || c.value < killed) {
         killed = c.value;
         approx = c.approximate;
@@ -925,7 +961,7 @@ function tally(f: Frame): { killed: number; injured: number; approx: boolean; kS
       injured += c.value;
     }
   }
-  if (!killed && f.impliedDeath) {
+  if (!killed && f.impliedDeath && withForeign) {
     killed = 1;
     kSpan = f.triggers[0]!;
   }

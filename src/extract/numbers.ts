@@ -59,6 +59,8 @@ export interface CasualtyMention {
   victimText: string;
   start: number;
   end: number;
+  /** "bodies were recovered": a count of the dead found so far, never lower than a stated toll */
+  bodies?: boolean;
 }
 
 const NUM = NUMBER_WORD;
@@ -82,6 +84,11 @@ const SHORT = new RegExp(
   'giu',
 );
 const TOLL = new RegExp(`death toll (?:rose to|reached|climbed to|stood at|of|is|was|has risen to|at) (?:at least )?(${NUM})`, 'giu');
+/** "two bodies were recovered from the rubble": the dead of the event */
+const BODIES = new RegExp(
+  `(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM}) (?:${ADJ})(?:bodies|corpses) (?:(?:were|was|have been|has been|had been) )?(?:(?:later|also) )?(?:recovered|found|retrieved|pulled|discovered|dug out|unearthed)(?![\\p{L}])`,
+  'giu',
+);
 const ONE_NUMBER = new RegExp(`(?<![\\p{L}\\p{N}])(${NUM})((?: ${ADJ})(${NOUNS}))?(?![\\p{L}\\p{N}])`, 'giu');
 const CIV_RE = new RegExp(`^(?:${CIVILIAN_NOUNS})$`, 'i');
 
@@ -135,6 +142,11 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
     const n = parseNumber(m[1]!);
     if (n) push({ kind: 'killed', value: n.value, approximate: n.approximate, victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
+  for (const m of text.matchAll(BODIES)) {
+    const n = parseNumber(m[1]!.replace(/^(?:at least|more than|over|nearly|about|around|some) /i, ''));
+    if (!n || excluded(m.index!)) continue;
+    push({ kind: 'killed', value: n.value, approximate: n.approximate || /^(?:at least|more than|over|nearly|about|around|some) /i.test(m[1]!), victims: 'civilian', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length, bodies: true });
+  }
   for (const m of text.matchAll(ACTIVE)) {
     const g = sumGroup(m[2]!);
     if (!g.ok) continue;
@@ -147,8 +159,15 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
     if (/^(?:killed|wounded|injured)$/.test(verb) && !m[2]!.match(/[a-z]{3,}/i)) continue;
     push({ kind, value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[2]!.trim(), start: base + m.index!, end: base + m.index! + m[0].length });
   }
-  for (const m of text.matchAll(PASSIVE)) {
-    if (excluded(m.index!)) continue;
+  // an excluded subset ("including a woman and …") must not swallow the next toll: rescan after the subset
+  PASSIVE.lastIndex = 0;
+  for (let m = PASSIVE.exec(text); m; m = PASSIVE.exec(text)) {
+    if (excluded(m.index)) {
+      // "including a woman and a boy, 4 people were killed": an item after a bare comma starts a new toll
+      const comma = m[1]!.lastIndexOf(', ');
+      PASSIVE.lastIndex = m.index + (comma > 0 && !/^,\s+and\b/.test(m[1]!.slice(comma)) ? comma + 2 : m[1]!.length);
+      continue;
+    }
     const g = sumGroup(m[1]!);
     if (!g.ok) continue;
     push({ kind: kindOf(m[2]!), value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[1]!, start: base + m.index!, end: base + m.index! + m[0].length });

@@ -99,3 +99,18 @@ test('hostile input does not throw', () => {
   assert.deepEqual(code('\u0000\u0001 ((( [[[ '.repeat(1000)), []);
   code('Shelled '.repeat(5000));
 });
+
+test('tolls tied to places in one sentence go to those places; bodies found do not undercut a stated toll', () => {
+  const per = code('On Monday six civilians were killed in regime shelling on Kafr Nabl, two were killed in regime shelling on Hass and a child was killed by regime shelling on Maarat al-Numan.');
+  assert.deepEqual(per.map((e) => e.fatalities).sort(), [1, 2, 6]);
+  const after = code('Regime forces shelled the towns of Kafr Nabl, Hass and Ariha on Monday, killing six civilians in Hass.');
+  assert.deepEqual(after.map((e) => e.fatalities).sort(), [0, 0, 6]);
+  const before = code('Regime forces shelled the town of Ariha in the Idlib countryside on Monday, which killed a woman and her son.');
+  assert.equal(before[0]?.fatalities, 2);
+  const bodies = code('Gunmen attacked farmers near the village of Kafr Nabl in Idlib on Sunday, killing at least nine. Rescuers said four bodies were recovered on Sunday and five more were found on Monday.');
+  assert.equal(bodies[0]?.fatalities, 9);
+  assert.equal(findCasualties('Medics said three bodies were pulled from the rubble of the house.')[0]?.value, 3);
+  // a subset after "including" does not swallow the next toll
+  const sub = findCasualties('Nine people were killed in Hass including a woman and a boy, 4 people were killed in Ariha.');
+  assert.deepEqual(sub.map((c) => c.value), [9, 4]);
+});
