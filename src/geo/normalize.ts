@@ -55,7 +55,8 @@ function foldLatin(s: string): string {
 
 /** Folds one lowercase ASCII token to the phonetic key letters. */
 function foldToken(t: string): string {
-  let s = t
+  // a final silent e is the feminine ending written without its h ("Al-Emarne" = "Amarneh")
+  let s = (t.length >= 4 && /[^aeiouy]e$/.test(t) ? `${t}h` : t)
     .replace(/tch/g, 'sh')
     .replace(/ch/g, 'sh')
     .replace(/kh/g, 'h')
@@ -101,10 +102,13 @@ function latinTokens(s: string): string[] {
   toks = toks.filter((t, i) => !((t === 'military' || t === 'international') && toks[i + 1] === 'airbase'));
   const noArt = toks.filter((t) => !ARTICLES.has(t));
   if (noArt.length) toks = noArt;
-  // an article glued to a later word: "Dweir Elakrad", "Jeb Eldam", "Dahiet Elasad"
+  // an article glued to a later word: "Dweir Elakrad", "Jeb Eldam", "Dahiet Elasad"; or assimilated
+  // to a sun letter and glued: "Deir Ezzor" = "Deir ez-Zor", "Ras Ennaba"
   for (let i = 1; i < toks.length; i++) {
     const t = toks[i]!;
     if (t.length >= 5 && (t.startsWith('el') || t.startsWith('al'))) toks[i] = t.slice(2);
+    else if (t.length >= 5 && /^[aei]([tdrszn])\1[aeiou]/.test(t)) toks[i] = t.slice(2);
+    else if (t.length >= 6 && /^[aei](sh|th|dh)\1?[aeiou]/.test(t)) toks[i] = t.replace(/^[aei](sh|th|dh)(?:sh|th|dh)?/, '$1');
   }
   const out: string[] = [];
   for (const t of toks) {

@@ -205,6 +205,17 @@ export class Resolver {
       }
       out.push({ i, p, score: (same ? 17 : weak ? 7 : 12) - far, exact: true, lit: same });
     }
+    // one vowel written differently, added or left out ("al-Sobha" = "Sabha", "Tal'adah" = "Tilaada",
+    // "Hamdaniya" = "Hamadaniyeh"): nearer than any consonant-skeleton match, never as near as the key itself
+    if (!out.length) {
+      for (const v of vowelVariants(key)) {
+        for (const i of this.g.ids(v)) {
+          if (seen.has(i)) continue;
+          seen.add(i);
+          out.push({ i, p: this.g.places[i]!, score: 1, exact: false, dist: 1 });
+        }
+      }
+    }
     const lk = nameKeys(target).loose;
     if (lk) {
       const all = this.g.looseIds(lk);
@@ -306,9 +317,16 @@ export class Resolver {
     const second = distinct[1];
     const fallback = this.hintFallback(best, parsed, ctx);
     if (fallback) return fallback;
+    // a spelling-variant match two or more letters away from a town of the world cities list (towns of
+    // 1,000+ people: most villages are not in it) is a guess at a namesake unless the text corroborates
+    // it (an area named around the mention or other places of the report nearby). The village-level
+    // lists (OCHA Syria, user imports) name nearly every place, so a near spelling there stands.
+    if (!best.exact && (best.dist ?? 0) >= 2 && best.p.id.startsWith('gn:') && !ctx.areaHints?.length &&
+      !ctx.nearby?.some((q) => haversineKm(best.p, q) < 50)) return null;
     const MARGIN = 6;
     // a village against a neighbourhood: the kind of place is itself evidence, so a smaller lead decides
-    const margin = second && (best.p.kind === 'neighbourhood') !== (second.p.kind === 'neighbourhood') ? 3 : MARGIN;
+    // two spellings equally far from the mention: size alone does not say which one the text meant
+    const margin = second && (best.p.kind === 'neighbourhood') !== (second.p.kind === 'neighbourhood') ? 3 : best.exact ? MARGIN : 25;
     const comparable = best.exact ? true : !second?.exact && second?.dist === best.dist;
     if (second && best.score - second.score < margin && comparable) {
       return this.ambiguous(parsed, best, second, distinct, ctx);
@@ -382,8 +400,9 @@ export class Resolver {
    */
   private hintFallback(best: Scored, parsed: Parsed, ctx: GeoContext): GeoResolution | null {
     const hints = ctx.areaHints ?? [];
-    if (!hints.length || best.p.kind === 'region' || best.p.kind === 'country') return null;
+    if (!hints.length || best.p.kind === 'country') return null;
     const country = this.g.findCountry(ctx.country ?? null);
+    if (best.p.kind === 'region') return this.regionFallback(best.p, parsed, ctx, country?.iso2);
     let area: Place | null = null;
     for (const h of hints) {
       const key = this.hintKey(h);
@@ -402,6 +421,26 @@ export class Resolver {
     }
     if (!area) return null;
     if (best.score >= 17 + 60 && best.p.population >= 50000 && best.exact) return null;
+    const r = this.toResolution(area, { ...parsed, mode: 'admin' });
+    r.geo_note = `${parsed.target} not found in ${area.name}; placed at ${area.name}`;
+    return r;
+  }
+
+  /**
+   * A region (they are large: representative point, no exact outline) stands unless every admin area
+   * named around it lies far away: "the X desert, east of Deir ez-Zor" is not a namesake desert 200 km
+   * off in another governorate. Then the event is placed at the named area (precision 3, with a note).
+   */
+  private regionFallback(region: Place, parsed: Parsed, ctx: GeoContext, iso2: string | undefined): GeoResolution | null {
+    let area: Place | null = null;
+    for (const h of ctx.areaHints ?? []) {
+      const areas = this.g.ids(this.hintKey(h)).map((i) => this.g.places[i]!)
+        .filter((p) => (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3') && (!iso2 || p.iso2 === iso2));
+      if (!areas.length) continue;
+      if (areas.some((a) => inside(region, a) || haversineKm(region, a) < 100)) return null;
+      area ??= areas.sort((a, b) => LEVEL[a.kind]! - LEVEL[b.kind]!)[0]!;
+    }
+    if (!area) return null;
     const r = this.toResolution(area, { ...parsed, mode: 'admin' });
     r.geo_note = `${parsed.target} not found in ${area.name}; placed at ${area.name}`;
     return r;
@@ -499,6 +538,29 @@ function collapseNested(c: Scored[], adminish: boolean): Scored[] {
     }
   }
   return c.filter((s) => !drop.has(s));
+}
+
+const VOWELS = ['a', 'i', 'u'];
+const isVowel = (c: string | undefined): boolean => c === 'a' || c === 'i' || c === 'u';
+
+/**
+ * Keys one vowel away from a key: a vowel replaced by another or dropped, or a vowel put between two
+ * consonants. Keys shorter than 4 letters have none (too many short names would match).
+ */
+export function vowelVariants(key: string): string[] {
+  if (key.length < 4 || !/^[a-z]+$/.test(key)) return [];
+  const out = new Set<string>();
+  for (let j = 0; j < key.length; j++) {
+    const c = key[j]!;
+    if (isVowel(c)) {
+      for (const v of VOWELS) if (v !== c) out.add(key.slice(0, j) + v + key.slice(j + 1));
+      if (j > 0) out.add(key.slice(0, j) + key.slice(j + 1));
+    } else if (j > 0 && !isVowel(key[j - 1])) {
+      for (const v of VOWELS) out.add(key.slice(0, j) + v + key.slice(j));
+    }
+  }
+  out.delete(key);
+  return [...out];
 }
 
 /** The letters of a name, without case, diacritics, punctuation or article. */
