@@ -207,7 +207,8 @@ export class Resolver {
     }
     // one vowel written differently, added or left out ("al-Sobha" = "Sabha", "Tal'adah" = "Tilaada",
     // "Hamdaniya" = "Hamadaniyeh"): nearer than any consonant-skeleton match, never as near as the key itself
-    if (!out.length) {
+    const home = this.g.findCountry(ctx.country ?? null)?.iso2;
+    if (!out.some((c) => !home || c.p.iso2 === home)) {
       for (const v of vowelVariants(key)) {
         for (const i of this.g.ids(v)) {
           if (seen.has(i)) continue;

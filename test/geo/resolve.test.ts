@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { haversineKm, loadGeocoder, type GeoContext, type GeoResolution } from '../../src/geo/index.js';
+import { haversineKm, loadGeocoder, normalizeName, type GeoContext, type GeoResolution } from '../../src/geo/index.js';
+import { vowelVariants } from '../../src/geo/resolve.js';
 
 const geo = loadGeocoder();
 
@@ -236,4 +237,37 @@ test('hand-written Syrian regions use existing governorate and district names', 
     assert.ok(!r.admin2 || admin2.has(r.admin2), `${r.name}: admin2 ${r.admin2}`);
     assert.ok(r.lat > 32 && r.lat < 37.4 && r.lon > 35.5 && r.lon < 42.5, `${r.name}: inside Syria's box`);
   }
+});
+
+test('glued and split articles, silent final e and one-vowel variants reach the same place', () => {
+  for (const m of ['Deir Ezzor', 'Deir Ez Zor', 'Deir-ez-Zor', 'Dayr az Zawr']) {
+    const r = near(geo.resolve(m, syria()), 35.333, 40.146, 5, m);
+    assert.equal(r.admin1, 'Deir ez-Zor', m);
+  }
+  // the glued form also works as the area named around a mention
+  assert.equal(geo.resolve('Mayadin', syria('east Deir Ezzor'))?.admin1, 'Deir ez-Zor');
+  assert.equal(normalizeName('Al-Mayadine'), normalizeName('Mayadeen'));
+  // Ariha written with another first vowel (the key is too short for the consonant-skeleton fallback)
+  near(geo.resolve('Uriha', syria('Idlib')), 35.81, 36.61, 5, 'Uriha');
+  assert.ok(vowelVariants('arih').includes('urih'));
+  assert.ok(vowelVariants('hamdan').includes('hamadan'));
+  assert.deepEqual(vowelVariants('abc'), []);
+});
+
+test('a region far from every admin area named around it gives way to that area', () => {
+  assert.equal(geo.resolve('the Ghab Plain', syria())?.place?.kind, 'region');
+  const r = geo.resolve('the Ghab Plain', syria('Daraa'));
+  assert.ok(r);
+  assert.equal(r.admin1, 'Daraa');
+  assert.equal(r.geo_precision, 3);
+  assert.match(r.geo_note ?? '', /not found in/);
+  // a region in or by the named governorate stands
+  assert.equal(geo.resolve('the Ghab Plain', syria('Hama'))?.place?.kind, 'region');
+});
+
+test('a village unknown to the gazetteer in a named Burkinabe province is placed in that province', () => {
+  const r = geo.resolve('Kwelbogo', { country: 'Burkina Faso', areaHints: ['Soum province'] });
+  assert.ok(r);
+  assert.equal(r.admin1, 'Sahel');
+  assert.equal(r.geo_precision, 3);
 });
