@@ -97,6 +97,7 @@ const TARGET_NOUNS =
 
 /** Cheap prefilters: only sentences with these words go through chrono or the casualty patterns. */
 const DATE_HINT = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weeks|weekend|month|months|year|years|day|days|hours?|now|earlier|later|\d{4}|\d{1,2}[/.-]\d{1,2})\b/i;
+const PROVISIONAL = /\b(?:provisional|preliminary|initial|first) (?:toll|figures?|count|reports?|death toll|tally)\b|\btoll (?:is|was) (?:\w+ )?provisional\b|\bvery provisional\b/i;
 const CASUALTY_HINT = /kill|dead|bodies|corpses|died|death|wound|injur|hurt|lives|slain|perish|toll|casualt|murder|execut/i;
 /** Strategic developments coded only when the sentence itself dates them (otherwise they are mostly background). */
 const STRATEGIC_NEEDS_DATE = new Set(['agreement', 'change', 'hq', 'transfer', 'other', 'loot']);
@@ -282,6 +283,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const yearOld = live ? /\b(?:in|since|until|by|of|from)\s+(?:\w+\s+)?(?:19|20)\d\d\b/i.exec(s.text) : null;
       const oldYear = yearOld ? Number(/(?:19|20)\d\d/.exec(yearOld[0])![0]) < anchor.getUTCFullYear() && !recent : false;
       const casualties = CASUALTY_HINT.test(s.text) ? findCasualties(s.text, s.start) : [];
+      if (casualties.length && PROVISIONAL.test(s.text)) for (const c of casualties) c.provisional = true;
       return {
         ...s,
         index,
@@ -396,7 +398,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
       let target: Frame | null = null;
       for (const o of frames) if (o.places.length && o.sentence.index < f.sentence.index && f.sentence.index - o.sentence.index <= 2) target = o;
-      if (target && (target.cls === f.cls || GENERIC.has(f.cls))) {
+      if (target && (target.cls === f.cls || GENERIC.has(f.cls) || (REMOTE.has(target.cls) && REMOTE.has(f.cls)))) {
         target.foreignCasualties.push(...f.casualties);
         f.casualties = [];
       }
@@ -785,9 +787,16 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           continue;
         }
         if (host) {
-          // bodies found so far do not make a toll: the area's stated toll still counts
-          if (!host.frame.casualties.some((c) => !c.bodies) && !host.frame.foreignCasualties.some((c) => !c.bodies) && host.first) {
-            host.frame.foreignCasualties.push(...d.frame.casualties, ...d.frame.foreignCasualties);
+          // the area's toll fills what the host does not know (its dead, its injured); bodies found so far do not make a toll
+          const known = new Set([...host.frame.casualties, ...host.frame.foreignCasualties].filter((c) => !c.bodies && !c.provisional).map((c) => c.kind));
+          const gives = [...d.frame.casualties, ...d.frame.foreignCasualties].filter((c) => !known.has(c.kind));
+          // an area toll over several events in the area ("three killed in the region": two here, one there) is a summary
+          const summary = drafts.some(
+            (o) => o.frame !== d.frame && o.frame !== host.frame && o.geo?.admin1 === host.geo?.admin1 && violent(o.frame.sub!) &&
+              o.frame.casualties.some((c) => c.kind === 'killed' && !c.bodies),
+          );
+          if (gives.length && host.first && !host.own && !summary) {
+            host.frame.foreignCasualties.push(...gives);
             if (!host.frame.victim2 && !host.frame.actor2 && d.frame.victim2) host.frame.victim2 = d.frame.victim2;
           }
           continue;
@@ -804,8 +813,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const kinds = new Set(f.casualties.map((c) => c.kind));
       const fViolent = f.sub ? violent(f.sub) : !['protest', 'riot', 'agreement', 'change', 'hq', 'transfer', 'other', 'loot', 'arrest'].includes(f.cls);
       const host = keep.find(
-        (d) => d.first && ![...d.frame.casualties, ...d.frame.foreignCasualties].some((c) => kinds.has(c.kind)) &&
-          (f.sub ? eventTypeOf(d.frame.sub!) === eventTypeOf(f.sub) : fViolent && violent(d.frame.sub!)),
+        (d) => d.first && ![...d.frame.casualties, ...d.frame.foreignCasualties].some((c) => kinds.has(c.kind) && !c.bodies && !c.provisional) &&
+          (f.sub ? eventTypeOf(d.frame.sub!) === eventTypeOf(f.sub) || (violent(f.sub) && violent(d.frame.sub!)) : fViolent && violent(d.frame.sub!)),
       );
       if (!host) continue;
       host.frame.foreignCasualties.push(...f.casualties);
@@ -815,6 +824,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     // ---- events
     const events: CodedEvent[] = [];
     const byKey = new Map<string, CodedEvent[]>();
+    const weakToll = new Map<CodedEvent, boolean>(); // the event's toll is provisional or bodies found so far
     let idx = 0;
     const ev = (field: EvidenceField, sp: { start: number; end: number } | null | undefined): Evidence[] =>
       sp ? [{ field, document_id: doc.id, start: sp.start, end: sp.end, text: text.slice(sp.start, sp.end) }] : [];
@@ -906,7 +916,12 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const prev = (byKey.get(key) ?? []).find(sameSides);
       if (prev) {
         // the same event told twice (headline and body): keep one, the conservative non-zero toll
-        if (event.fatalities && (!prev.fatalities || event.fatalities < prev.fatalities)) prev.fatalities = event.fatalities;
+        const pw = weakToll.get(prev) ?? false;
+        const ew = !!cas.weak;
+        if (event.fatalities && (!prev.fatalities || (ew === pw ? event.fatalities < prev.fatalities : pw))) {
+          prev.fatalities = event.fatalities;
+          weakToll.set(prev, ew);
+        }
         if (event.injuries && (!prev.injuries || event.injuries < prev.injuries)) prev.injuries = event.injuries;
         if (!prev.actor2 && event.actor2) {
           prev.actor2 = event.actor2;
@@ -916,6 +931,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         }
         continue;
       }
+      weakToll.set(event, !!cas.weak);
       byKey.set(key, [...(byKey.get(key) ?? []), event]);
       events.push(event);
       idx++;
@@ -927,7 +943,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
 }
 
 /** Killed and injured for a frame: per sentence a sum, across sentences the most conservative figure. */
-function tally(f: Frame, own: CasualtyMention[] = f.casualties, withForeign = true): { killed: number; injured: number; approx: boolean; kSpan: Pos | null; iSpan: Pos | null } {
+function tally(f: Frame, own: CasualtyMention[] = f.casualties, withForeign = true): { killed: number; injured: number; approx: boolean; kSpan: Pos | null; iSpan: Pos | null; weak?: boolean } {
   let killed = 0;
   let injured = 0;
   let approx = false;
@@ -936,20 +952,25 @@ function tally(f: Frame, own: CasualtyMention[] = f.casualties, withForeign = tr
   const ownK = own.filter((c) => c.kind === 'killed');
   const ownI = own.filter((c) => c.kind === 'injured');
   const sum = (l: CasualtyMention[]) => l.reduce((a, c) => a + c.value, 0);
+  // bodies found so far and provisional tolls give way to a stated, final toll
+  const weak = (c: CasualtyMention) => !!c.bodies || !!c.provisional;
+  let killedWeak = false;
   if (ownK.length) {
     killed = sum(ownK);
     approx = ownK.some((c) => c.approximate);
     kSpan = { start: ownK[0]!.start, end: ownK[ownK.length - 1]!.end };
+    killedWeak = ownK.every(weak);
   }
   if (ownI.length) {
     injured = sum(ownI);
     iSpan = { start: ownI[0]!.start, end: ownI[ownI.length - 1]!.end };
   }
-  const foreign = withForeign ? [...f.foreignCasualties].sort((a, b) => Number(!!a.bodies) - Number(!!b.bodies)) : [];
+  const foreign = withForeign ? [...f.foreignCasualties].sort((a, b) => Number(weak(a)) - Number(weak(b))) : [];
   for (const c of foreign) {
     if (c.kind === 'killed') {
-      if (c.bodies && killed) continue;
-      if (!killed || c.value < killed) {
+      if (weak(c) && killed) continue;
+      if (!killed || c.value < killed || killedWeak) {
+        killedWeak = weak(c);
         killed = c.value;
         approx = c.approximate;
         kSpan = c;
@@ -965,5 +986,5 @@ function tally(f: Frame, own: CasualtyMention[] = f.casualties, withForeign = tr
     killed = 1;
     kSpan = f.triggers[0]!;
   }
-  return { killed, injured, approx, kSpan, iSpan };
+  return { killed, injured, approx, kSpan, iSpan, weak: killedWeak };
 }

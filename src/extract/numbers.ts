@@ -61,6 +61,8 @@ export interface CasualtyMention {
   end: number;
   /** "bodies were recovered": a count of the dead found so far, never lower than a stated toll */
   bodies?: boolean;
+  /** told as provisional ("a very provisional toll", "preliminary figures"): a later figure replaces it */
+  provisional?: boolean;
 }
 
 const NUM = NUMBER_WORD;
@@ -80,7 +82,7 @@ const BARE = new RegExp(
   'giu',
 );
 const SHORT = new RegExp(
-  `(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM})(?: (?:more|others|other people|of them|people))? (?:were|was|have been|had been|are) (?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
+  `(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM})(?: (?:more|others|other people|of them|people)| of (?:the |its |their |his |her )(?:[\\p{L}’'-]+ ){0,3}?[\\p{L}’'-]+)? (?:were|was|have been|had been|are) (?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
   'giu',
 );
 const TOLL = new RegExp(`death toll (?:rose to|reached|climbed to|stood at|of|is|was|has risen to|at) (?:at least )?(${NUM})`, 'giu');
@@ -89,7 +91,9 @@ const BODIES = new RegExp(
   `(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM}) (?:${ADJ})(?:bodies|corpses) (?:(?:were|was|have been|has been|had been) )?(?:(?:later|also) )?(?:recovered|found|retrieved|pulled|discovered|dug out|unearthed)(?![\\p{L}])`,
   'giu',
 );
-const ONE_NUMBER = new RegExp(`(?<![\\p{L}\\p{N}])(${NUM})((?: ${ADJ})(${NOUNS}))?(?![\\p{L}\\p{N}])`, 'giu');
+/** words between a number and its noun never hold another number ("a day after three policemen": three, not a) */
+const ADJ_NO_NUM = `(?:(?!${NUM}(?![\\p{L}]))[A-Za-z’'-]+ ){0,4}?`;
+const ONE_NUMBER = new RegExp(`(?<![\\p{L}\\p{N}])(${NUM})((?: ${ADJ_NO_NUM})(${NOUNS}))?(?![\\p{L}\\p{N}])`, 'giu');
 const CIV_RE = new RegExp(`^(?:${CIVILIAN_NOUNS})$`, 'i');
 
 function sumGroup(text: string): { value: number; approximate: boolean; victims: CasualtyMention['victims']; ok: boolean } {

@@ -114,3 +114,11 @@ test('tolls tied to places in one sentence go to those places; bodies found do n
   const sub = findCasualties('Nine people were killed in Hass including a woman and a boy, 4 people were killed in Ariha.');
   assert.deepEqual(sub.map((c) => c.value), [9, 4]);
 });
+
+test('provisional tolls give way; "N of the X were killed"; a number inside a time phrase is not a victim', () => {
+  const prov = code('Jihadists ambushed a Malian army convoy near Gao on Friday, leaving at least 20 people dead, officials said. A local official said on Friday that at least 6 people had been killed near Gao, a very provisional toll.');
+  assert.equal(prov[0]?.fatalities, 20);
+  assert.equal(findCasualties('Sources said at least 5 of the local guard units were killed in the fighting.')[0]?.value, 5);
+  const t = findCasualties('The raid came a week after four soldiers were killed at the same checkpoint.');
+  assert.deepEqual(t.map((c) => c.value), [4]);
+});
