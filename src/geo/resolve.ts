@@ -49,13 +49,16 @@ export function parseMention(raw: string, depth = 0): Parsed {
   if ((m = new RegExp(`^(?:(${DIR})\\s+)?(.+?)(?:'s)?\\s+(?:countryside|rural\\s+areas?|hinterland|suburbs|villages)$`, 'i').exec(s))) {
     return { target: m[2]!, mode: 'countryside', dir: m[1]?.toLowerCase() ?? null };
   }
-  if ((m = /^(.+?)\s+(?:outskirts|surroundings|environs|vicinity|periphery|area|areas|front|frontline|front line|axis|sector)$/i.exec(s))) {
+  if ((m = /^(.+?)\s+(?:outskirts|surroundings|environs|vicinity|periphery|area|areas|front|frontline|front line|battlefront|axis|sector|hills?|hilltops?|heights)$/i.exec(s))) {
     return { target: m[1]!, mode: 'near', dir: null };
   }
   if ((m = /^(?:(?:the\s+)?(?:province|governorate|region|state|oblast|district|subdistrict|county|muhafazat)\s+of\s+)(.+)$/i.exec(s))) {
     return { target: m[1]!, mode: 'admin', dir: null };
   }
   if ((m = /^(.+?)\s+(?:province|governorate|region|state|oblast|district|subdistrict|county|muhafazah?|nahiya)$/i.exec(s))) {
+    // "the northern Sagaing region": the direction says which part of the area
+    const d = new RegExp(`^(${DIR})\\s+(.+)$`, 'i').exec(m[1]!);
+    if (d) return { target: d[2]!, mode: 'area', dir: d[1]!.toLowerCase() };
     return { target: m[1]!, mode: 'admin', dir: null };
   }
   if ((m = /^(?:(?:the\s+)?(?:city|town|village|hamlet|neighbou?rhood|camp|area)\s+of\s+)(.+)$/i.exec(s))) {
@@ -116,6 +119,12 @@ export class Resolver {
       this.keyMemo.set(i, k);
     }
     return k;
+  }
+
+  /** True when one of the place's keys differs from the key only in its vowels ("Jenin" / "Janin"). */
+  private vowelsOnly(i: number, key: string): boolean {
+    const c = key.replace(/[aiu]/g, '');
+    return this.allKeys(i).some((k) => k.replace(/[aiu]/g, '') === c);
   }
 
   /** Primary keys of the place's own names (not its weak names). */
@@ -318,16 +327,17 @@ export class Resolver {
     const second = distinct[1];
     const fallback = this.hintFallback(best, parsed, ctx);
     if (fallback) return fallback;
-    // a spelling-variant match two or more letters away from a town of the world cities list (towns of
-    // 1,000+ people: most villages are not in it) is a guess at a namesake unless the text corroborates
+    // a spelling variant with other consonants ("Nyaung Kone" for "Nyaung Gon") matched to a town of
+    // the world cities list (towns of 1,000+ people: most villages are not in it, many share a name) is a guess at a namesake unless the text corroborates
     // it (an area named around the mention or other places of the report nearby). The village-level
     // lists (OCHA Syria, user imports) name nearly every place, so a near spelling there stands.
-    if (!best.exact && (best.dist ?? 0) >= 2 && best.p.id.startsWith('gn:') && !ctx.areaHints?.length &&
+    if (!best.exact && best.p.id.startsWith('gn:') && !this.vowelsOnly(best.i, normalizeName(parsed.target)) && !ctx.areaHints?.length &&
       !ctx.nearby?.some((q) => haversineKm(best.p, q) < 50)) return null;
     const MARGIN = 6;
     // a village against a neighbourhood: the kind of place is itself evidence, so a smaller lead decides
-    // two spellings equally far from the mention: size alone does not say which one the text meant
-    const margin = second && (best.p.kind === 'neighbourhood') !== (second.p.kind === 'neighbourhood') ? 3 : best.exact ? MARGIN : 25;
+    // two spellings equally far from the mention and nothing else to go by: size alone does not say
+    // which one the text meant
+    const margin = second && (best.p.kind === 'neighbourhood') !== (second.p.kind === 'neighbourhood') ? 3 : best.exact || ctx.areaHints?.length || ctx.nearby?.length ? MARGIN : 25;
     const comparable = best.exact ? true : !second?.exact && second?.dist === best.dist;
     if (second && best.score - second.score < margin && comparable) {
       return this.ambiguous(parsed, best, second, distinct, ctx);

@@ -271,3 +271,22 @@ test('a village unknown to the gazetteer in a named Burkinabe province is placed
   assert.equal(r.admin1, 'Sahel');
   assert.equal(r.geo_precision, 3);
 });
+
+test('a consonant-changed spelling of a world-list town needs corroboration; vowel-only spellings do not', () => {
+  const mm = { country: 'Myanmar' };
+  assert.equal(geo.resolve('Nyaung Kon', mm), null);
+  near(geo.resolve('Nyaung Kon', { ...mm, nearby: [{ lat: 16.6, lon: 95.9 }] }), 16.54, 95.9, 5, 'Nyaung Kon with a nearby place');
+  near(geo.resolve('Jinin', { country: 'Palestine' }), 32.46, 35.3, 5, 'Jinin');
+});
+
+test('hills and directional regions in mentions and hints', () => {
+  const r = geo.resolve('the Kabani hilltops', syria('Latakia'));
+  assert.equal(r?.location, 'Kabani');
+  assert.equal(r?.geo_precision, 2);
+  const a = geo.resolve('the northern Sagaing region', { country: 'Myanmar' });
+  assert.equal(a?.admin1, 'Sagaing');
+  assert.equal(a?.geo_precision, 3);
+  // an unknown village with a directional region as its hint is placed in that region
+  assert.equal(geo.resolve('Kwelbogo', { country: 'Myanmar', areaHints: ['northern Sagaing region'] })?.admin1, 'Sagaing');
+  assert.equal(geo.resolve('the Golan Heights', syria())?.place?.kind, 'region');
+});
