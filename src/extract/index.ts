@@ -674,14 +674,49 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
       return v;
     };
+    /**
+     * The whole admin name an area mention stands for, as the gazetteer spells it ("Hasakah Governorate" →
+     * "Al-Hasakah"; a mention cut short, "Deir" of "Deir ez-Zor", is completed from the words after it);
+     * null when the mention names no admin area (the geocoder only takes whole admin names as hints).
+     */
+    const hintMemo = new Map<number, string | null>();
+    const adminOf = (name: string): string | null => {
+      const admins = candidatesOf(geocoder, name).filter((c) => (c.kind === 'admin1' || c.kind === 'admin2' || c.kind === 'admin3') && (!docCountry || c.country === docCountry));
+      if (!admins.length) return null;
+      const rank = { admin1: 0, admin2: 1, admin3: 2 } as Record<string, number>;
+      admins.sort((a, b) => rank[a.kind]! - rank[b.kind]!);
+      return admins[0]!.name;
+    };
+    const hintName = (p: PlaceMention): string | null => {
+      let v = hintMemo.get(p.start);
+      if (v !== undefined) return v;
+      v = null;
+      const after = /^((?:[ ‑-]+[\p{L}’'‑-]+){1,2})/u.exec(text.slice(p.end, p.end + 40));
+      if (after) {
+        const words = after[1]!.split(/(?=[ ‑-])/u);
+        for (let k = words.length; k >= 1 && !v; k--) {
+          const longer = p.name + words.slice(0, k).join('');
+          if (!/^[ ‑-]+(?:countryside|province|governorate|district|region|city|town|area|desert)\b/i.test(words[0]!)) v = adminOf(longer);
+        }
+      }
+      v ??= adminOf(p.name);
+      hintMemo.set(p.start, v);
+      return v;
+    };
     const areaMentions: { name: string; sentence: number; pos: number }[] = [];
-    for (const s of sentences) for (const p of s.places) if (adminNamed(p)) areaMentions.push({ name: p.name, sentence: s.index, pos: p.start });
+    for (const s of sentences) for (const p of s.places) if (adminNamed(p)) {
+      const h = hintName(p);
+      if (h) areaMentions.push({ name: h, sentence: s.index, pos: p.start });
+    }
     const hintsBySentence = new Map<number, string[]>();
     const sentenceHints = (s: SentenceInfo): string[] => {
       let h = hintsBySentence.get(s.index);
       if (!h) {
         h = [];
-        for (const q of s.places) if (adminNamed(q) && !h.includes(q.name)) h.push(q.name);
+        for (const q of s.places) {
+          const n = adminNamed(q) ? hintName(q) : null;
+          if (n && !h.includes(n)) h.push(n);
+        }
         const byDistance = [...areaMentions].sort((a, b) => Math.abs(a.sentence - s.index) - Math.abs(b.sentence - s.index) || b.sentence - a.sentence || a.pos - b.pos);
         for (const m of byDistance) if (!h.includes(m.name)) h.push(m.name);
         hintsBySentence.set(s.index, h);
@@ -689,29 +724,36 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       return h;
     };
     const resolved = new Map<number, GeoResolution | null>();
+    const placedInArea = new WeakSet<GeoResolution>();
     const nearby: { lat: number; lon: number }[] = [];
     const resolve = (p: PlaceMention, s: SentenceInfo): GeoResolution | null => {
       if (resolved.has(p.start)) return resolved.get(p.start)!;
-      const hints = sentenceHints(s).filter((h) => h !== p.name).slice(0, 5);
+      const own = hintName(p);
+      const hints = sentenceHints(s).filter((h) => h !== p.name && h !== own).slice(0, 5);
       const near = nearby.slice(-6);
       let r = cachedResolve(p.query, docCountry, hints, near);
       if (!r && p.query !== p.name) r = cachedResolve(p.name, docCountry, hints, near);
       if (!r && hints.length) r = cachedResolve(p.query, docCountry, [], []);
       if (r && docCountry && r.country !== docCountry && !namedIn(s.text, r.country)) r = null;
       if (r && r.place === null && r.geo_precision === 3 && !adminNamed(p) && normKey(r.location) !== normKey(p.name)) {
+        // the geocoder placed the name in the hinted area (not found there, unknown, or ambiguous): a namesake
+        // found without hints is taken only when it lies in that same area, never one far away
+        // (an area named only in other sentences is a weaker hint: then a namesake elsewhere in the country may stand)
         const plain = cachedResolve(p.query, docCountry, [], []);
-        if (plain?.place && (!docCountry || plain.country === docCountry || namedIn(s.text, plain.country))) r = plain;
+        const sameSentence = s.places.some((q) => q !== p && adminNamed(q) && hintName(q) !== null && r!.admin1 !== null && (hintName(q) === r!.admin1 || hintName(q) === r!.admin2 || hintName(q) === r!.location));
+        if (plain?.place && plain.country === r.country && ((plain.admin1 !== null && plain.admin1 === r.admin1) || !sameSentence)) r = plain;
       }
       if (r && r.place === null && r.geo_precision === 3 && !adminNamed(p) && normKey(r.location) !== normKey(p.name)) {
-        // the gazetteer does not know the name and fell back to an area named nearby: keep the name, place it in the area
-        r = { ...r, location: p.name, geo_precision: 2, geo_note: `${p.name} not in the gazetteer; placed in ${r.location}` };
+        // keep the geocoder's area placement and precision; the location keeps the name the text gives
+        r = { ...r, location: p.name, geo_note: r.geo_note ?? `${p.name} placed at ${r.location}` };
+        placedInArea.add(r); // a named place, only placed coarsely: still its own event
       }
       if (r && r.latitude !== null && r.longitude !== null && r.geo_precision === 1 && !adminNamed(p)) nearby.push({ lat: r.latitude, lon: r.longitude });
       resolved.set(p.start, r);
       return r;
     };
     const isAreaRes = (r: GeoResolution | null, p: PlaceMention) =>
-      r !== null && (adminNamed(p) || r.geo_precision === 3 || (r.place !== null && ['country', 'admin1'].includes(r.place.kind)));
+      r !== null && (adminNamed(p) || (r.geo_precision === 3 && !placedInArea.has(r)) || (r.place !== null && ['country', 'admin1'].includes(r.place.kind)));
 
     interface Draft {
       frame: Frame;

@@ -122,3 +122,12 @@ test('provisional tolls give way; "N of the X were killed"; a number inside a ti
   const t = findCasualties('The raid came a week after four soldiers were killed at the same checkpoint.');
   assert.deepEqual(t.map((c) => c.value), [4]);
 });
+
+test('geocoder calls: whole admin names as hints, the hinted area kept over a far namesake, its precision kept', () => {
+  const [unknown] = code('Unidentified gunmen killed two shepherds on Monday near the village of Zarqawiyat Tahtani in the eastern Deir ez-Zor countryside.');
+  assert.equal(unknown?.admin1, 'Deir ez-Zor');
+  assert.equal(unknown?.geo_precision, 3);
+  assert.equal(unknown?.location, 'Zarqawiyat Tahtani');
+  const [hinted] = code('Turkish jets struck PKK positions near the village of Hisar in Hakkari province on Monday, the army said.');
+  assert.equal(hinted?.admin1, 'Hakkari');
+});
