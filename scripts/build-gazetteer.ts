@@ -155,8 +155,11 @@ function buildSyria(): void {
     }
   }
   const capitals = csv('ocha_syr_admincapitals.csv');
-  const cap = (lvl: string, key: (r: Row) => string, want: string): Row | undefined =>
-    capitals.find((r) => r.adm_p_lvl === lvl && key(r) === want);
+  // the seat of an area is looked up by the area's pcode: names repeat across governorates (two
+  // subdistricts called Suran, in Aleppo and in Hama); the name is the fallback for rows without one
+  const cap = (lvl: string, key: (r: Row) => string, want: string, pcode?: string, pkey?: (r: Row) => string): Row | undefined =>
+    (pcode && pkey ? capitals.find((r) => r.adm_p_lvl === lvl && pkey(r) === pcode) : undefined) ??
+    capitals.find((r) => r.adm_p_lvl === lvl && key(r) === want && (!pcode || !pkey || !pkey(r)));
 
   for (const r of csv('ocha_syr_admin1.csv')) {
     const c = cap('1', (x) => x.adm1_name ?? '', r.adm1_name!);
@@ -170,7 +173,7 @@ function buildSyria(): void {
     });
   }
   for (const r of csv('ocha_syr_admin2.csv')) {
-    const c = cap('2', (x) => x.adm2_name ?? '', r.adm2_name!);
+    const c = cap('2', (x) => x.adm2_name ?? '', r.adm2_name!, r.adm2_pcode, (x) => x.adm2_pcode ?? '');
     const os = osAliases.get(r.adm2_pcode!);
     if (!c) centred.add(`ocha:${r.adm2_pcode}`);
     add({
@@ -181,7 +184,8 @@ function buildSyria(): void {
     });
   }
   for (const r of csv('ocha_syr_admin3.csv')) {
-    const c = cap('3', (x) => x.adm3_name ?? '', r.adm3_name!) ?? cap('2', (x) => x.adm3_name ?? '', r.adm3_name!);
+    const c = cap('3', (x) => x.adm3_name ?? '', r.adm3_name!, r.adm3_pcode, (x) => x.adm3_pcode ?? '') ??
+      cap('2', (x) => x.adm3_name ?? '', r.adm3_name!, r.adm3_pcode, (x) => x.adm3_pcode ?? '');
     const os = osAliases.get(r.adm3_pcode!);
     if (!c) centred.add(`ocha:${r.adm3_pcode}`);
     add({

@@ -56,7 +56,7 @@ function foldLatin(s: string): string {
 /** Folds one lowercase ASCII token to the phonetic key letters. */
 function foldToken(t: string): string {
   // a final silent e is the feminine ending written without its h ("Al-Emarne" = "Amarneh")
-  let s = (t.length >= 4 && /[^aeiouy]e$/.test(t) ? `${t}h` : t)
+  let s = (t.length >= 5 && /[^aeiouy]e$/.test(t) ? `${t}h` : t)
     .replace(/tch/g, 'sh')
     .replace(/ch/g, 'sh')
     .replace(/kh/g, 'h')

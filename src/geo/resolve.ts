@@ -121,6 +121,29 @@ export class Resolver {
     return k;
   }
 
+  /** Admin1 names present in each 0.1-degree cell, per country (built on first use). */
+  private readonly admin1Cells = new Map<string, Map<number, Set<string>>>();
+
+  /** True when a place of admin1 `a1` (same country) lies within about 10 km of p. */
+  private nearAdmin1(p: Place, a1: string): boolean {
+    let cells = this.admin1Cells.get(p.iso2);
+    if (!cells) {
+      cells = new Map();
+      for (const q of this.g.places) {
+        if (q.iso2 !== p.iso2 || !q.admin1 || q.kind === 'admin1' || q.kind === 'country') continue;
+        const c = Math.floor(q.lat * 10) * 10000 + Math.floor(q.lon * 10);
+        const set = cells.get(c);
+        if (set) set.add(q.admin1); else cells.set(c, new Set([q.admin1]));
+      }
+      this.admin1Cells.set(p.iso2, cells);
+    }
+    const la = Math.floor(p.lat * 10), lo = Math.floor(p.lon * 10);
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      if (cells.get((la + dy) * 10000 + lo + dx)?.has(a1)) return true;
+    }
+    return false;
+  }
+
   /** True when one of the place's keys differs from the key only in its vowels ("Jenin" / "Janin"). */
   private vowelsOnly(i: number, key: string): boolean {
     const c = key.replace(/[aiu]/g, '');
@@ -428,10 +451,13 @@ export class Resolver {
         continue;
       }
       if (areas.some((a) => a === best.p || inside(best.p, a) || (a.kind === 'admin1' && haversineKm(best.p, a) < 40))) return null;
+      // a place by the border of the named governorate (the text names the governorate across the line)
+      if (areas.some((a) => a.kind === 'admin1' && a.admin1 && this.nearAdmin1(best.p, a.admin1))) return null;
       area ??= areas.sort((a, b) => LEVEL[a.kind]! - LEVEL[b.kind]!)[0]!;
     }
     if (!area) return null;
-    if (best.score >= 17 + 60 && best.p.population >= 50000 && best.exact) return null;
+    // a town named exactly that is a district seat or larger (25,000+) is the prominent one of its name
+    if (best.score >= 17 + 60 && best.p.population >= 25000 && best.exact) return null;
     const r = this.toResolution(area, { ...parsed, mode: 'admin' });
     r.geo_note = `${parsed.target} not found in ${area.name}; placed at ${area.name}`;
     return r;

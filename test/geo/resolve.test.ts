@@ -290,3 +290,17 @@ test('hills and directional regions in mentions and hints', () => {
   assert.equal(geo.resolve('Kwelbogo', { country: 'Myanmar', areaHints: ['northern Sagaing region'] })?.admin1, 'Sagaing');
   assert.equal(geo.resolve('the Golan Heights', syria())?.place?.kind, 'region');
 });
+
+test('a named governorate next door does not displace a village by its border or a district seat', () => {
+  // Ankawi lies in Hama by the Idlib line; Afrin is the seat of its district in Aleppo
+  assert.equal(geo.resolve('Ankawi', syria('Idlib'))?.admin1, 'Hama');
+  assert.equal(geo.resolve('Afrin', syria('Idlib'))?.admin1, 'Aleppo');
+  // a village far from the named governorate still gives way to it
+  assert.equal(geo.resolve('Harbal', syria('Daraa'))?.admin1, 'Daraa');
+});
+
+test('subdistricts that share a name are placed at their own seats', () => {
+  const hama = geo.gazetteer.places.find((p) => p.kind === 'admin3' && p.name === 'Suran' && p.admin1 === 'Hama');
+  assert.ok(hama);
+  assert.ok(haversineKm(hama, { lat: 35.287, lon: 36.744 }) < 3, `${hama.lat},${hama.lon}`);
+});
