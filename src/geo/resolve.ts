@@ -65,6 +65,9 @@ export function parseMention(raw: string, depth = 0): Parsed {
     return { target: m[1]!, mode: 'point', dir: null };
   }
   if ((m = /^(.+?)\s+(?:city|town|village|neighbou?rhood|camp)$/i.exec(s))) {
+    // "east Deir Ezzor village": a direction before a place means the part of the area around it
+    const d = new RegExp(`^(${DIR})\\s+(.+)$`, 'i').exec(m[1]!);
+    if (d && depth < 3 && !/^(?:new|old)$/i.test(d[1]!)) return { target: d[2]!, mode: 'area', dir: d[1]!.toLowerCase() };
     return { target: m[1]!, mode: 'point', dir: null };
   }
   if ((m = new RegExp(`^(${DIR})\\s+(?:parts\\s+of\\s+|part\\s+of\\s+)?(?:the\\s+)?(.+)$`, 'i').exec(s))) {

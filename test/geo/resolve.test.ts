@@ -306,3 +306,12 @@ test('subdistricts that share a name are placed at their own seats', () => {
   assert.ok(hama);
   assert.ok(haversineKm(hama, { lat: 35.287, lon: 36.744 }) < 3, `${hama.lat},${hama.lon}`);
 });
+
+test('a direction before "X village" means the part of the area around X', () => {
+  const r = geo.resolve('east Deir Ezzor village', syria());
+  assert.equal(r?.admin1, 'Deir ez-Zor');
+  assert.equal(r?.geo_precision, 3);
+  // as a hint it names the governorate
+  assert.equal(geo.resolve('Kwelbogo', { country: 'Syria', areaHints: ['east Deir Ezzor village'] })?.admin1, 'Deir ez-Zor');
+  assert.equal(geo.resolve('Sarmin village', syria())?.location, 'Sarmin');
+});
