@@ -197,6 +197,9 @@ export class CoreStore implements Store {
   private readonly origin = randomUUID();
   private unlisten: Promise<(() => Promise<void>) | null> | null = null;
   private remoteQueue: Promise<void> = Promise.resolve();
+  /** Committed writes by this store; with the database's data version it keys the stats cache. */
+  private writes = 0;
+  private readonly statsCache = new Map<string, { version: string; result: StatsResponse }>();
   /**
    * Paged queries start from the actor/space index when it matches fewer rows than this, else they walk
    * the sort index and check those conditions row by row. A tuning knob; 0 forces the row-by-row plans.
@@ -447,41 +450,52 @@ export class CoreStore implements Store {
   }
 
   /**
-   * Counts by day, type, actor and admin1 in two passes over the filtered events (one grouped by
-   * day/type/place, one by actor pair), aggregated here; ordering is done in JS so both backends agree.
+   * Counts by day, type, actor and admin1 in three aggregate queries over the filtered events (by day and
+   * type, which also gives the totals; by country and admin1; by actor pair), combined and ordered here so
+   * both backends agree. Each stays small: at most days × types, places, and actor pairs rows.
    */
   async stats(filter: EventFilter): Promise<StatsResponse> {
+    // SQLite: the same stats are served from memory until this store or another connection writes
+    const version = this.db.dataVersion ? `${this.writes}:${await this.db.dataVersion()}` : null;
+    const key = JSON.stringify(filter, Object.keys(filter).sort());
+    const hit = version ? this.statsCache.get(key) : undefined;
+    if (hit && hit.version === version) return structuredClone(hit.result);
+    const result = await this.computeStats(filter);
+    if (version) {
+      if (this.statsCache.size >= 64) this.statsCache.delete(this.statsCache.keys().next().value!);
+      this.statsCache.set(key, { version, result: structuredClone(result) });
+    }
+    return result;
+  }
+
+  private async computeStats(filter: EventFilter): Promise<StatsResponse> {
     const w = await buildWhere(this.db, filter, 'all');
+    const from = `FROM events e ${this.db.dialect.statsIndexHint?.(filter) ?? ''} WHERE ${w.sql}`;
     const num = (v: unknown) => Number(v ?? 0);
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    const groups = await this.db.all<{ day: string; event_type: string; country: string; admin1: string | null; n: unknown; f: unknown }>(
-      `SELECT e.sort_date AS day, e.event_type, e.country, e.admin1, count(*) AS n, sum(e.fatalities) AS f
-         FROM events e WHERE ${w.sql} GROUP BY e.sort_date, e.event_type, e.country, e.admin1`,
+    const days = await this.db.all<{ day: string; event_type: string; n: unknown; f: unknown }>(
+      `SELECT e.sort_date AS day, e.event_type, count(*) AS n, sum(e.fatalities) AS f ${from} GROUP BY e.sort_date, e.event_type`,
+      w.params,
+    );
+    const places = await this.db.all<{ country: string; admin1: string | null; n: unknown }>(
+      `SELECT e.country, e.admin1, count(*) AS n ${from} GROUP BY e.country, e.admin1`,
       w.params,
     );
     const pairs = await this.db.all<{ actor1: string; actor2: string | null; n: unknown }>(
-      `SELECT e.actor1, e.actor2, count(*) AS n FROM events e WHERE ${w.sql} GROUP BY e.actor1, e.actor2`,
+      `SELECT e.actor1, e.actor2, count(*) AS n ${from} GROUP BY e.actor1, e.actor2`,
       w.params,
     );
     let total = 0;
-    const byDay = new Map<string, { day: string; event_type: StoredEvent['event_type']; count: number }>();
+    const byDay: { day: string; event_type: StoredEvent['event_type']; count: number }[] = [];
     const byType = new Map<string, { event_type: StoredEvent['event_type']; count: number; fatalities: number }>();
-    const byAdmin1 = new Map<string, { country: string; admin1: string | null; count: number }>();
-    for (const g of groups) {
+    for (const g of days) {
       const n = num(g.n);
       const type = g.event_type as StoredEvent['event_type'];
       total += n;
-      if (g.day) {
-        const k = `${g.day}|${type}`;
-        const d = byDay.get(k) ?? byDay.set(k, { day: g.day, event_type: type, count: 0 }).get(k)!;
-        d.count += n;
-      }
+      if (g.day) byDay.push({ day: g.day, event_type: type, count: n });
       const t = byType.get(type) ?? byType.set(type, { event_type: type, count: 0, fatalities: 0 }).get(type)!;
       t.count += n;
       t.fatalities += num(g.f);
-      const ak = `${g.country}|${g.admin1 ?? ''}|${g.admin1 === null ? 0 : 1}`;
-      const a = byAdmin1.get(ak) ?? byAdmin1.set(ak, { country: g.country, admin1: g.admin1, count: 0 }).get(ak)!;
-      a.count += n;
     }
     const actors = new Map<string, number>();
     for (const p of pairs) {
@@ -489,10 +503,11 @@ export class CoreStore implements Store {
     }
     return {
       total,
-      by_day: [...byDay.values()].sort((a, b) => cmp(a.day, b.day) || cmp(a.event_type, b.event_type)),
+      by_day: byDay.sort((a, b) => cmp(a.day, b.day) || cmp(a.event_type, b.event_type)),
       by_type: [...byType.values()].sort((a, b) => b.count - a.count || cmp(a.event_type, b.event_type)),
       by_actor: [...actors].map(([actor, count]) => ({ actor, count })).sort((a, b) => b.count - a.count || cmp(a.actor, b.actor)).slice(0, BY_ACTOR_LIMIT),
-      by_admin1: [...byAdmin1.values()]
+      by_admin1: places
+        .map((r) => ({ country: r.country, admin1: r.admin1, count: num(r.n) }))
         .sort((a, b) => b.count - a.count || cmp(a.country, b.country) || cmp(a.admin1 ?? '', b.admin1 ?? ''))
         .slice(0, BY_ADMIN1_LIMIT),
     };
@@ -618,7 +633,7 @@ export class CoreStore implements Store {
       for (const [s, e] of withSeq) for (const n of actorNames(e)) actorRows.push([known.get(n)!, s]);
       await this.db.insertMany('event_actors', ['actor_id', 'event_seq'], actorRows, tx);
       return events.length;
-    });
+    }).finally(() => this.writes++);
   }
 
   // -------------------------------------------------------------------------------------------- changes
@@ -637,6 +652,7 @@ export class CoreStore implements Store {
   }
 
   private emit(changes: EventChange[]) {
+    if (changes.length) this.writes++;
     for (const c of changes) this.emitter.emit('change', c);
   }
 
@@ -647,6 +663,11 @@ export class CoreStore implements Store {
     for (let i = 0; i < items.length; i += 100) {
       await this.db.notify(tx, JSON.stringify({ o: this.origin, c: items.slice(i, i + 100) }));
     }
+  }
+
+  /** Resolves once changes made by other processes are being received (PostgreSQL, after the first subscribe). */
+  async listening(): Promise<void> {
+    await this.unlisten;
   }
 
   /** On the first subscriber, follow changes made by other processes (PostgreSQL LISTEN). */

@@ -4,6 +4,8 @@
  * values spliced in); the PostgreSQL adapter numbers them. Dialect-specific SQL fragments (full text,
  * space) come from the `Dialect` object.
  */
+import type { EventFilter } from '../model/index.js';
+
 export type Param = string | number | null | boolean;
 export type Row = Record<string, unknown>;
 
@@ -38,6 +40,8 @@ export interface Dialect {
   bbox(w: number, s: number, e: number, n: number): AdaptiveFilter;
   /** Condition: the event's point is within `km` of lat/lon. */
   near(lat: number, lon: number, km: number): AdaptiveFilter;
+  /** An index hint for stats queries over this filter (SQLite: a covering index the planner underrates). */
+  statsIndexHint?(f: EventFilter): string;
   /** Row-value keyset comparison, e.g. (a, b) < (?, ?). */
   rowCompare(cols: string[], op: '<' | '>'): string;
 }
@@ -54,6 +58,8 @@ export interface Db extends Tx {
    */
   notify?(tx: Tx, payload: string): Promise<void>;
   listen?(onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Changes when another connection commits (SQLite `PRAGMA data_version`); absent = unknown (no caching). */
+  dataVersion?(): Promise<number>;
   /** Insert many rows fast (bulk path). `columns` in order; rows of params. */
   insertMany(table: string, columns: string[], rows: Param[][], tx: Tx): Promise<void>;
   close(): Promise<void>;

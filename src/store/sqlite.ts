@@ -170,6 +170,12 @@ const sqliteDialect: Dialect = {
       probe: rtree,
     };
   },
+  statsIndexHint(f) {
+    // Filters on columns the covering index holds: scan it instead of an index that needs a table lookup
+    // per row (event_type alone: 9 s -> under 1 s at 1M events). A country uses its own covering index.
+    const covered = !f.country && !f.admin1 && !f.sub_event_type && !f.actor && !f.q && !f.bbox && !f.near;
+    return covered ? 'INDEXED BY events_stats_date' : '';
+  },
   rowCompare(cols, op) {
     return `(${cols.join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`;
   },
@@ -222,6 +228,10 @@ export class SqliteDb implements Db {
       }
     });
     apply.immediate();
+  }
+
+  dataVersion(): Promise<number> {
+    return this.mutex.lock(async () => Number(this.db.pragma('data_version', { simple: true })));
   }
 
   all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {

@@ -63,3 +63,26 @@ it('SQLite: a database at schema version 1 is migrated forward at open, keeping 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('SQLite: stats are cached until this store or another connection writes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'frontline-stats-'));
+  try {
+    const path = join(dir, 's.db');
+    const a = new CoreStore(new SqliteDb(path));
+    const b = new CoreStore(new SqliteDb(path));
+    await a.ingest(sourceDoc('s1', 'One.'), (d) => [codedEvent({ document_id: d.id, event_id_cnty: 'S1' })]);
+    assert.equal((await a.stats({})).total, 1);
+    await a.ingest(sourceDoc('s2', 'Two.'), (d) => [codedEvent({ document_id: d.id, event_id_cnty: 'S2', event_date: '2023-01-01' })]);
+    assert.equal((await a.stats({})).total, 2, 'own write');
+    await b.ingest(sourceDoc('s3', 'Three.'), (d) => [codedEvent({ document_id: d.id, event_id_cnty: 'S3', event_date: '2022-01-01' })]);
+    assert.equal((await a.stats({})).total, 3, 'another connection’s write');
+    await b.review('S3', { action: 'reject', reviewer: 'amal' });
+    assert.equal((await a.stats({})).total, 2);
+    const s = await a.stats({});
+    s.by_type.length = 0;
+    assert.equal((await a.stats({})).by_type.length, 1, 'callers get their own copy');
+    await Promise.all([a.close(), b.close()]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
