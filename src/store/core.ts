@@ -199,6 +199,8 @@ export class CoreStore implements Store {
   private remoteQueue: Promise<void> = Promise.resolve();
   /** Committed writes by this store; with the database's data version it keys the stats cache. */
   private writes = 0;
+  /** How many stats results are kept (SQLite). A tuning knob; 0 disables the cache (benchmarks). */
+  statsCacheSize = 64;
   private readonly statsCache = new Map<string, { version: string; result: StatsResponse }>();
   /**
    * Paged queries start from the actor/space index when it matches fewer rows than this, else they walk
@@ -456,13 +458,13 @@ export class CoreStore implements Store {
    */
   async stats(filter: EventFilter): Promise<StatsResponse> {
     // SQLite: the same stats are served from memory until this store or another connection writes
-    const version = this.db.dataVersion ? `${this.writes}:${await this.db.dataVersion()}` : null;
+    const version = this.db.dataVersion && this.statsCacheSize > 0 ? `${this.writes}:${await this.db.dataVersion()}` : null;
     const key = JSON.stringify(filter, Object.keys(filter).sort());
     const hit = version ? this.statsCache.get(key) : undefined;
     if (hit && hit.version === version) return structuredClone(hit.result);
     const result = await this.computeStats(filter);
     if (version) {
-      if (this.statsCache.size >= 64) this.statsCache.delete(this.statsCache.keys().next().value!);
+      if (this.statsCache.size >= this.statsCacheSize) this.statsCache.delete(this.statsCache.keys().next().value!);
       this.statsCache.set(key, { version, result: structuredClone(result) });
     }
     return result;
