@@ -49,7 +49,7 @@ export function parseMention(raw: string, depth = 0): Parsed {
   if ((m = new RegExp(`^(?:(${DIR})\\s+)?(.+?)(?:'s)?\\s+(?:countryside|rural\\s+areas?|hinterland|suburbs|villages)$`, 'i').exec(s))) {
     return { target: m[2]!, mode: 'countryside', dir: m[1]?.toLowerCase() ?? null };
   }
-  if ((m = /^(.+?)\s+(?:outskirts|surroundings|environs|vicinity|periphery|area|areas|front|frontline|front line|battlefront|axis|sector|hills?|hilltops?|heights)$/i.exec(s))) {
+  if ((m = /^(.+?)\s+(?:outskirts|surroundings|environs|vicinity|periphery|area|areas|front|frontline|front line|battlefront|axis|sector|hills?|hilltops?|heights|desert|steppe|badia)$/i.exec(s))) {
     return { target: m[1]!, mode: 'near', dir: null };
   }
   if ((m = /^(?:(?:the\s+)?(?:province|governorate|region|state|oblast|district|subdistrict|county|muhafazat)\s+of\s+)(.+)$/i.exec(s))) {
@@ -242,8 +242,12 @@ export class Resolver {
     }
     // one vowel written differently, added or left out ("al-Sobha" = "Sabha", "Tal'adah" = "Tilaada",
     // "Hamdaniya" = "Hamadaniyeh"): nearer than any consonant-skeleton match, never as near as the key itself
+    // also when every exact name lies outside the named areas or far from the report's other places
+    // ("the al-Hamdaniya desert" by Maadan: Hamadaniyeh near it, not Hamdaniyeh 200 km off)
     const home = this.g.findCountry(ctx.country ?? null)?.iso2;
-    if (!out.some((c) => !home || c.p.iso2 === home)) {
+    const fitting = (c: Scored): boolean => (!home || c.p.iso2 === home) && this.inHints(c.p, ctx) &&
+      (!ctx.nearby?.length || ctx.nearby.some((q) => haversineKm(c.p, q) < 50));
+    if (!out.some(fitting)) {
       for (const v of vowelVariants(key)) {
         for (const i of this.g.ids(v)) {
           if (seen.has(i)) continue;

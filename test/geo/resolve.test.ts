@@ -315,3 +315,12 @@ test('a direction before "X village" means the part of the area around X', () =>
   assert.equal(geo.resolve('Kwelbogo', { country: 'Syria', areaHints: ['east Deir Ezzor village'] })?.admin1, 'Deir ez-Zor');
   assert.equal(geo.resolve('Sarmin village', syria())?.location, 'Sarmin');
 });
+
+test('an exact name far from the report gives way to a one-vowel variant beside its other places', () => {
+  // Hamdaniyeh (Hama) matches the key exactly; Hamadaniyeh by Maadan (Raqqa) is one vowel away
+  const byMaadan = { country: 'Syria', nearby: [{ lat: 35.75, lon: 39.61 }] };
+  const r = geo.resolve('the al-Hamdaniya desert', byMaadan);
+  assert.equal(r?.admin1, 'Raqqa');
+  assert.equal(r?.geo_precision, 2);
+  near(geo.resolve('Hamdaniyeh', { country: 'Syria', nearby: [{ lat: 35.48, lon: 37.25 }] }), 35.48, 37.25, 5, 'Hamdaniyeh by itself');
+});
