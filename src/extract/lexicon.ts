@@ -73,6 +73,8 @@ export interface Lexicon {
   actorCaseLookup: Map<string, ActorRef>;
   actorMaxTokens: number;
   actorFirstTokens: Set<string>;
+  /** Every proper word prefix of an alias ("free syrian" of "free syrian army"). */
+  actorPrefixes: Set<string>;
   /** Country names and demonyms → country. */
   countryRe: RegExp;
   countryLookup: Map<string, CountryInfo>;
@@ -124,15 +126,21 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
   const hits: { i: number; len: number; ref: ActorRef }[] = [];
   for (let i = 0; i < toks.length; i++) {
     if (!lex.actorFirstTokens.has(lower[i]!) && !lex.actorCaseLookup.has(words[i]!)) continue;
+    // the longest alias from here, growing the key word by word while it is still the start of some alias
     const max = Math.min(lex.actorMaxTokens, toks.length - i);
-    for (let len = max; len >= 1; len--) {
-      const ci = lex.actorLookup.get(lower.slice(i, i + len).join(' '));
-      const ref = ci ?? (len === 1 ? lex.actorCaseLookup.get(words[i]!) : undefined);
-      if (ref) {
-        hits.push({ i, len, ref });
-        break;
-      }
+    let key = '';
+    let best: { len: number; ref: ActorRef } | null = null;
+    for (let len = 1; len <= max; len++) {
+      key = len === 1 ? lower[i]! : `${key} ${lower[i + len - 1]!}`;
+      const ci = lex.actorLookup.get(key);
+      if (ci) best = { len, ref: ci };
+      if (!lex.actorPrefixes.has(key)) break;
     }
+    if (!best) {
+      const cs = lex.actorCaseLookup.get(words[i]!);
+      if (cs) best = { len: 1, ref: cs };
+    }
+    if (best) hits.push({ i, len: best.len, ref: best.ref });
   }
   // ties: a named actor beats a country pattern, and an alias that does not start with "the" wins
   const rank = (h: { i: number; len: number; ref: ActorRef }) => h.len * 4 + (h.ref.kind === 'named' ? 2 : 0) + (lower[h.i] === 'the' ? 0 : 1);
@@ -220,7 +228,12 @@ export function loadLexicon(): Lexicon {
   for (const tr of t.triggers) {
     if (!classes[tr.class]) throw new Error(`data/triggers/triggers.json: trigger names unknown class ${tr.class}`);
   }
-  const B = '(?<![\\p{L}\\p{N}])';
+  // "\b" first: a cheap word-start test that lets the engine skip most positions before the exact Unicode check
+  // (every trigger and weapon starts with an ASCII letter, checked below)
+  const B = '\\b(?<![\\p{L}\\p{N}])';
+  for (const x of [...t.triggers, ...t.weapons]) {
+    if (!/^(?:\(\?<!(?:[^()]|\([^()]*\))*\))?[A-Za-z(]/.test(x.re)) throw new Error(`data/triggers/triggers.json: pattern must start with a letter: ${x.re}`);
+  }
   const E = '(?![\\p{L}\\p{N}])';
   // one boundary check around the whole alternation (cheaper than one per alternative)
   const triggerRe = new RegExp(`${B}(?:${t.triggers.map((tr) => `(${tr.re})`).join('|')})${E}`, 'giu');
@@ -235,6 +248,10 @@ export function loadLexicon(): Lexicon {
     actorCaseRe: altRe(['\u0000'], 'gu'),
     actorMaxTokens: Math.max(...[...actorLookup.keys()].map((k) => k.split(' ').length)),
     actorFirstTokens: new Set([...actorLookup.keys()].map((k) => k.split(' ')[0]!)),
+    actorPrefixes: new Set([...actorLookup.keys()].flatMap((k) => {
+      const w = k.split(' ');
+      return w.slice(1).map((_, j) => w.slice(0, j + 1).join(' '));
+    })),
     actorLookup,
     actorCaseLookup,
     countryRe: altRe([...countryLookup.keys()], 'gu'),

@@ -70,30 +70,30 @@ const NOUNS = `(?:${CIVILIAN_NOUNS}|${ARMED_NOUNS})`;
 /** "(at least) NUM [adjectives] NOUN [and NUM [adj] NOUN]* (were|was) (reportedly) KILLED|WOUNDED" */
 const PHRASE = `((?:at least |more than |over |nearly |almost |about |around |some |up to )?${NUM} ${ADJ}${NOUNS}(?:(?:,| and|, and) (?:at least )?${NUM} ${ADJ}${NOUNS}){0,3})`;
 const PASSIVE = new RegExp(
-  `(?<![\\p{L}\\p{N}])${PHRASE}(?:,? (?:(?!killed|wounded|injured|killing|wounding|injuring|dead)[^.;:!?]){0,40}?)?,? (?:(?:were|was|have been|has been|had been|are|is|being|got|been) )?(?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
+  `\\b(?<![\\p{L}\\p{N}])${PHRASE}(?:,? (?:(?!killed|wounded|injured|killing|wounding|injuring|dead)[^.;:!?]){0,40}?)?,? (?:(?:were|was|have been|has been|had been|are|is|being|got|been) )?(?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
   'giu',
 );
 const ACTIVE = new RegExp(
-  `(?<![\\p{L}])(killing|killed|kills|kill|claimed the lives of|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS}| others| other people| people| persons)?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS}| others| people)?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
+  `\\b(?<![\\p{L}])(killing|killed|kills|kill|claimed the lives of|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS}| others| other people| people| persons)?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS}| others| people)?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
   'giu',
 );
 const BARE = new RegExp(
-  `(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?(?:\\d+|${NUM.slice(3, -1)})) (?:people |persons |others )?(dead|killed|wounded|injured)(?![\\p{L}])`,
+  `\\b(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?(?:\\d+|${NUM.slice(3, -1)})) (?:people |persons |others )?(dead|killed|wounded|injured)(?![\\p{L}])`,
   'giu',
 );
 const SHORT = new RegExp(
-  `(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM})(?: (?:more|others|other people|of them|people)| of (?:the |its |their |his |her )(?:[\\p{L}’'-]+ ){0,3}?[\\p{L}’'-]+)? (?:were|was|have been|had been|are) (?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
+  `\\b(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM})(?: (?:more|others|other people|of them|people)| of (?:the |its |their |his |her )(?:[\\p{L}’'-]+ ){0,3}?[\\p{L}’'-]+)? (?:were|was|have been|had been|are) (?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
   'giu',
 );
 const TOLL = new RegExp(`death toll (?:rose to|reached|climbed to|stood at|of|is|was|has risen to|at) (?:at least )?(${NUM})`, 'giu');
 /** "two bodies were recovered from the rubble": the dead of the event */
 const BODIES = new RegExp(
-  `(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM}) (?:${ADJ})(?:bodies|corpses) (?:(?:were|was|have been|has been|had been) )?(?:(?:later|also) )?(?:recovered|found|retrieved|pulled|discovered|dug out|unearthed)(?![\\p{L}])`,
+  `\\b(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM}) (?:${ADJ})(?:bodies|corpses) (?:(?:were|was|have been|has been|had been) )?(?:(?:later|also) )?(?:recovered|found|retrieved|pulled|discovered|dug out|unearthed)(?![\\p{L}])`,
   'giu',
 );
 /** words between a number and its noun never hold another number ("a day after three policemen": three, not a) */
 const ADJ_NO_NUM = `(?:(?!${NUM}(?![\\p{L}]))[A-Za-z’'-]+ ){0,4}?`;
-const ONE_NUMBER = new RegExp(`(?<![\\p{L}\\p{N}])(${NUM})((?: ${ADJ_NO_NUM})(${NOUNS}))?(?![\\p{L}\\p{N}])`, 'giu');
+const ONE_NUMBER = new RegExp(`\\b(?<![\\p{L}\\p{N}])(${NUM})((?: ${ADJ_NO_NUM})(${NOUNS}))?(?![\\p{L}\\p{N}])`, 'giu');
 const CIV_RE = new RegExp(`^(?:${CIVILIAN_NOUNS})$`, 'i');
 
 function sumGroup(text: string): { value: number; approximate: boolean; victims: CasualtyMention['victims']; ok: boolean } {
