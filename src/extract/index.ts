@@ -19,7 +19,7 @@ import {
   type SubEventType,
   VIOLENT_EVENT_TYPES,
 } from '../model/index.js';
-import { loadLexicon, matchActors, normKey, resolveActor, type ActorRef } from './lexicon.js';
+import { loadLexicon, matchActors, normKey, resolveActor, wordMatches, type ActorRef } from './lexicon.js';
 import { splitSentences, type Sentence } from './sentences.js';
 import { findDates, parsePublished, type DateMention } from './dates.js';
 import { findCasualties, type CasualtyMention } from './numbers.js';
@@ -187,7 +187,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
 
   function findTriggers(text: string, base: number): TriggerMention[] {
     const out: TriggerMention[] = [];
-    for (const m of text.matchAll(lex.triggerRe)) {
+    for (const m of wordMatches(lex.triggerRe, text)) {
       let gi = 0;
       for (let i = 1; i < m.length; i++) {
         if (m[i] !== undefined) {
@@ -217,7 +217,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
 
   function findWeapons(text: string, base: number): WeaponMention[] {
     const out: WeaponMention[] = [];
-    for (const m of text.matchAll(lex.weaponRe)) {
+    for (const m of wordMatches(lex.weaponRe, text)) {
       let gi = 0;
       for (let i = 1; i < m.length; i++) {
         if (m[i] !== undefined) {

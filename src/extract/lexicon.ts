@@ -117,6 +117,27 @@ export interface ActorMatch {
 }
 
 /** Longest dictionary aliases, left to right, by token n-gram lookup (no giant alternation). */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+export const LETTER = /\p{L}/u;
+/**
+ * Matches of a global regex built with a leading \b (triggerRe, weaponRe) that also start a word in the
+ * Unicode sense (no letter or digit, "é" included, right before). Rejected starts are retried one
+ * character later, as a look-behind in the regex would.
+ */
+export function* wordMatches(re: RegExp, text: string, before: RegExp = LETTER_OR_DIGIT): Generator<RegExpExecArray> {
+  // the regex is shared: callers consume the matches at once, without nesting
+  const r = re;
+  r.lastIndex = 0;
+  for (let m = r.exec(text); m; m = r.exec(text)) {
+    if (m.index > 0 && before.test(text[m.index - 1]!)) {
+      r.lastIndex = m.index + 1;
+      continue;
+    }
+    if (m[0] === '') r.lastIndex++;
+    yield m;
+  }
+}
+
 export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
   const toks = [...text.matchAll(TOKEN_RE)];
   const out: ActorMatch[] = [];
@@ -230,7 +251,7 @@ export function loadLexicon(): Lexicon {
   }
   // "\b" first: a cheap word-start test that lets the engine skip most positions before the exact Unicode check
   // (every trigger and weapon starts with an ASCII letter, checked below)
-  const B = '\\b(?<![\\p{L}\\p{N}])';
+  const B = '\\b'; // the Unicode look-behind is checked in wordMatches (a look-behind here defeats the engine's quick checks)
   for (const x of [...t.triggers, ...t.weapons]) {
     if (!/^(?:\(\?<!(?:[^()]|\([^()]*\))*\))?[A-Za-z(]/.test(x.re)) throw new Error(`data/triggers/triggers.json: pattern must start with a letter: ${x.re}`);
   }

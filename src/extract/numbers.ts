@@ -3,6 +3,8 @@
  * "two children and a woman were wounded", "at least 12 dead", "dozens injured"). Pure.
  */
 
+import { LETTER, wordMatches } from './lexicon.js';
+
 const SMALL: Record<string, number> = {
   a: 1, an: 1, one: 1, single: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
@@ -70,30 +72,30 @@ const NOUNS = `(?:${CIVILIAN_NOUNS}|${ARMED_NOUNS})`;
 /** "(at least) NUM [adjectives] NOUN [and NUM [adj] NOUN]* (were|was) (reportedly) KILLED|WOUNDED" */
 const PHRASE = `((?:at least |more than |over |nearly |almost |about |around |some |up to )?${NUM} ${ADJ}${NOUNS}(?:(?:,| and|, and) (?:at least )?${NUM} ${ADJ}${NOUNS}){0,3})`;
 const PASSIVE = new RegExp(
-  `\\b(?<![\\p{L}\\p{N}])${PHRASE}(?:,? (?:(?!killed|wounded|injured|killing|wounding|injuring|dead)[^.;:!?]){0,40}?)?,? (?:(?:were|was|have been|has been|had been|are|is|being|got|been) )?(?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
+  `\\b${PHRASE}(?:,? (?:(?!killed|wounded|injured|killing|wounding|injuring|dead)[^.;:!?]){0,40}?)?,? (?:(?:were|was|have been|has been|had been|are|is|being|got|been) )?(?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
   'giu',
 );
 const ACTIVE = new RegExp(
-  `\\b(?<![\\p{L}])(killing|killed|kills|kill|claimed the lives of|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS}| others| other people| people| persons)?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS}| others| people)?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
+  `\\b(killing|killed|kills|kill|claimed the lives of|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS}| others| other people| people| persons)?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS}| others| people)?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
   'giu',
 );
 const BARE = new RegExp(
-  `\\b(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?(?:\\d+|${NUM.slice(3, -1)})) (?:people |persons |others )?(dead|killed|wounded|injured)(?![\\p{L}])`,
+  `\\b((?:at least |more than |over |nearly |about |around |some )?(?:\\d+|${NUM.slice(3, -1)})) (?:people |persons |others )?(dead|killed|wounded|injured)(?![\\p{L}])`,
   'giu',
 );
 const SHORT = new RegExp(
-  `\\b(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM})(?: (?:more|others|other people|of them|people)| of (?:the |its |their |his |her )(?:[\\p{L}’'-]+ ){0,3}?[\\p{L}’'-]+)? (?:were|was|have been|had been|are) (?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
+  `\\b((?:at least |more than |over |nearly |about |around |some )?${NUM})(?: (?:more|others|other people|of them|people)| of (?:the |its |their |his |her )(?:[\\p{L}’'-]+ ){0,3}?[\\p{L}’'-]+)? (?:were|was|have been|had been|are) (?:(?:reportedly|also|all|later|critically|seriously|severely|lightly|fatally|badly) )?(${KILLED}|${WOUNDED})(?![\\p{L}])`,
   'giu',
 );
 const TOLL = new RegExp(`death toll (?:rose to|reached|climbed to|stood at|of|is|was|has risen to|at) (?:at least )?(${NUM})`, 'giu');
 /** "two bodies were recovered from the rubble": the dead of the event */
 const BODIES = new RegExp(
-  `\\b(?<![\\p{L}\\p{N}])((?:at least |more than |over |nearly |about |around |some )?${NUM}) (?:${ADJ})(?:bodies|corpses) (?:(?:were|was|have been|has been|had been) )?(?:(?:later|also) )?(?:recovered|found|retrieved|pulled|discovered|dug out|unearthed)(?![\\p{L}])`,
+  `\\b((?:at least |more than |over |nearly |about |around |some )?${NUM}) (?:${ADJ})(?:bodies|corpses) (?:(?:were|was|have been|has been|had been) )?(?:(?:later|also) )?(?:recovered|found|retrieved|pulled|discovered|dug out|unearthed)(?![\\p{L}])`,
   'giu',
 );
 /** words between a number and its noun never hold another number ("a day after three policemen": three, not a) */
 const ADJ_NO_NUM = `(?:(?!${NUM}(?![\\p{L}]))[A-Za-z’'-]+ ){0,4}?`;
-const ONE_NUMBER = new RegExp(`\\b(?<![\\p{L}\\p{N}])(${NUM})((?: ${ADJ_NO_NUM})(${NOUNS}))?(?![\\p{L}\\p{N}])`, 'giu');
+const ONE_NUMBER = new RegExp(`\\b(${NUM})((?: ${ADJ_NO_NUM})(${NOUNS}))?(?![\\p{L}\\p{N}])`, 'giu');
 const CIV_RE = new RegExp(`^(?:${CIVILIAN_NOUNS})$`, 'i');
 
 function sumGroup(text: string): { value: number; approximate: boolean; victims: CasualtyMention['victims']; ok: boolean } {
@@ -103,7 +105,7 @@ function sumGroup(text: string): { value: number; approximate: boolean; victims:
   let armed = 0;
   let ok = false;
   ONE_NUMBER.lastIndex = 0;
-  for (const m of text.matchAll(ONE_NUMBER)) {
+  for (const m of wordMatches(ONE_NUMBER, text)) {
     const n = parseNumber(m[1]!);
     if (!n) continue;
     // "a" and "an" count only when a victim noun follows
@@ -146,12 +148,12 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
     const n = parseNumber(m[1]!);
     if (n) push({ kind: 'killed', value: n.value, approximate: n.approximate, victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
-  for (const m of text.matchAll(BODIES)) {
+  for (const m of wordMatches(BODIES, text)) {
     const n = parseNumber(m[1]!.replace(/^(?:at least|more than|over|nearly|about|around|some) /i, ''));
     if (!n || excluded(m.index!)) continue;
     push({ kind: 'killed', value: n.value, approximate: n.approximate || /^(?:at least|more than|over|nearly|about|around|some) /i.test(m[1]!), victims: 'civilian', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length, bodies: true });
   }
-  for (const m of text.matchAll(ACTIVE)) {
+  for (const m of wordMatches(ACTIVE, text, LETTER)) {
     const g = sumGroup(m[2]!);
     if (!g.ok) continue;
     const verb = m[1]!.toLowerCase();
@@ -166,6 +168,10 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
   // an excluded subset ("including a woman and …") must not swallow the next toll: rescan after the subset
   PASSIVE.lastIndex = 0;
   for (let m = PASSIVE.exec(text); m; m = PASSIVE.exec(text)) {
+    if (m.index > 0 && /[\p{L}\p{N}]/u.test(text[m.index - 1]!)) {
+      PASSIVE.lastIndex = m.index + 1; // not a word start in the Unicode sense
+      continue;
+    }
     if (excluded(m.index)) {
       // "including a woman and a boy, 4 people were killed": an item after a bare comma starts a new toll
       const comma = m[1]!.lastIndexOf(', ');
@@ -176,13 +182,13 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
     if (!g.ok) continue;
     push({ kind: kindOf(m[2]!), value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[1]!, start: base + m.index!, end: base + m.index! + m[0].length });
   }
-  for (const m of text.matchAll(SHORT)) {
+  for (const m of wordMatches(SHORT, text)) {
     if (excluded(m.index!)) continue;
     const n = parseNumber(m[1]!.replace(/^(?:at least|more than|over|nearly|about|around|some) /i, ''));
     if (!n || /^(?:an?|his|her)$/i.test(m[1]!)) continue;
     push({ kind: kindOf(m[2]!), value: n.value, approximate: n.approximate || /^(?:at least|more than|over|nearly|about|around|some) /i.test(m[1]!), victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
-  for (const m of text.matchAll(BARE)) {
+  for (const m of wordMatches(BARE, text)) {
     if (excluded(m.index!)) continue;
     const n = parseNumber(m[1]!.replace(/^(?:at least|more than|over|nearly|about|around|some) /i, ''));
     if (!n) continue;

@@ -4,6 +4,7 @@
  * Idlib"). Uses the geocoder's fast name lookups (candidates/isPrefix); resolution happens later.
  */
 import type { Geocoder, Place } from '../geo/types.js';
+import { LETTER, wordMatches } from './lexicon.js';
 
 export interface PlaceMention {
   /** The bare name, e.g. "Nayrab". */
@@ -33,7 +34,7 @@ const PLACE_NOUN_AFTER =
 
 const NEAR_CUES = /\b(?:near|outside|outskirts of|vicinity of|around|close to|countryside of|surroundings of|on the edge of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|in the direction of|toward|towards)\s+(?:the\s+)?(?:(?:\w+ern|town|village|city)\s+(?:of\s+)?)?$/i;
 const CUE_RE = new RegExp(
-  `\\b(?<![\\p{L}])(?:(?:${PLACE_NOUN}) of|(?:village|town|hamlet|locality)(?:,| called| named| known as)|in|at|on|near|around|outside|into|toward|towards|from|across|along|between|control of|targeting|targeted|target|hit|hitting|struck|striking|shelled|shelling|bombed|bombing|pounded|attacked|attacking|stormed|captured|seized|recaptured|retook|entered|reached|raided|besieged|of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|close to|to|(?:north|south|east|west)(?:ern|east|west|eastern|western)?)[ ]+(?:the[ ]+)?(?:(?:[a-z][a-z-]+)[ ]+){0,2}?(${RUN})`,
+  `\\b(?:(?:${PLACE_NOUN}) of|(?:village|town|hamlet|locality)(?:,| called| named| known as)|in|at|on|near|around|outside|into|toward|towards|from|across|along|between|control of|targeting|targeted|target|hit|hitting|struck|striking|shelled|shelling|bombed|bombing|pounded|attacked|attacking|stormed|captured|seized|recaptured|retook|entered|reached|raided|besieged|of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|close to|to|(?:north|south|east|west)(?:ern|east|west|eastern|western)?)[ ]+(?:the[ ]+)?(?:(?:[a-z][a-z-]+)[ ]+){0,2}?(${RUN})`,
   'gu',
 );
 const AFTER_RE = new RegExp(`(?<![\\p{L}])(${RUN})[ ]+(?:${PLACE_NOUN_AFTER})(?![\\p{L}])`, 'gu');
@@ -218,7 +219,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     }
   };
 
-  for (const m of sentence.matchAll(CUE_RE)) {
+  for (const m of wordMatches(CUE_RE, sentence, LETTER)) {
     const run = m[1]!;
     const relStart = m.index! + m[0].length - run.length;
     const strong = STRONG_BEFORE.test(sentence.slice(Math.max(0, relStart - 40), relStart)) &&
