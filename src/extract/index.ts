@@ -370,9 +370,14 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     }
     for (const [si, list] of framesBySentence) {
       const s = sentences[si]!;
+      const hedged = s.triggers.filter((t) => t.hedged);
       for (const p of s.places) {
         let best: Frame | null = null;
         for (const f of list) if (f.start <= p.start) best = f;
+        // "… a brother of the man blamed for a deadly attack in X": a place right after a hedged or denied mention
+        // (nearer than any coded trigger, in the same clause) belongs to that mention, not to an event
+        const h = hedged.filter((t) => t.end <= p.start && (!best || t.start > best.end)).pop();
+        if (h && p.start - h.end < 60 && clauseStartOf(s, h.start) === clauseStartOf(s, p.start)) continue;
         best ??= list[0]!;
         best.places.push(p);
       }
@@ -947,7 +952,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         document_id: doc.id,
         evidence,
       };
-      const key = [normKey(location), f.date?.key ?? '', sub].join('|');
+      // one place whatever its spelling ("Deir-ez-Zor", "Deir ez-Zor"): its coordinates, else the name
+      const placeKey = geo && geo.latitude !== null && geo.longitude !== null && !placedInArea.has(geo) ? `@${geo.latitude.toFixed(3)},${geo.longitude.toFixed(3)}` : normKey(location);
+      const key = [placeKey, f.date?.key ?? '', sub].join('|');
       // the same actors in either order, or one side left unnamed in one telling
       const sameSides = (o: CodedEvent) => {
         const a = new Set([o.actor1, o.actor2].filter(Boolean));

@@ -6,6 +6,7 @@ import { findDates, parsePublished } from '../../src/extract/dates.js';
 import { canonicalActorName, loadLexicon } from '../../src/extract/lexicon.js';
 import { loadGeocoder } from '../../src/geo/index.js';
 import { createExtractor } from '../../src/extract/index.js';
+import { normPlace } from '../../src/eval/score.js';
 import { ALL_SUB_EVENT_TYPES, CodedEventSchema, INTER_CODES } from '../../src/model/index.js';
 
 const extractor = createExtractor(loadGeocoder());
@@ -130,4 +131,12 @@ test('geocoder calls: whole admin names as hints, the hinted area kept over a fa
   assert.equal(unknown?.location, 'Zarqawiyat Tahtani');
   const [hinted] = code('Turkish jets struck PKK positions near the village of Hisar in Hakkari province on Monday, the army said.');
   assert.equal(hinted?.admin1, 'Hakkari');
+});
+
+test('a place after a hedged mention is no event; one place and day under two spellings is one event', () => {
+  const ev = code('Israeli troops raided the city of Jenin in the occupied West Bank on Wednesday, killing two gunmen, among them the brother of a man blamed for a deadly attack in Tel Aviv.');
+  assert.ok(ev.length > 0 && ev.every((e) => normPlace(e.location) !== normPlace('Tel Aviv')), JSON.stringify(ev.map((e) => e.location)));
+  const twice = code('Islamic State fighters attacked SDF positions in Deir ez-Zor on Monday. The SDF said it repelled the attack by the cell in the Deir-ez-Zor countryside on Monday.');
+  const places = twice.filter((e) => e.sub_event_type === 'Armed clash').map((e) => `${e.latitude},${e.longitude}`);
+  assert.equal(new Set(places).size, places.length);
 });
