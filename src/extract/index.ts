@@ -734,7 +734,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const resolve = (p: PlaceMention, s: SentenceInfo): GeoResolution | null => {
       if (resolved.has(p.start)) return resolved.get(p.start)!;
       const own = hintName(p);
-      const hints = sentenceHints(s).filter((h) => h !== p.name && h !== own).slice(0, 5);
+      // an admin area named as such needs no hint (and must not be placed inside another one)
+      const hints = own && adminNamed(p) ? [] : sentenceHints(s).filter((h) => h !== p.name && h !== own).slice(0, 5);
       const near = nearby.slice(-6);
       let r = cachedResolve(p.query, docCountry, hints, near);
       if (!r && p.query !== p.name) r = cachedResolve(p.name, docCountry, hints, near);
@@ -746,7 +747,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         // (an area named only in other sentences is a weaker hint: then a namesake elsewhere in the country may stand)
         const plain = cachedResolve(p.query, docCountry, [], []);
         const sameSentence = s.places.some((q) => q !== p && adminNamed(q) && hintName(q) !== null && r!.admin1 !== null && (hintName(q) === r!.admin1 || hintName(q) === r!.admin2 || hintName(q) === r!.location));
-        if (plain?.place && plain.country === r.country && ((plain.admin1 !== null && plain.admin1 === r.admin1) || !sameSentence)) r = plain;
+        // (a name that is itself an admin area, "Diyala" in a dateline, is that area)
+        const itself = !!plain?.place && ['admin1', 'admin2', 'admin3'].includes(plain.place.kind) && normKey(plain.place.name) === normKey(p.name);
+        if (plain?.place && plain.country === r.country && ((plain.admin1 !== null && plain.admin1 === r.admin1) || !sameSentence || itself)) r = plain;
       }
       if (r && r.place === null && r.geo_precision === 3 && !adminNamed(p) && normKey(r.location) !== normKey(p.name)) {
         // keep the geocoder's area placement and precision; the location keeps the name the text gives

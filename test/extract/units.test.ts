@@ -140,3 +140,9 @@ test('a place after a hedged mention is no event; one place and day under two sp
   const places = twice.filter((e) => e.sub_event_type === 'Armed clash').map((e) => `${e.latitude},${e.longitude}`);
   assert.equal(new Set(places).size, places.length);
 });
+
+test('an admin area named as such is resolved without hints (a dateline province is not placed in another province)', () => {
+  const ev = code('Diyala (Newswire) – Two Iraqi soldiers were wounded on Sunday when a roadside bomb struck their patrol in Diyala, police in Baghdad said.');
+  assert.ok(ev.length > 0);
+  assert.ok(ev.every((e) => e.admin1 === 'Diyala'), JSON.stringify(ev.map((e) => [e.location, e.admin1, e.geo_note])));
+});
