@@ -17,7 +17,7 @@ import {
   type StatsResponse,
   type StoredEvent,
 } from '../model/index.js';
-import { applyEdits, combine, EDITABLE_FIELDS, findMatch, MAX_DAY_GAP, type MatchResult } from '../merge/index.js';
+import { applyEdits, combine, distanceKm, EDITABLE_FIELDS, findMatch, MAX_DAY_GAP, MAX_DISTANCE_KM, normaliseName, type MatchResult } from '../merge/index.js';
 import type { AdaptiveFilter, Db, Frag, Param, Tx } from './db.js';
 import type {
   EventChange,
@@ -58,8 +58,6 @@ const EditFieldsSchema = CodedEventSchema.pick(
 )
   .partial()
   .strict();
-
-type EventRow = { seq: number | string; id: string; data: string };
 
 /** Column values of the events table derived from a stored event. */
 function eventColumns(e: StoredEvent) {
@@ -207,9 +205,32 @@ export class CoreStore implements Store {
    * the sort index and check those conditions row by row. A tuning knob; 0 forces the row-by-row plans.
    */
   probeLimit = PROBE_LIMIT;
+  /**
+   * actor name (lower case) → actors.id, filled as names are written (see indexActors). Cleared when a
+   * write transaction fails, before its rollback releases the write lock, so no id of a rolled-back
+   * insert outlives it.
+   */
+  private readonly actorIds = new Map<string, number>();
 
   constructor(private readonly db: Db) {
     this.emitter.setMaxListeners(0);
+  }
+
+  /** A write transaction; on failure the in-memory actor ids are forgotten (before the rollback). */
+  private async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        try {
+          return await fn(tx);
+        } catch (err) {
+          this.actorIds.clear();
+          throw err;
+        }
+      });
+    } catch (err) {
+      this.actorIds.clear();
+      throw err;
+    }
   }
 
   get kind() {
@@ -259,10 +280,15 @@ export class CoreStore implements Store {
 
     // 3. All of the document's events in one transaction.
     const changes: EventChange[] = [];
-    const result = await this.db.transaction(async (tx) => {
+    const result = await this.write(async (tx) => {
       const status = await tx.all<{ status: string }>('SELECT status FROM documents WHERE id = ?', [stored.id]);
       if (status[0]?.status === 'done') return null; // another writer finished it meanwhile
-      const touched = new Map<number, 'created' | 'updated'>();
+      const [docRow] = await tx.all<{ source: string | null; url: string | null; title: string | null; published: string | null }>(
+        'SELECT source, url, title, published FROM documents WHERE id = ?',
+        [stored.id],
+      );
+      // in arrival order: an event created here, or a stored event this document merges into
+      const touched = new Map<number, { kind: 'created'; event: StoredEvent } | { kind: 'updated' }>();
       for (const ev of coded) {
         const match = await this.findStoredMatch(tx, ev);
         if (match) {
@@ -270,17 +296,19 @@ export class CoreStore implements Store {
           await tx.run('INSERT INTO merge_log (event_id, document_id, contribution_seq, score, reason, at) VALUES (?, ?, ?, ?, ?, ?)', [
             match.id, stored.id, cseq, match.result.score, match.result.reason, new Date().toISOString(),
           ]);
-          if (!touched.has(match.seq)) touched.set(match.seq, 'updated');
+          if (!touched.has(match.seq)) touched.set(match.seq, { kind: 'updated' });
         } else {
-          const seq = await this.createEvent(tx, ev);
-          touched.set(seq, 'created');
+          // a new event has this one report until the transaction ends (later events of the same
+          // document never merge into it), so its full row is written once, here
+          const created = await this.createEvent(tx, ev, docRow ?? null);
+          touched.set(created.seq, { kind: 'created', event: created.event });
         }
       }
       const events: StoredEvent[] = [];
-      for (const [seq, kind] of touched) {
-        const e = await this.recompute(tx, seq);
+      for (const [seq, t] of touched) {
+        const e = t.kind === 'created' ? t.event : await this.recompute(tx, seq);
         events.push(e);
-        changes.push({ kind, event: e });
+        changes.push({ kind: t.kind, event: e });
       }
       await tx.run("UPDATE documents SET status = 'done' WHERE id = ?", [stored.id]);
       await this.announce(tx, changes);
@@ -291,16 +319,39 @@ export class CoreStore implements Store {
     return { document_id: stored.id, duplicate: false, events: result };
   }
 
+  /**
+   * The stored event `ev` merges into, if any. Candidates are narrowed on plain columns first (same
+   * country, date ±1 day, and a point within merge distance or the same place name, the only ways
+   * `matchEvents` can accept one); only those survivors' JSON is loaded and scored.
+   */
   private async findStoredMatch(tx: Tx, ev: CodedEvent): Promise<{ seq: number; id: string; result: MatchResult } | null> {
     if (!ev.event_date) return null;
-    const rows = await tx.all<EventRow>(
-      `SELECT e.seq, e.id, d.data FROM events e JOIN event_data d ON d.seq = e.seq
+    const rows = await tx.all<{ seq: number | string; latitude: number | null; longitude: number | null; location: string | null }>(
+      `SELECT e.seq, e.latitude, e.longitude, e.location FROM events e
         WHERE e.sort_date >= ? AND e.sort_date <= ? AND lower(e.country) = lower(CAST(? AS TEXT))
-          AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.event_seq = e.seq AND c.document_id = ?)
-        ORDER BY e.seq`,
+          AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.event_seq = e.seq AND c.document_id = ?)`,
       [addDays(ev.event_date, -MAX_DAY_GAP), addDays(ev.event_date, MAX_DAY_GAP), ev.country, ev.document_id],
     );
-    const candidates = rows.map((r) => ({ ...(JSON.parse(r.data) as StoredEvent), _seq: Number(r.seq) }));
+    if (!rows.length) return null;
+    const name = normaliseName(ev.location);
+    const hasPoint = ev.latitude != null && ev.longitude != null;
+    const seqs = rows
+      .filter((r) =>
+        (hasPoint && r.latitude != null && r.longitude != null && distanceKm(Number(r.latitude), Number(r.longitude), ev.latitude!, ev.longitude!) <= MAX_DISTANCE_KM) ||
+        (name !== '' && normaliseName(r.location) === name))
+      .map((r) => Number(r.seq))
+      .sort((a, b) => a - b);
+    if (!seqs.length) return null;
+    const candidates: (StoredEvent & { _seq: number })[] = [];
+    for (let i = 0; i < seqs.length; i += 500) {
+      const chunk = seqs.slice(i, i + 500);
+      const got = await tx.all<{ seq: number | string; data: string }>(`SELECT seq, data FROM event_data WHERE seq IN (${chunk.map(() => '?').join(', ')})`, chunk);
+      const bySeq = new Map(got.map((g) => [Number(g.seq), g.data]));
+      for (const q of chunk) {
+        const data = bySeq.get(q);
+        if (data) candidates.push({ ...(JSON.parse(data) as StoredEvent), _seq: q });
+      }
+    }
     const best = findMatch(candidates, ev);
     return best ? { seq: best.event._seq, id: best.event.event_id_cnty, result: best.result } : null;
   }
@@ -313,11 +364,50 @@ export class CoreStore implements Store {
     return Number(rows[0]!.seq);
   }
 
-  /** A new event row for one coded event (its id: the extractor's, made unique). Returns its seq. */
-  private async createEvent(tx: Tx, ev: CodedEvent): Promise<number> {
-    const seq = await this.insertEventRow(tx, ev);
+  /**
+   * A new event for one coded event, its only report so far: the full row (under the extractor's id, made
+   * unique), its contribution, JSON and actor index, written once. Equal to what `recompute` would write.
+   */
+  private async createEvent(
+    tx: Tx,
+    ev: CodedEvent,
+    doc: { source: string | null; url: string | null; title: string | null; published: string | null } | null,
+  ): Promise<{ seq: number; event: StoredEvent }> {
+    const now = new Date().toISOString();
+    const combined = combine([{ coded: ev, order: 0 }]);
+    const event: StoredEvent = {
+      ...combined,
+      event_id_cnty: '',
+      sources: [{
+        document_id: ev.document_id,
+        source: doc?.source ?? ev.source ?? 'unknown',
+        url: doc?.url ?? null,
+        title: doc?.title ?? null,
+        published: doc?.published ?? null,
+      }],
+      review_status: 'unreviewed',
+      created_at: now,
+      updated_at: now,
+    };
+    const cols = Object.values(eventColumns(event)) as Param[];
+    const base = ev.event_id_cnty.trim() || 'EVT';
+    let seq = 0;
+    for (let n = 1; !seq; n++) {
+      const id = n === 1 ? base : `${base}-${n}`;
+      const rows = await tx.all<{ seq: number | string }>(
+        `INSERT INTO events (id, ${EVENT_COLUMNS.join(', ')}, edits, created_at, updated_at)
+         VALUES (?, ${EVENT_COLUMNS.map(() => '?').join(', ')}, '{}', ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
+        [id, ...cols, now, now],
+      );
+      if (rows[0]) {
+        seq = Number(rows[0].seq);
+        event.event_id_cnty = id;
+      }
+    }
     await this.insertContribution(tx, seq, ev);
-    return seq;
+    await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?)', [seq, JSON.stringify(event)]);
+    await this.indexActors(tx, seq, actorNames(event));
+    return { seq, event };
   }
 
   /** Insert a placeholder row (filled in by recompute) under the coded id, or `<id>-2`, `<id>-3`… when taken. */
@@ -386,11 +476,30 @@ export class CoreStore implements Store {
     const names = actorNames(event);
     if (oldActors && oldActors.length === names.length && oldActors.every((n, i) => n === names[i])) return;
     if (oldActors) await tx.run('DELETE FROM event_actors WHERE event_seq = ?', [seq]);
-    if (names.length) {
-      const list = names.map(() => '?').join(', ');
-      await tx.run(`INSERT INTO actors (name_lc) VALUES ${names.map(() => '(?)').join(', ')} ON CONFLICT (name_lc) DO NOTHING`, names);
-      await tx.run(`INSERT INTO event_actors (actor_id, event_seq) SELECT id, CAST(? AS INTEGER) FROM actors WHERE name_lc IN (${list}) ON CONFLICT DO NOTHING`, [seq, ...names]);
+    await this.indexActors(tx, seq, names);
+  }
+
+  /**
+   * Link an event to its actors' ids. Names seen before are looked up in memory (actor rows are never
+   * deleted, so a committed id stays valid); only a new name costs an upsert and a select.
+   */
+  private async indexActors(tx: Tx, seq: number, names: string[]): Promise<void> {
+    if (!names.length) return;
+    const ids: number[] = [];
+    for (const name of names) {
+      let id = this.actorIds.get(name);
+      if (id === undefined) {
+        await tx.run('INSERT INTO actors (name_lc) VALUES (?) ON CONFLICT (name_lc) DO NOTHING', [name]);
+        const [r] = await tx.all<{ id: number | string }>('SELECT id FROM actors WHERE name_lc = ?', [name]);
+        id = Number(r!.id);
+        this.actorIds.set(name, id);
+      }
+      ids.push(id);
     }
+    await tx.run(
+      `INSERT INTO event_actors (actor_id, event_seq) VALUES ${ids.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
+      ids.flatMap((id) => [id, seq]),
+    );
   }
 
   // -------------------------------------------------------------------------------------------- read
@@ -527,7 +636,7 @@ export class CoreStore implements Store {
       fields = r.data as Partial<CodedEvent>;
       if (Object.keys(fields).length === 0) throw new StoreInputError('an edit needs at least one field');
     }
-    const event = await this.db.transaction(async (tx) => {
+    const event = await this.write(async (tx) => {
       const [row] = await tx.all<{ seq: number | string; edits: string }>('SELECT seq, edits FROM events WHERE id = ?', [id]);
       if (!row) return null;
       const edits = { ...(JSON.parse(row.edits) as object), ...(fields ?? {}) };
@@ -547,7 +656,7 @@ export class CoreStore implements Store {
 
   async unmerge(id: string, documentId: string): Promise<StoredEvent[] | null> {
     const changes: EventChange[] = [];
-    const out = await this.db.transaction(async (tx) => {
+    const out = await this.write(async (tx) => {
       const [row] = await tx.all<{ seq: number | string }>('SELECT seq FROM events WHERE id = ?', [id]);
       if (!row) return null;
       const seq = Number(row.seq);
@@ -579,7 +688,7 @@ export class CoreStore implements Store {
 
   async bulkInsert(events: CodedEvent[]): Promise<number> {
     if (!events.length) return 0;
-    return this.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const now = new Date().toISOString();
       const [mx] = await tx.all<{ m: unknown }>('SELECT max(seq) AS m FROM events');
       let seq = Number(mx?.m ?? 0);
