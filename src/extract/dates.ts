@@ -102,7 +102,8 @@ function findDatesIn(raw: string, anchor: Date, base: number, full: string, offs
     if (/^\d{1,2}(?::\d\d)?\s*(?:am|pm)?$/i.test(t.trim())) continue;
     if (/\b(?:ago|ahead|later|next|coming)\b/i.test(t) && !/\bdays? ago\b/i.test(t)) continue;
     // "a day after the raid", "two days earlier": relative to another event, not to the publication date
-    if (/\b(?:after|before|earlier|prior)\b/i.test(t) && !c.isCertain('month')) continue;
+    // (chrono may call the month certain there: only a written month or number makes such a date absolute)
+    if (/\b(?:after|before|earlier|prior)\b/i.test(t) && !/\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i.test(t)) continue;
     const d = c.date();
     if (Number.isNaN(d.getTime())) continue;
     const before = full.slice(Math.max(0, offset + r.index - 16), offset + r.index);

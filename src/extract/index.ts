@@ -279,7 +279,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const dates = live && DATE_HINT.test(s.text) ? findDates(s.text, anchor, s.start) : [];
       const sinceDate = dates.some((d) => d.since);
       const recent = dates.some((d) => !d.old && !d.since);
-      const oldOnly = dates.some((d) => d.old) && !recent;
+      // without a publication date nothing can be judged old by its distance to it
+      const oldOnly = !!published && dates.some((d) => d.old) && !recent;
       const yearOld = live ? /\b(?:in|since|until|by|of|from)\s+(?:\w+\s+)?(?:19|20)\d\d\b/i.exec(s.text) : null;
       const oldYear = yearOld ? Number(/(?:19|20)\d\d/.exec(yearOld[0])![0]) < anchor.getUTCFullYear() && !recent : false;
       const casualties = CASUALTY_HINT.test(s.text) ? findCasualties(s.text, s.start) : [];

@@ -146,3 +146,9 @@ test('an admin area named as such is resolved without hints (a dateline province
   assert.ok(ev.length > 0);
   assert.ok(ev.every((e) => e.admin1 === 'Diyala'), JSON.stringify(ev.map((e) => [e.location, e.admin1, e.geo_note])));
 });
+
+test('"a day after the raid" is relative to another event; undated reports judge nothing old by distance', () => {
+  assert.deepEqual(findDates('The attack came a day after six farmers were killed near the town.', new Date(Date.UTC(2019, 11, 16, 12)), 0), []);
+  const undated = extractor.extract({ id: 'u', text: 'On August 10, Turkish drones struck SDF positions in the town of Qamishli, killing two fighters.', published: null });
+  assert.equal(undated.length, 1);
+});
