@@ -98,7 +98,7 @@ const TARGET_NOUNS =
 /** Cheap prefilters: only sentences with these words go through chrono or the casualty patterns. */
 const DATE_HINT = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weeks|weekend|month|months|year|years|day|days|hours?|now|earlier|later|\d{4}|\d{1,2}[/.-]\d{1,2})\b/i;
 const PROVISIONAL = /\b(?:provisional|preliminary|initial|first) (?:toll|figures?|count|reports?|death toll|tally)\b|\btoll (?:is|was) (?:\w+ )?provisional\b|\bvery provisional\b/i;
-const CASUALTY_HINT = /kill|dead|bodies|corpses|died|death|wound|injur|hurt|lives|slain|perish|toll|casualt|murder|execut/i;
+const CASUALTY_HINT = /kill|dead|bodies|corpses|massacr|behead|slaughter|gunned|died|death|wound|injur|hurt|lives|slain|perish|toll|casualt|murder|execut/i;
 /** Strategic developments coded only when the sentence itself dates them (otherwise they are mostly background). */
 const STRATEGIC_NEEDS_DATE = new Set(['agreement', 'change', 'hq', 'transfer', 'other', 'loot']);
 const SMALLARMS = new Set(['smallarms', 'melee']);
@@ -833,8 +833,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         const tolls = (x: Draft) => x.frame.casualties.length + x.frame.foreignCasualties.length;
         const killedOf = (x: Draft) => [...x.frame.casualties, ...x.frame.foreignCasualties].filter((c) => c.kind === 'killed').reduce((a, c) => a + c.value, 0);
         const directional = /\b(?:north|south|east|west)\w*\s+of\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, d.place.start - 30), d.place.start));
-        if (host && directional && tolls(host) && d.frame !== host.frame && d.frame.casualties.length && d.frame.sentence !== host.frame.sentence && killedOf(d) !== killedOf(host)) {
-          keep.push(d); // two separate tolls: two events
+        const otherDay = !!d.frame.date?.span && !!host?.frame.date?.span && d.frame.date.key !== host.frame.date?.key;
+        if (host && (directional || otherDay) && tolls(host) && d.frame !== host.frame && d.frame.casualties.length && d.frame.sentence !== host.frame.sentence && killedOf(d) !== killedOf(host)) {
+          keep.push(d); // two separate tolls (another direction, another stated day): two events
           continue;
         }
         if (host) {

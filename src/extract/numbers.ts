@@ -49,7 +49,7 @@ const ARMED_NOUNS =
   'police|soldiers?|troops|servicem[ae]n|officers?|fighters?|militants?|members?|gunmen|rebels?|policem[ae]n|police officers?|personnel|guards?|militiamen|militia members|terrorists?|jihadists?|insurgents?|combatants?|recruits?|conscripts?|commanders?|elements|mercenaries|attackers|assailants|security men|gendarmes?|paramilitar(?:y|ies)|operatives?|cadres?|snipers?|bodyguards?';
 
 const ADJ = "(?:[A-Za-z’'-]+ ){0,4}?";
-export const KILLED = 'killed|dead|died|slain|lost (?:their|his|her) li(?:fe|ves)|perished|executed|shot dead|murdered';
+export const KILLED = 'killed|dead|died|slain|lost (?:their|his|her) li(?:fe|ves)|perished|executed|shot dead|murdered|(?:hacked|stabbed|beaten|burn(?:ed|t)|bludgeoned|shot) to death|gunned down|massacred|beheaded|slaughtered';
 export const WOUNDED = 'wounded|injured|hurt|injuries|wounds';
 
 export interface CasualtyMention {
@@ -76,7 +76,7 @@ const PASSIVE = new RegExp(
   'giu',
 );
 const ACTIVE = new RegExp(
-  `\\b(killing|killed|kills|kill|claimed the lives of|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS}| others| other people| people| persons)?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS}| others| people)?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
+  `\\b(killing|killed|kills|kill|claimed the lives of|(?:hacked|hacking|stabbed|stabbing|beat|beating|burned|burning|bludgeoned) to death|gunned down|gunning down|massacred|massacring|beheaded|beheading|slaughtered|slaughtering|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS}| others| other people| people| persons)?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS}| others| people)?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
   'giu',
 );
 const BARE = new RegExp(
@@ -123,8 +123,9 @@ function sumGroup(text: string): { value: number; approximate: boolean; victims:
   return { value, approximate, victims, ok };
 }
 
+const INJURED_WORD = new RegExp(`^(?:${WOUNDED}|wounding|injuring|wounds|injures)$`, 'i');
 function kindOf(word: string): 'killed' | 'injured' {
-  return new RegExp(`^(?:${WOUNDED}|wounding|injuring|wounds|injures)$`, 'i').test(word) ? 'injured' : 'killed';
+  return INJURED_WORD.test(word) ? 'injured' : 'killed';
 }
 
 /** Casualty mentions in a sentence; offsets are relative to `text` plus `base`. */

@@ -152,3 +152,10 @@ test('"a day after the raid" is relative to another event; undated reports judge
   const undated = extractor.extract({ id: 'u', text: 'On August 10, Turkish drones struck SDF positions in the town of Qamishli, killing two fighters.', published: null });
   assert.equal(undated.length, 1);
 });
+
+test('killing verbs beyond "killed": hacked to death, gunned down, massacred; "executed ten airstrikes" is no toll', () => {
+  assert.equal(findCasualties('Militiamen hacked to death at least 22 villagers overnight.')[0]?.value, 22);
+  assert.equal(findCasualties('Gunmen gunned down three farmers near the well.')[0]?.value, 3);
+  assert.equal(findCasualties('Four shepherds were gunned down on the road.')[0]?.value, 4);
+  assert.deepEqual(findCasualties('Jets executed nearly ten airstrikes on the hills; two people were killed.').map((c) => c.value), [2]);
+});
