@@ -92,6 +92,8 @@ function likeEscape(s: string): string {
 /** Build the WHERE clause for a filter (events alias `e`). Rejected events are hidden unless asked for. */
 /** Above this many index hits, a paged query walks the sort index and checks the condition per row instead. */
 export const PROBE_LIMIT = 10_000;
+/** Full text (PostgreSQL): up to this many events matched through their documents are listed by seq. */
+const TEXT_SEQ_LIMIT = 20_000;
 
 async function probeCount(db: Db, probe: Frag & { kind?: 'count' | 'estimate' }, limit: number): Promise<number> {
   if (probe.kind === 'estimate') {
@@ -146,7 +148,19 @@ export async function buildWhere(db: Db, f: EventFilter, mode: 'page' | 'all' = 
     }
   }
   if (f.q) {
-    const m = db.dialect.textMatch(f.q);
+    const parts = db.dialect.textParts?.(f.q);
+    let m: Frag | null = null;
+    if (parts && db.dialect.seqIn) {
+      // events matched through their documents first: when they are few, notes OR a list of seqs
+      const limit = TEXT_SEQ_LIMIT;
+      const seqs = (await db.all<{ seq: unknown }>(`${parts.documentEvents.sql} LIMIT ${limit + 1}`, parts.documentEvents.params)).map((r) => Number(r.seq));
+      if (seqs.length === 0) m = parts.notes;
+      else if (seqs.length <= limit) {
+        const list = db.dialect.seqIn(seqs);
+        m = { sql: `(${parts.notes.sql} OR ${list.sql})`, params: [...parts.notes.params, ...list.params] };
+      }
+    }
+    m ??= db.dialect.textMatch(f.q);
     if (!m) add('1 = 0');
     else add(m.sql, ...m.params);
   }

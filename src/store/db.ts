@@ -36,6 +36,15 @@ export interface AdaptiveFilter {
 export interface Dialect {
   /** Condition on `e` (events alias) for a full-text query; `match` is the user's text. */
   textMatch(q: string): Frag | null;
+  /**
+   * Optional split form of `textMatch` (PostgreSQL): `notes`, a condition on `e`'s own text, and
+   * `documentEvents`, a query of the seqs of events whose source documents match. The store runs the
+   * second first and, when it returns few seqs, asks for `notes OR e.seq = ANY(those seqs)`, which the
+   * planner can answer from indexes (an OR with a sub-select cannot be).
+   */
+  textParts?(q: string): { notes: Frag; documentEvents: Frag } | null;
+  /** `e.seq` is one of these (a short list of event seqs), given as one parameter. */
+  seqIn?(seqs: number[]): Frag;
   /** Condition: the event's point lies within the box. */
   bbox(w: number, s: number, e: number, n: number): AdaptiveFilter;
   /** Condition: the event's point is within `km` of lat/lon. */

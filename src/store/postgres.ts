@@ -121,6 +121,21 @@ const pgDialect: Dialect = {
       params: [m, m],
     };
   },
+  textParts(q) {
+    const m = tsQuery(q);
+    if (!m) return null;
+    return {
+      notes: { sql: "e.notes_tsv @@ to_tsquery('english'::regconfig, CAST(? AS TEXT))", params: [m] },
+      documentEvents: {
+        sql: `SELECT DISTINCT c.event_seq AS seq FROM contributions c JOIN documents d ON d.id = c.document_id
+               WHERE d.tsv @@ to_tsquery('english'::regconfig, CAST(? AS TEXT))`,
+        params: [m],
+      },
+    };
+  },
+  seqIn(seqs) {
+    return { sql: 'e.seq = ANY(CAST(? AS bigint[]))', params: [`{${seqs.map((n) => Math.trunc(n)).join(',')}}`] };
+  },
   bbox(w, s, e, n) {
     const f = {
       sql: 'e.geog::geometry && ST_MakeEnvelope(CAST(? AS float8), CAST(? AS float8), CAST(? AS float8), CAST(? AS float8), 4326)',
