@@ -183,8 +183,16 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
 
 let cached: Lexicon | null = null;
 
+const normMemo = new Map<string, string>();
+/** Lower-cased token key of a name (memoised: the same names recur in every report). */
 export function normKey(s: string): string {
-  return tokenKey(s).toLowerCase();
+  let v = normMemo.get(s);
+  if (v === undefined) {
+    v = tokenKey(s).toLowerCase();
+    if (normMemo.size > 50_000) normMemo.clear();
+    normMemo.set(s, v);
+  }
+  return v;
 }
 
 export function loadLexicon(): Lexicon {

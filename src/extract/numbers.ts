@@ -145,11 +145,11 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
   const excluded = (idx: number) => /\b(?:including|among them|among whom|of whom|of them|such as)\s*$/i.test(text.slice(Math.max(0, idx - 24), idx));
   // "as many as 30 may have died": an upper bound or a guess is not the conservative toll
   const speculative = (s: number, e: number) => /\b(?:may|might|could|would)\s+have\b|\bas many as\b|\bup to\b|\bfeared\b|\bexpected to\b/i.test(text.slice(Math.max(0, s - 12), e));
-  for (const m of text.matchAll(TOLL)) {
+  for (const m of /death toll/i.test(text) ? text.matchAll(TOLL) : []) {
     const n = parseNumber(m[1]!);
     if (n) push({ kind: 'killed', value: n.value, approximate: n.approximate, victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
-  for (const m of wordMatches(BODIES, text)) {
+  for (const m of /bodies|corpses/i.test(text) ? wordMatches(BODIES, text) : []) {
     const n = parseNumber(m[1]!.replace(/^(?:at least|more than|over|nearly|about|around|some) /i, ''));
     if (!n || excluded(m.index!)) continue;
     push({ kind: 'killed', value: n.value, approximate: n.approximate || /^(?:at least|more than|over|nearly|about|around|some) /i.test(m[1]!), victims: 'civilian', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length, bodies: true });

@@ -37,6 +37,7 @@ const CUE_RE = new RegExp(
   `\\b(?:(?:${PLACE_NOUN}) of|(?:village|town|hamlet|locality)(?:,| called| named| known as)|in|at|on|near|around|outside|into|toward|towards|from|across|along|between|control of|targeting|targeted|target|hit|hitting|struck|striking|shelled|shelling|bombed|bombing|pounded|attacked|attacking|stormed|captured|seized|recaptured|retook|entered|reached|raided|besieged|of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|close to|to|(?:north|south|east|west)(?:ern|east|west|eastern|western)?)[ ]+(?:the[ ]+)?(?:(?:[a-z][a-z-]+)[ ]+){0,2}?(${RUN})`,
   'gu',
 );
+const AFTER_NOUN = new RegExp(`[ ](?:${PLACE_NOUN_AFTER})(?![\\p{L}])`, 'u');
 const AFTER_RE = new RegExp(`(?<![\\p{L}])(${RUN})[ ]+(?:${PLACE_NOUN_AFTER})(?![\\p{L}])`, 'gu');
 const LIST_NEXT = new RegExp(`^(?:,[ ]*(?:and[ ]+|or[ ]+)?|[ ]+and[ ]+|[ ]+or[ ]+|[ ]*&[ ]*)(?:the[ ]+)?(?:(?:villages?|towns?|areas?|cities) of[ ]+)?(${RUN})`, 'u');
 const STRONG_BEFORE = new RegExp(`(?:(?:${PLACE_NOUN}) of|(?:village|town|hamlet|locality)(?:,| called| named| known as))[ ]+(?:the[ ]+)?$`, 'i');
@@ -226,7 +227,8 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       !/(?:provinces?|governorates?|regions?|districts?|countryside|outskirts|vicinity|areas?|state) of[ ]+(?:the[ ]+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart));
     consider(run, relStart, strong, true);
   }
-  for (const m of sentence.matchAll(AFTER_RE)) {
+  // (the place noun is what makes an AFTER_RE match: sentences without one skip its costly scan)
+  for (const m of AFTER_NOUN.test(sentence) ? sentence.matchAll(AFTER_RE) : []) {
     const run = m[1]!;
     const words = run.split(' ');
     // "…in the Fanigol village": keep the last words that are not cue words
