@@ -886,6 +886,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     // ---- events
     const events: CodedEvent[] = [];
     const byKey = new Map<string, CodedEvent[]>();
+    const usedTolls = new Set<string>();
     const weakToll = new Map<CodedEvent, boolean>(); // the event's toll is provisional or bodies found so far
     let idx = 0;
     const ev = (field: EvidenceField, sp: { start: number; end: number } | null | undefined): Evidence[] =>
@@ -898,6 +899,15 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const a2ref = f.actor2?.ref ?? f.victim2?.ref ?? null;
       const a2 = a2ref ? resolveActor(lex, a2ref, country) : null;
       const cas = d.own ? tally(f, d.own, d.first) : d.first ? tally(f) : { killed: 0, injured: 0, approx: false, kSpan: null, iSpan: null };
+      // one toll phrase counts for one event only (a strike and a clash told around the same victims)
+      const spanKey = (sp: Pos | null) => (sp ? `${sp.start}:${sp.end}` : '');
+      if (cas.kSpan && usedTolls.has(spanKey(cas.kSpan))) Object.assign(cas, { killed: 0, approx: false, kSpan: null });
+      if (cas.iSpan && usedTolls.has(spanKey(cas.iSpan))) Object.assign(cas, { injured: 0, iSpan: null });
+      // the same figure again at the same place and day (a strike and the battle around it): the same victims, told twice
+      const here = `${geo && geo.latitude !== null && geo.longitude !== null ? `${geo.latitude.toFixed(3)},${geo.longitude.toFixed(3)}` : normKey(d.place.name)}|${f.date?.key ?? ''}`;
+      if (cas.killed && usedTolls.has(`${here}|k${cas.killed}`)) Object.assign(cas, { killed: 0, approx: false, kSpan: null });
+      if (cas.kSpan) usedTolls.add(spanKey(cas.kSpan)).add(`${here}|k${cas.killed}`);
+      if (cas.iSpan) usedTolls.add(spanKey(cas.iSpan));
       const sub = f.sub!;
       const type = eventTypeOf(sub);
       const inter1 = a1.inter;
