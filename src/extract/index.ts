@@ -652,7 +652,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         }
       }
       // "GAZA, Feb 25 (WAFA) –": a dateline gives the day of the report
-      const dateline = (d: DateMention) => /(?:^|[(\s–-])\p{Lu}[\p{Lu}\s.'-]{2,},\s*$/u.test(text.slice(Math.max(s.start, d.start - 30), d.start));
+      // ("date 2024-02-25", "Published: …": a page's own stamp says when it was published, not what happened)
+      const dateline = (d: DateMention) =>
+        /(?:^|[(\s–-])\p{Lu}[\p{Lu}\s.'-]{2,},\s*$/u.test(text.slice(Math.max(s.start, d.start - 30), d.start)) ||
+        /\b(?:date|dated|published|updated|posted|last updated)\s*:?\s*$/i.test(text.slice(Math.max(s.start, d.start - 20), d.start));
       const own1 = own0.filter((d) => !dateline(d));
       const own = own1.some((d) => !reporting(d)) ? own1.filter((d) => !reporting(d)) : own1;
       if (own.length) {

@@ -159,3 +159,8 @@ test('killing verbs beyond "killed": hacked to death, gunned down, massacred; "e
   assert.equal(findCasualties('Four shepherds were gunned down on the road.')[0]?.value, 4);
   assert.deepEqual(findCasualties('Jets executed nearly ten airstrikes on the hills; two people were killed.').map((c) => c.value), [2]);
 });
+
+test('a page date stamp is not the event date; "sources said yesterday" dates the event', () => {
+  const [e] = code('date 2024-02-25 (Wire) GAZA, Feb 25 – Five people were killed in an Israeli airstrike on a house in the city of Rafah, medical sources said yesterday.', '2024-02-25');
+  assert.equal(e?.event_date, '2024-02-24');
+});
