@@ -44,7 +44,8 @@ for (let r = 0; r < runs; r++) {
     const { default: pgmod } = await import('pg');
     const c = new pgmod.Client({ connectionString: pg });
     await c.connect();
-    await c.query('TRUNCATE documents, events, event_data, contributions, actors, event_actors, merge_log, review_log RESTART IDENTITY');
+    const tables = (await c.query<{ t: string }>("SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations' AND tablename <> 'spatial_ref_sys'")).rows.map((r) => r.t);
+    await c.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
     await c.end();
   } else {
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });

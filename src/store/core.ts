@@ -85,6 +85,142 @@ function actorNames(e: CodedEvent): string[] {
   return [...new Set(names.map((n) => (n ?? '').trim().toLowerCase()).filter((n) => n.length > 0))];
 }
 
+// ---------------------------------------------------------------------------------------------- stats aggregates
+
+const PLACE_KEY = ['country', 'admin1', 'event_type', 'sub_event_type', 'review_status'] as const;
+const STATS_TABLES = {
+  stats_day: { key: ['day', ...PLACE_KEY], f: true },
+  stats_month: { key: ['month', ...PLACE_KEY], f: true },
+  stats_type_day: { key: ['day', 'event_type', 'review_status'], f: true },
+  stats_actor_month: { key: ['month', 'actor1', 'actor2', 'review_status'], f: false },
+  stats_actor_type_month: { key: ['event_type', 'month', 'actor1', 'actor2', 'review_status'], f: false },
+  stats_actor_country_month: { key: ['country', 'month', 'actor1', 'actor2', 'review_status'], f: false },
+} as const;
+type StatsTable = keyof typeof STATS_TABLES;
+
+type StatsDeltas = Map<string, { table: StatsTable; key: string[]; n: number; f: number }>;
+
+/** Add (sign 1) or remove (sign -1) events to a transaction's pending changes of the stats aggregates. */
+function addStats(deltas: StatsDeltas, changes: readonly (readonly [StoredEvent, 1 | -1])[]): void {
+  for (const [e, sign] of changes) {
+    const day = e.event_date ?? '';
+    const v: Record<string, string> = {
+      day, month: day.slice(0, 7), country: e.country, admin1: e.admin1 ?? '', event_type: e.event_type,
+      sub_event_type: e.sub_event_type, review_status: e.review_status, actor1: e.actor1, actor2: e.actor2 ?? '',
+    };
+    for (const [table, def] of Object.entries(STATS_TABLES) as [StatsTable, (typeof STATS_TABLES)[StatsTable]][]) {
+      const key = def.key.map((k) => v[k]!);
+      const id = `${table}\u0000${key.join('\u0000')}`;
+      const d = deltas.get(id) ?? deltas.set(id, { table, key, n: 0, f: 0 }).get(id)!;
+      d.n += sign;
+      d.f += sign * (e.fatalities ?? 0);
+    }
+  }
+}
+
+/** Write a transaction's pending aggregate changes: one multi-row upsert per table (at most 200 rows each). */
+async function flushStats(tx: Tx, deltas: StatsDeltas): Promise<void> {
+  const byTable = new Map<StatsTable, { key: string[]; n: number; f: number }[]>();
+  for (const d of deltas.values()) {
+    if (d.n === 0 && d.f === 0) continue; // e.g. an update that changed none of the aggregated columns
+    (byTable.get(d.table) ?? byTable.set(d.table, []).get(d.table)!).push(d);
+  }
+  deltas.clear();
+  for (const [table, rows] of byTable) {
+    const def = STATS_TABLES[table];
+    const cols = [...def.key, 'n', ...(def.f ? ['f'] : [])];
+    const sets = def.f ? `n = ${table}.n + excluded.n, f = ${table}.f + excluded.f` : `n = ${table}.n + excluded.n`;
+    const one = `(${cols.map(() => '?').join(', ')})`;
+    for (let i = 0; i < rows.length; i += 200) {
+      const chunk = rows.slice(i, i + 200);
+      await tx.run(
+        `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT (${def.key.join(', ')}) DO UPDATE SET ${sets}`,
+        chunk.flatMap((d) => [...d.key, d.n, ...(def.f ? [d.f] : [])]),
+      );
+    }
+  }
+}
+
+/** Filters the stats aggregates can answer (every other filter reads the events themselves). */
+const AGG_PLACE_FILTERS = ['from', 'to', 'country', 'admin1', 'event_type', 'sub_event_type', 'review_status'] as const;
+
+/** WHERE over an aggregate table `a` whose date column is `col` ('day': YYYY-MM-DD, 'month': YYYY-MM). */
+function aggWhere(f: EventFilter, col: 'day' | 'month', range: { lo?: string; hi?: string } = { lo: f.from, hi: f.to }): Frag {
+  const conds: string[] = [];
+  const params: Param[] = [];
+  if (range.lo) {
+    conds.push(`a.${col} >= ?`);
+    params.push(range.lo);
+  }
+  if (range.hi) {
+    conds.push(`a.${col} >= '0' AND a.${col} <= ?`);
+    params.push(range.hi);
+  }
+  if (f.country) {
+    conds.push('lower(a.country) = lower(CAST(? AS TEXT))');
+    params.push(f.country);
+  }
+  if (f.admin1) {
+    conds.push('lower(a.admin1) = lower(CAST(? AS TEXT))');
+    params.push(f.admin1);
+  }
+  if (f.event_type) {
+    conds.push('a.event_type = ?');
+    params.push(f.event_type);
+  }
+  if (f.sub_event_type) {
+    conds.push('a.sub_event_type = ?');
+    params.push(f.sub_event_type);
+  }
+  if (f.review_status) {
+    conds.push('a.review_status = ?');
+    params.push(f.review_status);
+  } else conds.push("a.review_status <> 'rejected'");
+  return { sql: conds.join(' AND '), params };
+}
+
+function monthOf(day: string, delta: number): string {
+  const d = new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1 + delta, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/**
+ * The months wholly inside [from, to] (null: none; an open end stays open) and the day ranges of the
+ * partial months at either end.
+ */
+function wholeMonths(f: EventFilter): { months: { lo?: string; hi?: string } | null; edges: { from: string; to: string }[] } {
+  // from the month of `from` (or the next one when `from` is not the 1st) to the month of `to` (or the
+  // one before when `to` is not its month's last day)
+  const lo = f.from ? (f.from.endsWith('-01') ? f.from.slice(0, 7) : monthOf(f.from, 1)) : undefined;
+  const hi = f.to ? (addDays(f.to, 1).endsWith('-01') ? f.to.slice(0, 7) : monthOf(f.to, -1)) : undefined;
+  if (lo && hi && lo > hi) return { months: null, edges: [{ from: f.from!, to: f.to! }] };
+  const edges: { from: string; to: string }[] = [];
+  if (f.from && lo && f.from < `${lo}-01`) edges.push({ from: f.from, to: addDays(`${lo}-01`, -1) });
+  if (f.to && hi && f.to > `${hi}-31`.slice(0, 10)) edges.push({ from: addDays(`${monthOf(`${hi}-01`, 1)}-01`, 0), to: f.to });
+  return { months: { lo, hi }, edges };
+}
+
+/**
+ * Rows of the monthly aggregate for the months wholly inside [from, to], plus rows of the daily
+ * aggregate for the days of the partial months at either end, as one UNION ALL selecting `cols` (alias a).
+ */
+function monthsAndEdges(f: EventFilter, cols: string, monthly: string, daily: string): Frag {
+  const r = wholeMonths(f);
+  const parts: string[] = [];
+  const params: Param[] = [];
+  if (r.months) {
+    const m = aggWhere(f, 'month', r.months);
+    parts.push(`SELECT ${cols} FROM ${monthly} a WHERE ${m.sql}`);
+    params.push(...m.params);
+  }
+  for (const edge of r.edges) {
+    const d = aggWhere(f, 'day', { lo: edge.from, hi: edge.to });
+    parts.push(`SELECT ${cols} FROM ${daily} a WHERE ${d.sql}`);
+    params.push(...d.params);
+  }
+  return { sql: parts.join(' UNION ALL '), params };
+}
+
 function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => '\\' + c);
 }
@@ -230,15 +366,34 @@ export class CoreStore implements Store {
     this.emitter.setMaxListeners(0);
   }
 
-  /** A write transaction; on failure the in-memory actor ids are forgotten (before the rollback). */
+  /** Pending stats aggregate changes of each running write transaction (see write). */
+  private readonly statsDeltas = new WeakMap<Tx, StatsDeltas>();
+
+  /** Record events added to (1) or removed from (-1) the stats aggregates; written before the transaction commits. */
+  private aggregate(tx: Tx, changes: readonly (readonly [StoredEvent, 1 | -1])[]): void {
+    const d = this.statsDeltas.get(tx);
+    if (!d) throw new Error('stats aggregates changed outside a write transaction');
+    addStats(d, changes);
+  }
+
+  /**
+   * A write transaction; the stats aggregates' changes are written at its end; on failure the in-memory
+   * actor ids are forgotten (before the rollback).
+   */
   private async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     try {
       return await this.db.transaction(async (tx) => {
+        const deltas: StatsDeltas = new Map();
+        this.statsDeltas.set(tx, deltas);
         try {
-          return await fn(tx);
+          const out = await fn(tx);
+          await flushStats(tx, deltas);
+          return out;
         } catch (err) {
           this.actorIds.clear();
           throw err;
+        } finally {
+          this.statsDeltas.delete(tx);
         }
       });
     } catch (err) {
@@ -421,6 +576,7 @@ export class CoreStore implements Store {
     await this.insertContribution(tx, seq, ev);
     await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?)', [seq, JSON.stringify(event)]);
     await this.indexActors(tx, seq, actorNames(event));
+    this.aggregate(tx, [[event, 1]]);
     return { seq, event };
   }
 
@@ -474,13 +630,18 @@ export class CoreStore implements Store {
       created_at: row.created_at,
       updated_at: new Date().toISOString(),
     };
-    const oldActors = row.old === null ? null : actorNames(JSON.parse(row.old) as CodedEvent);
-    await this.writeEvent(tx, seq, event, oldActors);
+    const old = row.old === null ? null : (JSON.parse(row.old) as StoredEvent);
+    await this.writeEvent(tx, seq, event, old);
     return event;
   }
 
-  /** Write an event's columns, JSON and actor index (the index only when its actors changed; `oldActors` null = new event). */
-  private async writeEvent(tx: Tx, seq: number, event: StoredEvent, oldActors: string[] | null): Promise<void> {
+  /**
+   * Write an event's columns, JSON, stats aggregates and actor index (the index only when its actors
+   * changed); `old` is the event as last written (null = new event).
+   */
+  private async writeEvent(tx: Tx, seq: number, event: StoredEvent, old: StoredEvent | null): Promise<void> {
+    this.aggregate(tx, old ? [[old, -1], [event, 1]] : [[event, 1]]);
+    const oldActors = old ? actorNames(old) : null;
     const cols = eventColumns(event);
     await tx.run(
       `UPDATE events SET ${EVENT_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE seq = ?`,
@@ -594,22 +755,71 @@ export class CoreStore implements Store {
   }
 
   private async computeStats(filter: EventFilter): Promise<StatsResponse> {
-    const w = await buildWhere(this.db, filter, 'all');
-    const from = `FROM events e ${this.db.dialect.statsIndexHint?.(filter) ?? ''} WHERE ${w.sql}`;
+    const set = (Object.keys(filter) as (keyof EventFilter)[]).filter((k) => filter[k] !== undefined);
+    const placeOnly = set.every((k) => (AGG_PLACE_FILTERS as readonly string[]).includes(k));
+    let days: { day: string; event_type: string; n: unknown; f: unknown }[];
+    let places: { country: string; admin1: string | null; n: unknown }[];
+    let pairs: { actor1: string; actor2: string | null; n: unknown }[];
+    let general: { from: string; params: Param[] } | null = null;
+    const generalFrom = async () => {
+      if (!general) {
+        const w = await buildWhere(this.db, filter, 'all');
+        general = { from: `FROM events e ${this.db.dialect.statsIndexHint?.(filter) ?? ''} WHERE ${w.sql}`, params: w.params };
+      }
+      return general;
+    };
+    if (placeOnly) {
+      // the aggregates hold every column these filters touch (see statsTablesSql)
+      const typeOnly = set.every((k) => k === 'from' || k === 'to' || k === 'event_type' || k === 'review_status');
+      const dw = aggWhere(filter, 'day');
+      days = await this.db.all(
+        `SELECT a.day, a.event_type, sum(a.n) AS n, sum(a.f) AS f FROM ${typeOnly ? 'stats_type_day' : 'stats_day'} a
+          WHERE ${dw.sql} GROUP BY a.day, a.event_type HAVING sum(a.n) > 0`,
+        dw.params,
+      );
+      const pm = monthsAndEdges(filter, 'a.country, a.admin1, a.n', 'stats_month', 'stats_day');
+      places = (await this.db.all<{ country: string; admin1: string; n: unknown }>(
+        `SELECT p.country, p.admin1, sum(p.n) AS n FROM (${pm.sql}) p GROUP BY p.country, p.admin1 HAVING sum(p.n) > 0`,
+        pm.params,
+      )).map((r) => ({ ...r, admin1: r.admin1 === '' ? null : r.admin1 }));
+      const dims = set.filter((k) => k !== 'from' && k !== 'to' && k !== 'review_status');
+      const actorTable = dims.length === 0 ? 'stats_actor_month'
+        : dims.length === 1 && dims[0] === 'event_type' ? 'stats_actor_type_month'
+        : dims.length === 1 && dims[0] === 'country' ? 'stats_actor_country_month' : null;
+      if (actorTable) {
+        // whole months from the aggregate, the days at either end from the events (few rows, covering indexes)
+        const r = wholeMonths(filter);
+        const sums = new Map<string, { actor1: string; actor2: string | null; n: number }>();
+        const addPair = (actor1: string, actor2: string | null, n: number) => {
+          const k = `${actor1}\u0000${actor2 ?? ''}`;
+          const p = sums.get(k) ?? sums.set(k, { actor1, actor2: actor2 || null, n: 0 }).get(k)!;
+          p.n += n;
+        };
+        if (r.months) {
+          const m = aggWhere(filter, 'month', r.months);
+          for (const row of await this.db.all<{ actor1: string; actor2: string; n: unknown }>(
+            `SELECT a.actor1, a.actor2, sum(a.n) AS n FROM ${actorTable} a WHERE ${m.sql} GROUP BY a.actor1, a.actor2`, m.params,
+          )) addPair(row.actor1, row.actor2, Number(row.n));
+        }
+        for (const edge of r.edges) {
+          const w = await buildWhere(this.db, { ...filter, from: edge.from, to: edge.to }, 'all');
+          for (const row of await this.db.all<{ actor1: string; actor2: string | null; n: unknown }>(
+            `SELECT e.actor1, e.actor2, count(*) AS n FROM events e ${this.db.dialect.statsIndexHint?.(filter) ?? ''} WHERE ${w.sql} GROUP BY e.actor1, e.actor2`, w.params,
+          )) addPair(row.actor1, row.actor2, Number(row.n));
+        }
+        pairs = [...sums.values()].filter((p) => p.n > 0);
+      } else {
+        const g = await generalFrom();
+        pairs = await this.db.all(`SELECT e.actor1, e.actor2, count(*) AS n ${g.from} GROUP BY e.actor1, e.actor2`, g.params);
+      }
+    } else {
+      const { from, params } = await generalFrom();
+      days = await this.db.all(`SELECT e.sort_date AS day, e.event_type, count(*) AS n, sum(e.fatalities) AS f ${from} GROUP BY e.sort_date, e.event_type`, params);
+      places = await this.db.all(`SELECT e.country, e.admin1, count(*) AS n ${from} GROUP BY e.country, e.admin1`, params);
+      pairs = await this.db.all(`SELECT e.actor1, e.actor2, count(*) AS n ${from} GROUP BY e.actor1, e.actor2`, params);
+    }
     const num = (v: unknown) => Number(v ?? 0);
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    const days = await this.db.all<{ day: string; event_type: string; n: unknown; f: unknown }>(
-      `SELECT e.sort_date AS day, e.event_type, count(*) AS n, sum(e.fatalities) AS f ${from} GROUP BY e.sort_date, e.event_type`,
-      w.params,
-    );
-    const places = await this.db.all<{ country: string; admin1: string | null; n: unknown }>(
-      `SELECT e.country, e.admin1, count(*) AS n ${from} GROUP BY e.country, e.admin1`,
-      w.params,
-    );
-    const pairs = await this.db.all<{ actor1: string; actor2: string | null; n: unknown }>(
-      `SELECT e.actor1, e.actor2, count(*) AS n ${from} GROUP BY e.actor1, e.actor2`,
-      w.params,
-    );
     let total = 0;
     const byDay: { day: string; event_type: StoredEvent['event_type']; count: number }[] = [];
     const byType = new Map<string, { event_type: StoredEvent['event_type']; count: number; fatalities: number }>();
@@ -756,6 +966,7 @@ export class CoreStore implements Store {
         known.set(name, Number(r!.id));
       }
       for (const [s, e] of withSeq) for (const n of actorNames(e)) actorRows.push([known.get(n)!, s]);
+      this.aggregate(tx, withSeq.map(([, e]) => [e, 1] as const));
       await this.db.insertMany('event_actors', ['actor_id', 'event_seq'], actorRows, tx);
       return events.length;
     }).finally(() => this.writes++);

@@ -108,3 +108,37 @@ export function nearBox(lat: number, lon: number, km: number): { s: number; n: n
   if (dLon >= 180 || lon - dLon < -180 || lon + dLon > 180) return { s, n, w: null, e: null };
   return { s, n, w: lon - dLon, e: lon + dLon };
 }
+
+/**
+ * Daily and monthly aggregates of events for stats (counts and fatalities by day, place, type and
+ * review status; counts by actor pair), kept in the same transaction as every event write, so the
+ * dashboard's common stats calls read thousands of rows instead of every event. Actor pairs are kept by
+ * month only (overall, by event type, by country); the days at the ends of a range come from the events. `admin1`/`actor2` are ''
+ * when absent; `day` is the event's sort date ('' when undated), `month` its first 7 characters.
+ * Rows may fall to n = 0 (queries skip them). `tail` is appended to each CREATE TABLE (SQLite: WITHOUT ROWID).
+ */
+export function statsTablesSql(tail: string): string {
+  const place = 'country TEXT NOT NULL, admin1 TEXT NOT NULL, event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL, review_status TEXT NOT NULL, n BIGINT NOT NULL, f BIGINT NOT NULL';
+  const placeKey = 'country, admin1, event_type, sub_event_type, review_status';
+  const actor = 'actor1 TEXT NOT NULL, actor2 TEXT NOT NULL, review_status TEXT NOT NULL, n BIGINT NOT NULL';
+  return `
+CREATE TABLE stats_day (day TEXT NOT NULL, ${place}, PRIMARY KEY (day, ${placeKey}))${tail};
+CREATE INDEX stats_day_country ON stats_day (lower(country), day);
+CREATE TABLE stats_month (month TEXT NOT NULL, ${place}, PRIMARY KEY (month, ${placeKey}))${tail};
+CREATE TABLE stats_type_day (day TEXT NOT NULL, event_type TEXT NOT NULL, review_status TEXT NOT NULL, n BIGINT NOT NULL, f BIGINT NOT NULL,
+  PRIMARY KEY (day, event_type, review_status))${tail};
+CREATE TABLE stats_actor_month (month TEXT NOT NULL, ${actor}, PRIMARY KEY (month, actor1, actor2, review_status))${tail};
+CREATE TABLE stats_actor_type_month (event_type TEXT NOT NULL, month TEXT NOT NULL, ${actor}, PRIMARY KEY (event_type, month, actor1, actor2, review_status))${tail};
+CREATE TABLE stats_actor_country_month (country TEXT NOT NULL, month TEXT NOT NULL, ${actor}, PRIMARY KEY (country, month, actor1, actor2, review_status))${tail};
+CREATE INDEX stats_actor_country_month_lc ON stats_actor_country_month (lower(country), month);
+INSERT INTO stats_day SELECT sort_date, country, coalesce(admin1, ''), event_type, sub_event_type, review_status, count(*), sum(fatalities)
+  FROM events GROUP BY sort_date, country, coalesce(admin1, ''), event_type, sub_event_type, review_status;
+INSERT INTO stats_month SELECT substr(day, 1, 7), ${placeKey}, sum(n), sum(f) FROM stats_day GROUP BY substr(day, 1, 7), ${placeKey};
+INSERT INTO stats_type_day SELECT day, event_type, review_status, sum(n), sum(f) FROM stats_day GROUP BY day, event_type, review_status;
+INSERT INTO stats_actor_type_month SELECT event_type, substr(sort_date, 1, 7), actor1, coalesce(actor2, ''), review_status, count(*)
+  FROM events GROUP BY event_type, substr(sort_date, 1, 7), actor1, coalesce(actor2, ''), review_status;
+INSERT INTO stats_actor_country_month SELECT country, substr(sort_date, 1, 7), actor1, coalesce(actor2, ''), review_status, count(*)
+  FROM events GROUP BY country, substr(sort_date, 1, 7), actor1, coalesce(actor2, ''), review_status;
+INSERT INTO stats_actor_month SELECT month, actor1, actor2, review_status, sum(n) FROM stats_actor_type_month GROUP BY month, actor1, actor2, review_status;
+`;
+}

@@ -5,7 +5,7 @@
  * processes sharing one database. Versioned migrations are applied at open under a session lock.
  */
 import pg from 'pg';
-import { nearBox, searchTerms, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
+import { nearBox, searchTerms, statsTablesSql, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
 
 const WRITE_LOCK = 0x6672_6f6e; // "fron"
 const MIGRATION_LOCK = 0x6672_6f6d;
@@ -101,6 +101,16 @@ ALTER TABLE events DROP COLUMN data;
 CREATE INDEX events_stats_country ON events (lower(country), sort_date) INCLUDE (event_type, country, admin1, fatalities, review_status, actor1, actor2);
 CREATE INDEX events_stats_date ON events (sort_date) INCLUDE (event_type, country, admin1, fatalities, review_status, actor1, actor2);
 `,
+  },
+  {
+    version: 4,
+    name: 'daily and monthly stats aggregates, kept with every event write',
+    sql: statsTablesSql('') + 'ANALYZE stats_day, stats_month, stats_type_day, stats_actor_month, stats_actor_type_month, stats_actor_country_month;',
+  },
+  {
+    version: 5,
+    name: 'covering index for stats of one event type (its actor pairs are not aggregated by type)',
+    sql: 'CREATE INDEX events_stats_type ON events (event_type, sort_date) INCLUDE (country, admin1, fatalities, review_status, actor1, actor2);',
   },
 ];
 

@@ -120,6 +120,38 @@ export function storeSuite(name: string, openFresh: OpenFresh) {
       assert.equal((await all(store)).length, 3);
     });
 
+    it('stats from the aggregates equal stats over the events after ingest, merge, edit, reject, unmerge and bulk insert', async () => {
+      await fresh();
+      // min_fatalities: 0 matches every event but makes the store read the events themselves
+      const filters: Record<string, unknown>[] = [
+        {}, { country: 'syria' }, { admin1: 'IDLIB' }, { event_type: 'Battles' }, { sub_event_type: 'Armed clash' },
+        { from: '2024-07-23' }, { to: '2024-07-31' }, { from: '2024-06-15', to: '2024-08-10' }, { from: '2024-07-01', to: '2024-07-31' },
+        { from: '2024-07-24', to: '2024-07-24', country: 'Syria' }, { review_status: 'rejected' }, { review_status: 'edited' },
+        { event_type: 'Battles', from: '2024-07-10' }, { country: 'SYRIA', to: '2024-07-25' }, { from: '2024-06-01', to: '2024-07-31' },
+        { from: '2024-06-15', to: '2024-08-10', event_type: 'Explosions/Remote violence' }, { from: '2024-06-30', to: '2024-08-01', country: 'Syria' },
+      ];
+      const check = async (when: string) => {
+        for (const f of filters) {
+          assert.deepEqual(await store.stats(f as never), await store.stats({ ...f, min_fatalities: 0 } as never), `${when}: ${JSON.stringify(f)}`);
+        }
+      };
+      await ingestWith(store, 'a1', 'First outlet on Sarmin and Taftanaz.', [
+        { event_id_cnty: 'A1', fatalities: 2 },
+        { event_id_cnty: 'A2', event_type: 'Battles', sub_event_type: 'Armed clash', location: 'Taftanaz', latitude: 35.99, longitude: 36.78, actor2: 'Hayat Tahrir al-Sham', fatalities: 4 },
+        { event_id_cnty: 'A3', event_date: null, location: 'Aden', country: 'Yemen', admin1: null, latitude: 12.78, longitude: 45.03 },
+      ]);
+      await ingestWith(store, 'a2', 'Second outlet: Sarmin toll rises.', [{ fatalities: 6, event_date: '2024-07-23' }]);
+      await check('after merge');
+      await store.review('A2', { action: 'edit', reviewer: 'amal', fields: { fatalities: 9, admin1: 'Aleppo', event_date: '2024-08-01' } });
+      await store.review('A3', { action: 'reject', reviewer: 'amal' });
+      await check('after review');
+      await store.unmerge('A1', 'a2');
+      await store.bulkInsert([codedEvent({ event_id_cnty: 'B1', event_date: '2024-06-30', fatalities: 1 }), codedEvent({ event_id_cnty: 'B2', admin1: null, actor2: null })]);
+      await check('after unmerge and bulk insert');
+      assert.equal((await store.stats({})).total, 5);
+      assert.equal((await store.stats({ review_status: 'rejected' })).total, 1);
+    });
+
     it('gives an event whose coded id is taken a derived id', async () => {
       await fresh();
       await ingestWith(store, 'i1', 'First report.', [{ event_id_cnty: 'DUP' }]);
