@@ -134,6 +134,15 @@ CREATE INDEX events_stats_date ON events (sort_date, event_type, country, admin1
     name: 'covering index for stats of one event type (its actor pairs are not aggregated by type)',
     sql: 'CREATE INDEX events_stats_type ON events (event_type, sort_date, country, admin1, fatalities, review_status, actor1, actor2);',
   },
+  {
+    version: 6,
+    name: 'covering indexes of the daily stats by country and by admin1 (counts by day read from the index alone, in order)',
+    sql: `
+DROP INDEX stats_day_country;
+CREATE INDEX stats_day_country ON stats_day (lower(country), day, event_type, review_status, n, f);
+CREATE INDEX stats_day_admin1 ON stats_day (lower(admin1), day, event_type, review_status, n, f);
+`,
+  },
 ];
 
 function ftsQuery(q: string): string | null {
