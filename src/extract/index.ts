@@ -104,6 +104,9 @@ const STRATEGIC_NEEDS_DATE = new Set(['agreement', 'change', 'hq', 'transfer', '
 const SMALLARMS = new Set(['smallarms', 'melee']);
 const REMOTE = new Set(['air', 'shell', 'ied', 'suicide', 'grenade', 'chem']);
 const GENERIC = new Set(['attack', 'kill']);
+const PASSIVE_HARM = /(?:\b(?:were|was|been|being|got)\s+(?:\w+\s+){0,2}?(?:killed|injured|wounded|hurt|targeted|hit|struck|shelled|bombed|ambushed|attacked)\s+(?:\w+\s+){0,3}?|\b(?:killed|injured|wounded)\s+)(?:in|by|during|when|as)\s+(?:\w+\s+){0,3}$/i;
+/** "aircraft believed to be Israeli", "a strike attributed to Turkey": the attributed side acts (ACLED codes the named state). */
+const ATTRIB_RE = /\b(?:(?:believed|thought|suspected|presumed|understood|said|reported|assumed)\s+to\s+(?:be|have\s+been)|attributed\s+to|blamed\s+on)\s+(?:an?\s+|the\s+)?(?:[a-z]+\s+)?([A-Z][\p{L}-]*)/u;
 
 const CLAUSE_BREAK_G = new RegExp(CLAUSE_BREAK.source, 'g');
 const clauseCache = new WeakMap<Sentence, number[]>();
@@ -448,10 +451,28 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           break;
         }
       }
+      if (!agent) {
+        // "airstrikes by aircraft, believed to be Israeli," / "an explosion attributed to ISIS"
+        const lo = Math.max(s.start, f.start - 80);
+        const win = text.slice(lo, Math.min(s.end, f.end + 120));
+        const am = ATTRIB_RE.exec(win);
+        if (am && !CLAUSE_BREAK.test(win.slice(Math.min(am.index, f.start - lo), Math.max(am.index, f.end - lo)))) {
+          const at = lo + am.index + am[0].length - am[1]!.length;
+          const named = s.actors.find((a) => a.start === at);
+          const country = named ? null : lex.countryLookup.get(am[1]!);
+          if (named && !named.source) agent = named;
+          else if (country) agent = { start: at, end: at + am[1]!.length, text: am[1]!, ref: { kind: 'pattern', pattern: 'state', country: country.name }, source: false };
+        }
+      }
       const victimSpans = [...f.casualties].map((c) => [c.start, c.end] as const);
       const isVictim = (a: ActorMention) => victimSpans.some(([x, y]) => a.start >= x && a.end <= y);
+      // "Fourteen militiamen … were killed in the shelling": the subject of a passive harm verb suffers the event
+      const sufferer = (a: ActorMention) => {
+        const gap = between(a.end, f.start);
+        return f.cls !== 'clash' && gap.length < 120 && !CLAUSE_BREAK.test(gap) && PASSIVE_HARM.test(gap);
+      };
       if (!agent) {
-        const before = actors.filter((a) => a.start < f.start && !isVictim(a) && (f.cls === 'protest' || f.cls === 'riot' || !(a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters'))) && !/\b(?:against|on|targeting|at|of)\s+(?:the\s+)?$/i.test(between(Math.max(0, a.start - 14), a.start)));
+        const before = actors.filter((a) => a.start < f.start && !isVictim(a) && (f.cls === 'protest' || f.cls === 'riot' || !(a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters'))) && !/\b(?:against|on|targeting|at|of)\s+(?:the\s+)?$/i.test(between(Math.max(0, a.start - 14), a.start)) && !sufferer(a));
         const inClause = before.filter((a) => a.start >= clauseStart);
         const pool = inClause.length ? inClause : before;
         let k = pool.length - 1;

@@ -164,3 +164,15 @@ test('a page date stamp is not the event date; "sources said yesterday" dates th
   const [e] = code('date 2024-02-25 (Wire) GAZA, Feb 25 – Five people were killed in an Israeli airstrike on a house in the city of Rafah, medical sources said yesterday.', '2024-02-25');
   assert.equal(e?.event_date, '2024-02-24');
 });
+
+test('attributed strikes go to the named state; passive victims before the trigger do not act', () => {
+  const a = code('On Monday, jets believed to be Israeli bombed positions of Iran-backed militias near Albu Kamal in Deir ez-Zor, killing six fighters.');
+  assert.equal(a[0]?.actor1, 'Military Forces of Israel');
+  const b = code('A drone strike attributed to Turkey hit a depot near Qamishli in Hasakah province on Sunday, killing two SDF fighters.');
+  assert.equal(b[0]?.actor1, 'Military Forces of Turkey');
+  // the militiamen suffer the strike: no event is better than one where they are the attackers
+  const c = code('Six Iran-backed militiamen were killed in airstrikes on their positions near Albu Kamal in Deir ez-Zor on Monday.');
+  assert.ok(c.every((e) => e.actor1 !== 'Militia (Pro-Iran)'));
+  const d = code('Four police officers were killed on Monday when Taliban fighters attacked their checkpoint in Nawa district, Helmand province.');
+  assert.equal(d[0]?.actor1, 'Taliban');
+});
