@@ -491,9 +491,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           const pair = actors.filter((a) => a.start > from).slice(0, 2);
           if (pair.length === 2) {
             [agent, other] = [pair[0]!, pair[1]!];
-            // symmetric fighting: state forces first, as ACLED lists them
-            const inter = (a: ActorMention) => resolveActor(lex, a.ref, docCountry ?? '').inter;
-            if (inter(other) === 1 && inter(agent) !== 1) [agent, other] = [other, agent];
+            // symmetric fighting: the sides in the order the text gives them
           }
         }
         if (!other) other = rest.find((a) => a.start > f.start && a !== agent) ?? rest.find((a) => a !== agent && !isVictim(a)) ?? null;

@@ -176,3 +176,10 @@ test('attributed strikes go to the named state; passive victims before the trigg
   const d = code('Four police officers were killed on Monday when Taliban fighters attacked their checkpoint in Nawa district, Helmand province.');
   assert.equal(d[0]?.actor1, 'Taliban');
 });
+
+test('clashes "between X and Y" keep the text order; local and former rebel factions are Opposition Rebels', () => {
+  const a = code('On Monday, clashes broke out between local factions and regime forces in Inkhil city in northern Daraa countryside.');
+  assert.deepEqual([a[0]?.actor1, a[0]?.actor2], ['Opposition Rebels (Syria)', 'Military Forces of Syria']);
+  const b = code('On Monday, fierce fighting erupted between regime forces and former rebels in Inkhil city in Daraa province.');
+  assert.deepEqual([b[0]?.actor1, b[0]?.actor2], ['Military Forces of Syria', 'Opposition Rebels (Syria)']);
+});
