@@ -95,6 +95,8 @@ const STATS_TABLES = {
   stats_actor_month: { key: ['month', 'actor1', 'actor2', 'review_status'], f: false },
   stats_actor_type_month: { key: ['event_type', 'month', 'actor1', 'actor2', 'review_status'], f: false },
   stats_actor_country_month: { key: ['country', 'month', 'actor1', 'actor2', 'review_status'], f: false },
+  stats_actor_admin1_month: { key: ['admin1', 'month', 'actor1', 'actor2', 'review_status'], f: false },
+  stats_actor_subtype_month: { key: ['sub_event_type', 'month', 'actor1', 'actor2', 'review_status'], f: false },
 } as const;
 type StatsTable = keyof typeof STATS_TABLES;
 
@@ -785,7 +787,9 @@ export class CoreStore implements Store {
       const dims = set.filter((k) => k !== 'from' && k !== 'to' && k !== 'review_status');
       const actorTable = dims.length === 0 ? 'stats_actor_month'
         : dims.length === 1 && dims[0] === 'event_type' ? 'stats_actor_type_month'
-        : dims.length === 1 && dims[0] === 'country' ? 'stats_actor_country_month' : null;
+        : dims.length === 1 && dims[0] === 'country' ? 'stats_actor_country_month'
+        : dims.length === 1 && dims[0] === 'admin1' ? 'stats_actor_admin1_month'
+        : dims.length === 1 && dims[0] === 'sub_event_type' ? 'stats_actor_subtype_month' : null;
       if (actorTable) {
         // whole months from the aggregate, the days at either end from the events (few rows, covering indexes)
         const r = wholeMonths(filter);

@@ -142,3 +142,17 @@ INSERT INTO stats_actor_country_month SELECT country, substr(sort_date, 1, 7), a
 INSERT INTO stats_actor_month SELECT month, actor1, actor2, review_status, sum(n) FROM stats_actor_type_month GROUP BY month, actor1, actor2, review_status;
 `;
 }
+
+/** Actor pairs by month for one admin1 and for one sub-event type (migration 7; see statsTablesSql). */
+export function actorPlaceStatsSql(tail: string): string {
+  const actor = 'actor1 TEXT NOT NULL, actor2 TEXT NOT NULL, review_status TEXT NOT NULL, n BIGINT NOT NULL';
+  return `
+CREATE TABLE stats_actor_admin1_month (admin1 TEXT NOT NULL, month TEXT NOT NULL, ${actor}, PRIMARY KEY (admin1, month, actor1, actor2, review_status))${tail};
+CREATE INDEX stats_actor_admin1_month_lc ON stats_actor_admin1_month (lower(admin1), month, actor1, actor2, review_status, n);
+CREATE TABLE stats_actor_subtype_month (sub_event_type TEXT NOT NULL, month TEXT NOT NULL, ${actor}, PRIMARY KEY (sub_event_type, month, actor1, actor2, review_status))${tail};
+INSERT INTO stats_actor_admin1_month SELECT coalesce(admin1, ''), substr(sort_date, 1, 7), actor1, coalesce(actor2, ''), review_status, count(*)
+  FROM events GROUP BY coalesce(admin1, ''), substr(sort_date, 1, 7), actor1, coalesce(actor2, ''), review_status;
+INSERT INTO stats_actor_subtype_month SELECT sub_event_type, substr(sort_date, 1, 7), actor1, coalesce(actor2, ''), review_status, count(*)
+  FROM events GROUP BY sub_event_type, substr(sort_date, 1, 7), actor1, coalesce(actor2, ''), review_status;
+`;
+}

@@ -5,7 +5,7 @@
  * processes sharing one database. Versioned migrations are applied at open under a session lock.
  */
 import pg from 'pg';
-import { nearBox, searchTerms, statsTablesSql, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
+import { nearBox, searchTerms, statsTablesSql, actorPlaceStatsSql, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
 
 const WRITE_LOCK = 0x6672_6f6e; // "fron"
 const MIGRATION_LOCK = 0x6672_6f6d;
@@ -120,6 +120,11 @@ DROP INDEX stats_day_country;
 CREATE INDEX stats_day_country ON stats_day (lower(country), day, event_type) INCLUDE (country, review_status, n, f);
 CREATE INDEX stats_day_admin1 ON stats_day (lower(admin1), day, event_type) INCLUDE (admin1, review_status, n, f);
 `,
+  },
+  {
+    version: 7,
+    name: 'actor pairs by month for one admin1 and for one sub-event type',
+    sql: actorPlaceStatsSql('') + 'ANALYZE stats_actor_admin1_month, stats_actor_subtype_month;',
   },
 ];
 

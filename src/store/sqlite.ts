@@ -3,7 +3,7 @@
  * notes and document text, an R*Tree over event points. Versioned migrations are applied at open.
  */
 import Database from 'better-sqlite3';
-import { Mutex, nearBox, searchTerms, statsTablesSql, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
+import { Mutex, nearBox, searchTerms, statsTablesSql, actorPlaceStatsSql, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
 
 export { nearBox };
 
@@ -142,6 +142,11 @@ DROP INDEX stats_day_country;
 CREATE INDEX stats_day_country ON stats_day (lower(country), day, event_type, review_status, n, f);
 CREATE INDEX stats_day_admin1 ON stats_day (lower(admin1), day, event_type, review_status, n, f);
 `,
+  },
+  {
+    version: 7,
+    name: 'actor pairs by month for one admin1 and for one sub-event type',
+    sql: actorPlaceStatsSql(' WITHOUT ROWID'),
   },
 ];
 

@@ -129,6 +129,7 @@ export function storeSuite(name: string, openFresh: OpenFresh) {
         { from: '2024-07-24', to: '2024-07-24', country: 'Syria' }, { review_status: 'rejected' }, { review_status: 'edited' },
         { event_type: 'Battles', from: '2024-07-10' }, { country: 'SYRIA', to: '2024-07-25' }, { from: '2024-06-01', to: '2024-07-31' },
         { from: '2024-06-15', to: '2024-08-10', event_type: 'Explosions/Remote violence' }, { from: '2024-06-30', to: '2024-08-01', country: 'Syria' },
+        { admin1: 'idlib', from: '2024-06-15' }, { sub_event_type: 'Armed clash', to: '2024-07-31' }, { admin1: 'Aleppo', to: '2024-08-20' },
       ];
       const check = async (when: string) => {
         for (const f of filters) {
