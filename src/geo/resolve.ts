@@ -94,6 +94,8 @@ interface Scored {
   exact: boolean;
   /** One of the place's names is literally the mention (letters only, article aside). */
   lit?: boolean;
+  /** Exact-key matches: fewest letters by which a name of the place differs from the mention. */
+  letters?: number;
   /** Edit distance of a loose (spelling-variant) match. */
   dist?: number;
 }
@@ -233,12 +235,13 @@ export class Resolver {
       const weak = !same && !this.strongKeys(i).includes(key);
       // same key, different letters ("Nayrabiyeh" for "Nayrab"): the more letters differ, the less likely
       let far = 0;
+      let letters = 0;
       if (!same) {
-        far = Infinity;
-        for (const n of [p.name, ...alts]) if (n[0] !== '~' && !/[\u0600-\u06ff]/.test(n)) far = Math.min(far, editDistance(lit, literal(n)));
-        far = Number.isFinite(far) ? Math.min(12, far * 2) : 0;
+        letters = Infinity;
+        for (const n of [p.name, ...alts]) if (n[0] !== '~' && !/[\u0600-\u06ff]/.test(n)) letters = Math.min(letters, editDistance(lit, literal(n)));
+        far = Number.isFinite(letters) ? Math.min(12, letters * 2) : 0;
       }
-      out.push({ i, p, score: (same ? 17 : weak ? 7 : 12) - far, exact: true, lit: same });
+      out.push({ i, p, score: (same ? 17 : weak ? 7 : 12) - far, exact: true, lit: same, letters });
     }
     // one vowel written differently, added or left out ("al-Sobha" = "Sabha", "Tal'adah" = "Tilaada",
     // "Hamdaniya" = "Hamadaniyeh"): nearer than any consonant-skeleton match, never as near as the key itself
@@ -330,6 +333,14 @@ export class Resolver {
     }
     const country = this.g.findCountry(ctx.country ?? null);
     if (country) {
+      // a well-known place of another country named exactly, nothing of that name in the report's country
+      // ("Kabul" in a Pakistan report): that place, not a spelling variant or a hinted area at home
+      const abroad = this.wellKnownAbroad(cands, country.iso2, ctx);
+      if (abroad) {
+        const r = this.toResolution(abroad.p, parsed);
+        if (r.place) r.location = plainName(this.displayName(abroad.i, parsed.target));
+        return r;
+      }
       // outside the report's country only exact names of places near it (a border town across the line)
       cands = cands.filter((c) => c.p.iso2 === country.iso2 || (c.exact && this.g.nearCountry(c.p, country.iso2)));
     }
@@ -353,7 +364,19 @@ export class Resolver {
     for (const c of cands) {
       if (!distinct.some((d) => haversineKm(d.p, c.p) < 4)) distinct.push(c);
     }
-    const best = distinct[0]!;
+    let best = distinct[0]!;
+    // a name that is itself a first-level admin area of the report's country ("Diyala") is that area,
+    // whatever the hints say, unless the best candidate is the town it is named after (inside it) or a
+    // city in its own right (Kyiv, Sanaa: a capital city apart from the province of its name)
+    const a1 = distinct.find((c) => c.lit && c.p.kind === 'admin1' && (!country || c.p.iso2 === country.iso2));
+    const city = (c: Scored): boolean => c.p.kind === 'populated' && c.p.population >= 50000;
+    if (a1 && a1 !== best && !inside(best.p, a1.p) && !adminish && !city(best)) {
+      // ("Sanaa" with a hint around a village Sana': the capital city of that name, else the area)
+      const big = distinct.find((c) => c.lit && city(c) && c.p.iso2 === a1.p.iso2);
+      const r = this.toResolution(big?.p ?? a1.p, parsed);
+      if (big && r.place) r.location = plainName(this.displayName(big.i, parsed.target));
+      return r;
+    }
     const second = distinct[1];
     const fallback = this.hintFallback(best, parsed, ctx);
     if (fallback) return fallback;
@@ -400,6 +423,38 @@ export class Resolver {
     return r;
   }
 
+  /**
+   * The well-known place (a capital, a provincial seat, or a city of 100,000+) of another country whose
+   * name is literally the mention, when no place of the report's country has that name (exact key);
+   * the largest such place (a capital first). Null otherwise. A spelling one letter away at home, in
+   * the named areas ("Jilin" for Jlein, Daraa), keeps the mention at home unless the foreign place is
+   * a national capital ("Kabul" is not a misspelt Kabal).
+   */
+  private wellKnownAbroad(cands: Scored[], home: string, ctx: GeoContext): Scored | null {
+    let best: Scored | null = null;
+    let bestRank = -1;
+    let homeVariant: boolean | null = null;
+    const variantAtHome = (): boolean =>
+      (homeVariant ??= cands.some((c) => c.p.iso2 === home && !c.exact && (c.dist ?? Infinity) <= 1 && this.inHints(c.p, ctx)));
+    for (const c of cands) {
+      if (!c.exact) continue;
+      // the name at home: written the same or one letter off ("Qabul"), not a mere key collision ("Qabula")
+      if (c.p.iso2 === home) {
+        if (c.lit || (c.letters ?? 0) <= 1) return null;
+        continue;
+      }
+      if (!c.lit || c.p.kind !== 'populated') continue;
+      const key = normalizeName(c.p.name);
+      const capital = normalizeName(this.g.countryOf(c.p.iso2)?.capital ?? '') === key;
+      const seat = !!c.p.admin1 && normalizeName(c.p.admin1) === key && c.p.population > 0;
+      if (!capital && !seat && c.p.population < 100000) continue;
+      if (!capital && variantAtHome()) continue;
+      const rank = (capital ? 1e10 : 0) + c.p.population;
+      if (rank > bestRank) { best = c; bestRank = rank; }
+    }
+    return best;
+  }
+
   /** The city a hint names, when it names one (population at least 50,000), in the report's country. */
   private hintCity(hint: string, iso2: string | undefined): Place | null {
     const key = normalizeName(hint);
@@ -442,6 +497,8 @@ export class Resolver {
   private hintFallback(best: Scored, parsed: Parsed, ctx: GeoContext): GeoResolution | null {
     const hints = ctx.areaHints ?? [];
     if (!hints.length || best.p.kind === 'country') return null;
+    // the mention names an admin area itself ("Diyala" with the hint "Baghdad"): the area, not the hint
+    if (best.lit && (best.p.kind === 'admin1' || best.p.kind === 'admin2' || best.p.kind === 'admin3')) return null;
     const country = this.g.findCountry(ctx.country ?? null);
     if (best.p.kind === 'region') return this.regionFallback(best.p, parsed, ctx, country?.iso2);
     let area: Place | null = null;

@@ -94,8 +94,55 @@ test('a place of another country is not taken for a missing local name', () => {
   // not Jannali in Australia; Janaale, the Somali town a vowel away, is a fair reading
   const j = geo.resolve('Jannali', { country: 'Somalia' });
   assert.ok(j === null || j.country === 'Somalia', JSON.stringify(j));
-  const r = geo.resolve('Chenzhou', { country: 'Democratic Republic of Congo' });
-  assert.equal(r, null);
+  // a one-letter-off village in the named governorate, not the Chinese city spelt like the mention
+  const jl = geo.resolve('Jilin', syria('Daraa'));
+  assert.equal(jl?.country, 'Syria', JSON.stringify(jl));
+  assert.equal(jl?.admin1, 'Daraa');
+});
+
+test('a name that is itself an admin area is that area, whatever the hints', () => {
+  for (const [m, hint, admin1, lat, lon] of [
+    ['Diyala', 'Baghdad', 'Diyala', 33.754, 44.605],
+    ['Anbar', 'Baghdad', 'Anbar', 33.42, 43.31],
+    ['Nineveh', 'Kirkuk', 'Ninewa', 36.335, 43.119],
+  ] as const) {
+    const r = near(geo.resolve(m, { country: 'Iraq', areaHints: [hint] }), lat, lon, 10, m);
+    assert.equal(r.geo_precision, 3, m);
+    assert.equal(r.admin1, admin1, m);
+    assert.equal(r.place, null, m);
+    assert.equal(r.geo_note, null, `${m}: ${r.geo_note}`);
+  }
+  // the city a governorate is named after still stands for a plain mention
+  const hama = near(geo.resolve('Hama', syria('Idlib')), 35.134, 36.761, 5, 'Hama');
+  assert.equal(hama.geo_precision, 1);
+  // so does a capital city that lies apart from the province of its name
+  const kyiv = near(geo.resolve('Kyiv', { country: 'Ukraine' }), 50.45, 30.52, 10, 'Kyiv');
+  assert.equal(kyiv.geo_precision, 1);
+  // and a village of the name in the hinted area does not hide the capital city of that name
+  const sanaa = near(geo.resolve('Sanaa', { country: 'Yemen', areaHints: ['Hadramawt'] }), 15.35, 44.21, 10, 'Sanaa');
+  assert.equal(sanaa.geo_precision, 1);
+});
+
+test('a well-known place of another country is not forced into a hinted area of the report country', () => {
+  const pk = (hint?: string): GeoContext => ({ country: 'Pakistan', areaHints: hint ? [hint] : [] });
+  for (const ctx of [pk('Khyber Pakhtunkhwa'), pk()]) {
+    const r = near(geo.resolve('Kabul', ctx), 34.528, 69.172, 5, 'Kabul');
+    assert.equal(r.country, 'Afghanistan');
+    assert.equal(r.admin1, 'Kabul');
+    assert.equal(r.geo_precision, 1);
+    assert.equal(r.geo_note, null);
+  }
+  assert.equal(geo.resolve('the outskirts of Kabul', pk('Khyber Pakhtunkhwa'))?.geo_precision, 2);
+  const k = near(geo.resolve('Kandahar', pk('Balochistan')), 31.61, 65.71, 5, 'Kandahar');
+  assert.equal(k.country, 'Afghanistan');
+  const t = geo.resolve('Tehran', { country: 'Iraq', areaHints: ['Basra'] });
+  assert.equal(t?.country, 'Iran', JSON.stringify(t));
+  // a large city abroad with nothing of its name at home
+  assert.equal(geo.resolve('Chenzhou', { country: 'Democratic Republic of Congo' })?.country, 'China');
+  // a name the report's country has itself stays at home
+  assert.equal(geo.resolve('Tripoli', { country: 'Lebanon', areaHints: ['Akkar'] })?.country, 'Lebanon');
+  assert.equal(geo.resolve('Hyderabad', pk())?.admin1, 'Sindh');
+  assert.equal(geo.resolve('Damascus', { country: 'Lebanon', areaHints: ['Bekaa'] })?.country, 'Syria');
 });
 
 test('outskirts, near and countryside phrases give precision 2 at the place', () => {
