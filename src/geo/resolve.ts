@@ -6,15 +6,12 @@
  */
 import type { GeoContext, GeoResolution, Place } from './types.js';
 import type { Gazetteer } from './gazetteer.js';
+import { haversineKm as greatCircleKm } from '../model/distance.js';
 import { editDistance, isArticle, nameKeys, nameTokens, normalizeName } from './normalize.js';
 
+/** Great-circle distance in km between two gazetteer points (see src/model/distance.ts). */
 export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const R = 6371.0088;
-  const toRad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * toRad;
-  const dLon = (b.lon - a.lon) * toRad;
-  const s = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * toRad) * Math.cos(b.lat * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(s)));
+  return greatCircleKm(a.lat, a.lon, b.lat, b.lon);
 }
 
 type Mode = 'plain' | 'near' | 'countryside' | 'area' | 'admin' | 'point';

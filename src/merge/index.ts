@@ -32,6 +32,7 @@
  * Analyst edits (review) are applied on top of the combined value and always win.
  */
 import type { CodedEvent, EventType, EvidenceField } from '../model/index.js';
+import { haversineKm } from '../model/distance.js';
 
 export const MAX_DISTANCE_KM = 5;
 export const DIFFERENT_NAME_KM = 2;
@@ -81,13 +82,7 @@ function sameActor(a: string | null | undefined, b: string | null | undefined): 
 }
 
 /** Great-circle distance in km (haversine). */
-export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export const distanceKm = haversineKm;
 
 /** Whole days between two YYYY-MM-DD dates (absolute). */
 export function dayGap(a: string, b: string): number {

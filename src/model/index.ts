@@ -7,3 +7,4 @@ export * from './event.js';
 export * from './formats.js';
 export * from './api.js';
 export * from './text.js';
+export * from './distance.js';

@@ -6,16 +6,10 @@
  */
 import type { EventFilter, StoredEvent } from '../model/index.js';
 import { DEFAULT_NEAR_KM } from '../store/index.js';
+import { haversineKm } from '../model/distance.js';
 
 const lc = (s: string | null | undefined) => (s ?? '').toLowerCase();
 
-function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(a)));
-}
 
 export type StreamFilter = Omit<EventFilter, 'q'>;
 
