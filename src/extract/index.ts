@@ -1033,10 +1033,43 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       idx++;
     };
     for (const d of keep) codeEvent(d);
-    return events;
+    return foldCollateral(events);
   }
 
   return { extract };
+}
+
+/** Same place: equal coordinates (3 decimals), else equal location names. */
+function samePlace(a: CodedEvent, b: CodedEvent): boolean {
+  if (a.latitude != null && a.longitude != null && b.latitude != null && b.longitude != null) {
+    return Math.abs(a.latitude - b.latitude) < 0.005 && Math.abs(a.longitude - b.longitude) < 0.005;
+  }
+  return a.location.toLowerCase() === b.location.toLowerCase();
+}
+
+/**
+ * ACLED: civilians hurt as collateral in a battle get no event of their own. One-sided violence by a side of
+ * a battle at the same place and day is the battle told from the victims' end: folded into it (its toll
+ * kept when the battle states none).
+ */
+function foldCollateral(events: CodedEvent[]): CodedEvent[] {
+  const battles = events.filter((e) => e.event_type === 'Battles');
+  if (!battles.length) return events;
+  const drop = new Set<CodedEvent>();
+  for (const e of events) {
+    if (e.sub_event_type !== 'Attack') continue;
+    const b = battles.find((x) => x.event_date === e.event_date && x.geo_precision < 3 && e.geo_precision < 3 && samePlace(x, e) && (x.actor1 === e.actor1 || x.actor2 === e.actor1));
+    if (!b) continue;
+    if (!b.fatalities && e.fatalities) {
+      b.fatalities = e.fatalities;
+      b.fatalities_approximate = e.fatalities_approximate;
+      const ev = e.evidence.filter((x) => x.field === 'fatalities');
+      b.evidence = [...b.evidence.filter((x) => x.field !== 'fatalities'), ...ev.map((x) => ({ ...x, document_id: b.document_id }))];
+    }
+    if (!b.injuries && e.injuries) b.injuries = e.injuries;
+    drop.add(e);
+  }
+  return drop.size ? events.filter((e) => !drop.has(e)) : events;
 }
 
 /** Killed and injured for a frame: per sentence a sum, across sentences the most conservative figure. */

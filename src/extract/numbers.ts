@@ -49,6 +49,7 @@ const ARMED_NOUNS =
   'police|soldiers?|troops|servicem[ae]n|officers?|fighters?|militants?|members?|gunmen|rebels?|policem[ae]n|police officers?|personnel|guards?|militiamen|militia members|terrorists?|jihadists?|insurgents?|combatants?|recruits?|conscripts?|commanders?|elements|mercenaries|attackers|assailants|security men|gendarmes?|paramilitar(?:y|ies)|operatives?|cadres?|snipers?|bodyguards?';
 
 const ADJ = "(?:[A-Za-z’'-]+ ){0,4}?";
+const NON_VICTIM_AFTER = /^\s*(?:[\w-]+\s+)?(?:air\s*strikes?|strikes?|raids?|attacks?|operations?|missions?|sorties|rounds?|shells?|rockets?|missiles?|drones?|sheep|cattle|dogs?|animals?|camels?)\b/i;
 export const KILLED = 'killed|dead|died|slain|lost (?:their|his|her) li(?:fe|ves)|perished|executed|shot dead|murdered|(?:hacked|stabbed|beaten|burn(?:ed|t)|bludgeoned|shot) to death|gunned down|massacred|beheaded|slaughtered';
 export const WOUNDED = 'wounded|injured|hurt|injuries|wounds';
 
@@ -76,7 +77,7 @@ const PASSIVE = new RegExp(
   'giu',
 );
 const ACTIVE = new RegExp(
-  `\\b(killing|killed|kills|kill|claimed the lives of|(?:hacked|hacking|stabbed|stabbing|beat|beating|burned|burning|bludgeoned) to death|gunned down|gunning down|massacred|massacring|beheaded|beheading|slaughtered|slaughtering|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS}| others| other people| people| persons)?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS}| others| people)?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
+  `\\b(killing|killed|kills|kill|claimed the lives of|(?:hacked|hacking|stabbed|stabbing|beat|beating|burned|burning|bludgeoned) to death|gunned down|gunning down|shot dead|shooting dead|shot and killed|executed|executing|murdered|murdering|massacred|massacring|beheaded|beheading|slaughtered|slaughtering|wounding|wounded|wounds|injuring|injured|injures|leaving|left|leaves)( (?:at least |more than |over |nearly |about |around |some )?${NUM}(?: ${ADJ}${NOUNS}| others| other people| people| persons)?(?:(?:,| and|, and) (?:at least )?${NUM}(?: ${ADJ}${NOUNS}| others| people)?){0,3})(?: (?:(?:people|others|persons) )?(${KILLED}|${WOUNDED}))?`,
   'giu',
 );
 const BARE = new RegExp(
@@ -164,6 +165,8 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
       kind = kindOf(m[3]);
     } else kind = verb.startsWith('claimed') ? 'killed' : kindOf(verb);
     if (/^(?:killed|wounded|injured)$/.test(verb) && !m[2]!.match(/[a-z]{3,}/i)) continue;
+    // "executed ten airstrikes", "shot dead two dogs" are no victims: these verbs need people after the number
+    if (/^(?:shot|shooting|executed|executing|murdered|murdering)/.test(verb) && NON_VICTIM_AFTER.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 30))) continue;
     push({ kind, value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[2]!.trim(), start: base + m.index!, end: base + m.index! + m[0].length });
   }
   // an excluded subset ("including a woman and …") must not swallow the next toll: rescan after the subset

@@ -183,3 +183,14 @@ test('clashes "between X and Y" keep the text order; local and former rebel fact
   const b = code('On Monday, fierce fighting erupted between regime forces and former rebels in Inkhil city in Daraa province.');
   assert.deepEqual([b[0]?.actor1, b[0]?.actor2], ['Military Forces of Syria', 'Opposition Rebels (Syria)']);
 });
+
+test('active killing verbs count their victims, not their strikes; collateral attacks fold into the battle', () => {
+  const sum = (t: string) => findCasualties(t).filter((c) => c.kind === 'killed').reduce((a, c) => a + c.value, 0);
+  assert.equal(sum('Soldiers shot dead three shepherds near the border.'), 3);
+  assert.equal(sum('Militants executed four captured men.'), 4);
+  assert.equal(sum('Jets executed nearly ten airstrikes on the hills.'), 0);
+  const e = code('Israeli forces raided Jenin in the West Bank on Monday and clashed with Palestinian gunmen. Three civilians were killed by Israeli fire in Jenin during the raid.');
+  assert.equal(e.length, 1);
+  assert.equal(e[0]?.sub_event_type, 'Armed clash');
+  assert.equal(e[0]?.fatalities, 3);
+});
