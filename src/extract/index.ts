@@ -488,7 +488,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         const bm = /\bbetween\b/i.exec(text.slice(f.start, s.end));
         if (bm) {
           const from = f.start + bm.index;
-          const pair = actors.filter((a) => a.start > from).slice(0, 2);
+          let after = actors.filter((a) => a.start > from);
+          // "between two armed groups: the Radaa force and the …": the description gives way to the names
+          if (after.length >= 3 && after[0]!.ref.kind === 'pattern' && /^\s*(?:[:—–]|,\s*namely)\s*(?:the\s+)?$/i.test(between(after[0]!.end, after[1]!.start))) after = after.slice(1);
+          const pair = after.slice(0, 2);
           if (pair.length === 2) {
             [agent, other] = [pair[0]!, pair[1]!];
             // symmetric fighting: the sides in the order the text gives them

@@ -194,3 +194,13 @@ test('active killing verbs count their victims, not their strikes; collateral at
   assert.equal(e[0]?.sub_event_type, 'Armed clash');
   assert.equal(e[0]?.fatalities, 3);
 });
+
+test('"between two armed groups: X and Y" names X and Y; spelling variants of named groups resolve', () => {
+  const e = code('The clashes in Tripoli on Friday were between two powerful armed groups: the Al-Radaa force and the Tripoli Revolutionary Brigade. At least 13 people were killed.');
+  assert.deepEqual([e[0]?.actor1, e[0]?.actor2, e[0]?.fatalities], ['Radaa Special Deterrence Forces', 'Tripoli Revolutionaries Brigade', 13]);
+  const lex = loadLexicon();
+  for (const [alias, name] of [['Hurras al-Dien', 'Hurras al-Din'], ["former regime's remnants", 'Assad Loyalists (Syria)']] as const) {
+    const ref = lex.actorLookup.get(alias.toLowerCase().replace(/’/g, "'")) ?? [...lex.actorLookup.entries()].find(([k]) => k === alias.toLowerCase())?.[1];
+    assert.ok(ref && ref.kind === 'named' && ref.actor.name === name, alias);
+  }
+});
