@@ -104,6 +104,8 @@ const STRATEGIC_NEEDS_DATE = new Set(['agreement', 'change', 'hq', 'transfer', '
 const SMALLARMS = new Set(['smallarms', 'melee']);
 const REMOTE = new Set(['air', 'shell', 'ied', 'suicide', 'grenade', 'chem']);
 const GENERIC = new Set(['attack', 'kill']);
+/** "a convoy escorted by the army", "a base held by the SDF": this "by" names who owns the target, not who acts. */
+const NOT_AGENT_BY = /\b(?:escorted|accompanied|guarded|protected|backed|supported|led|controlled|held|run|owned|manned|operated|used|occupied|seized|captured|built|established|set up)\s+by\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}$/i;
 const PASSIVE_HARM = /(?:\b(?:were|was|been|being|got)\s+(?:\w+\s+){0,2}?(?:killed|injured|wounded|hurt|targeted|hit|struck|shelled|bombed|ambushed|attacked)\s+(?:\w+\s+){0,3}?|\b(?:killed|injured|wounded)\s+)(?:in|by|during|when|as)\s+(?:\w+\s+){0,3}$/i;
 /** "aircraft believed to be Israeli", "a strike attributed to Turkey": the attributed side acts (ACLED codes the named state). */
 const ATTRIB_RE = /\b(?:(?:believed|thought|suspected|presumed|understood|said|reported|assumed)\s+to\s+(?:be|have\s+been)|attributed\s+to|blamed\s+on)\s+(?:an?\s+|the\s+)?(?:[a-z]+\s+)?([A-Z][\p{L}-]*)/u;
@@ -446,7 +448,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       for (const a of actors) {
         if (a.start < f.end) continue;
         const gap = between(f.end, a.start);
-        if (gap.length < 80 && /\bby\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}$/i.test(gap) && !CLAUSE_BREAK.test(gap)) {
+        if (gap.length < 80 && /\bby\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}$/i.test(gap) && !CLAUSE_BREAK.test(gap) && !NOT_AGENT_BY.test(gap)) {
           agent = a;
           break;
         }

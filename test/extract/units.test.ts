@@ -204,3 +204,11 @@ test('"between two armed groups: X and Y" names X and Y; spelling variants of na
     assert.ok(ref && ref.kind === 'named' && ref.actor.name === name, alias);
   }
 });
+
+test('"escorted/held/backed by X" names the target\'s side, not the attacker', () => {
+  const e = code('On Saturday an attack on a convoy escorted by the Malian army near Gao left 12 people dead.');
+  assert.ok(e.length >= 1);
+  assert.notEqual(e[0]?.actor1, 'Military Forces of Mali');
+  const f = code('On Saturday, a drone struck a checkpoint held by the SDF near Qamishli in Hasakah province.');
+  assert.notEqual(f[0]?.actor1, 'SDF: Syrian Democratic Forces');
+});
