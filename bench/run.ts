@@ -17,7 +17,7 @@
  * is set, and is skipped with a note when no server is installed. Results also go to
  * bench/out/last-run.json; --readme rewrites the figures section of bench/README.md.
  */
-import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +29,10 @@ import { generateCorpus } from './corpus.js';
 import { runGeoBench } from './geo.bench.js';
 import { benchExtract, benchGeoLoad, benchGeoMentions } from './lib/pipeline.js';
 import { benchIngest, freshSqlite, preExtracted, writeJsonl } from './lib/ingest.js';
-import { ensureSqliteEvents, fillRange } from './lib/events.js';
+import { deleteStaleEventSets, ensureSqliteEvents, fillRange, pgEventsKey, schemaKey } from './lib/events.js';
 import { startPg, type BenchPg } from './lib/pg.js';
+import { spawnPgFill, type PgFillResult } from './lib/pg-fill.js';
+import { lockBenchOut } from './lib/lock.js';
 import { startServe, type Served } from './lib/serve.js';
 import { load } from './lib/load.js';
 import { streamLatency } from './lib/stream.js';
@@ -52,7 +54,7 @@ const SEED = Number(args.seed ?? 1);
 const ONLY = new Set((args.only ?? 'extract,geo,ingest,api,stream,serve').split(',').map((s) => s.trim()));
 const CFG = QUICK
   ? { corpus: 60, runs: 2, ingestDocs: 40, storeOnlyDocs: 150, sizes: [10_000, 100_000], apiSizes: [10_000, 100_000], serveSize: 100_000, loadS: 0.5, loadRuns: 2, streamDocs: 5, startups: 2 }
-  : { corpus: 200, runs: 3, ingestDocs: 200, storeOnlyDocs: 200, sizes: [10_000, 100_000, 1_000_000], apiSizes: [10_000, 100_000, 1_000_000], serveSize: 1_000_000, loadS: 1, loadRuns: 3, streamDocs: 10, startups: 3 };
+  : { corpus: 200, runs: 3, ingestDocs: 200, storeOnlyDocs: 200, sizes: [10_000, 100_000, 1_000_000], apiSizes: [10_000, 100_000, 1_000_000], serveSize: 1_000_000, loadS: 0.5, loadRuns: 3, streamDocs: 10, startups: 3 };
 
 if (args.sizes) {
   const sz = args.sizes.split(',').map((x) => Number(x.trim().replace(/_/g, ''))).filter((x) => Number.isInteger(x) && x > 0).sort((a, b) => a - b);
@@ -143,52 +145,81 @@ const stopPg = () => pgs?.stop();
 process.once('exit', stopPg);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (stopPg(), process.exit(130)));
 
+let pgFill: ReturnType<typeof spawnPgFill> | null = null;
 try {
   // ---- ingest ----------------------------------------------------------------------------------
-  if (ONLY.has('ingest')) {
-    const docs = corpus.slice(0, CFG.ingestDocs);
-    const jsonl = writeJsonl(docs, path.join(OUT, `corpus-s${SEED}-n${docs.length}.jsonl`));
-    const many = corpus.slice(0, CFG.storeOnlyDocs);
-    const jsonlMany = writeJsonl(many, path.join(OUT, `corpus-s${SEED}-n${many.length}.jsonl`));
-    const cached = preExtracted(extractor, many);
-    const stores: [string, (run: number) => Promise<import('../src/store/types.js').Store>][] = [['SQLite', freshSqlite('ingest')]];
-    if (pgs) {
-      const p = pgs;
-      stores.push(['PostgreSQL', async () => openStore({ url: await p.database('bench_ingest') })]);
+  // measured per store just before its API rounds: SQLite's while PostgreSQL's event set may still be
+  // filling in another process (its target is per CPU-second of this process), PostgreSQL's after it
+  const ingestOut: Record<string, unknown> = {};
+  let ingestInput: { jsonl: string; jsonlMany: string; cached: ReturnType<typeof preExtracted>; docs: number; many: number } | null = null;
+  async function ingestStore(name: 'SQLite' | 'PostgreSQL') {
+    if (!ingestInput) {
+      const docs = corpus.slice(0, CFG.ingestDocs);
+      const many = corpus.slice(0, CFG.storeOnlyDocs);
+      ingestInput = {
+        jsonl: writeJsonl(docs, path.join(OUT, `corpus-s${SEED}-n${docs.length}.jsonl`)),
+        jsonlMany: writeJsonl(many, path.join(OUT, `corpus-s${SEED}-n${many.length}.jsonl`)),
+        cached: preExtracted(extractor, many),
+        docs: docs.length,
+        many: many.length,
+      };
     }
-    const out: Record<string, unknown> = {};
-    for (const [name, fresh] of stores) {
-      log(`ingest ${name}: ${docs.length} reports with extraction, ${many.length} pre-extracted, × ${CFG.runs} (${elapsed()})`);
-      const full = await benchIngest({ jsonl, extractor, runs: CFG.runs, freshStore: fresh });
-      const storeOnly = await benchIngest({ jsonl: jsonlMany, extractor: cached, runs: CFG.runs, freshStore: fresh });
-      out[name] = { full, storeOnly };
-      const isSqlite = name === 'SQLite';
-      // SQLite runs in this process, so its CPU time is the whole ingest on one core (as for extraction)
-      const cpu = (f: typeof full) => (isSqlite ? ` (${fmt(f.docsPerCpuS)} docs/CPU-s)` : '');
-      row('ingest', `ingest into ${name}, with extraction (${full.docs} reports)`, `${fmt(full.docsPerS)} docs/s, ${fmt(full.eventsPerS)} events/s${cpu(full)}`, isSqlite ? '≥ 300 docs/s (CPU)' : undefined, isSqlite ? full.docsPerCpuS >= 300 : undefined);
-      row('ingest', `ingest into ${name}, events extracted beforehand (${storeOnly.docs} reports)`, `${fmt(storeOnly.docsPerS)} docs/s, ${fmt(storeOnly.eventsPerS)} events/s${cpu(storeOnly)}`);
+    const { jsonl, jsonlMany, cached } = ingestInput;
+    let fresh: (run: number) => Promise<import('../src/store/types.js').Store>;
+    if (name === 'SQLite') fresh = freshSqlite('ingest');
+    else {
+      const p = pgs!;
+      fresh = async () => openStore({ url: await p.database('bench_ingest') });
     }
-    json.ingest = out;
+    log(`ingest ${name}: ${ingestInput.docs} reports with extraction, ${ingestInput.many} pre-extracted, × ${CFG.runs} (${elapsed()})`);
+    const full = await benchIngest({ jsonl, extractor, runs: CFG.runs, freshStore: fresh });
+    const storeOnly = await benchIngest({ jsonl: jsonlMany, extractor: cached, runs: CFG.runs, freshStore: fresh });
+    ingestOut[name] = { full, storeOnly };
+    json.ingest = ingestOut;
+    const isSqlite = name === 'SQLite';
+    // SQLite runs in this process, so its CPU time is the whole ingest on one core (as for extraction)
+    const cpu = (f: typeof full) => (isSqlite ? ` (${fmt(f.docsPerCpuS)} docs/CPU-s)` : '');
+    row('ingest', `ingest into ${name}, with extraction (${full.docs} reports)`, `${fmt(full.docsPerS)} docs/s, ${fmt(full.eventsPerS)} events/s${cpu(full)}`, isSqlite ? '≥ 300 docs/s (CPU)' : undefined, isSqlite ? full.docsPerCpuS >= 300 : undefined);
+    row('ingest', `ingest into ${name}, events extracted beforehand (${storeOnly.docs} reports)`, `${fmt(storeOnly.docsPerS)} docs/s, ${fmt(storeOnly.eventsPerS)} events/s${cpu(storeOnly)}`);
   }
 
   // ---- event sets --------------------------------------------------------------------------------
+  // SQLite's are filled in this process while a child process fills PostgreSQL's (both through the
+  // stores' bulkInsert). SQLite's measurements follow at once; PostgreSQL's wait for its fill. Only a
+  // first run (nothing cached) overlaps the fill with SQLite's measurements, and the table says so.
   const needEvents = ['api', 'stream', 'serve'].some((s) => ONLY.has(s));
   const sizes = CFG.apiSizes;
   let sqliteFiles = new Map<number, string>();
-  const pgUrls = new Map<number, string>();
+  let pgEventsUrl: string | null = null;
+  let pgFilled: PgFillResult | null = null;
+  let sqliteFillDone = 0;
+  let pgFillEnded = 0;
   if (needEvents) {
-    log(`event sets ${sizes.join(', ')} (SQLite cached in bench/out) (${elapsed()})`);
+    await lockBenchOut(log); // released at exit
+    const stale = deleteStaleEventSets(SEED);
+    if (stale.length) log(`deleted ${stale.length} cached event sets of another schema or generator: ${stale.join(', ')}`);
+    log(`event sets ${sizes.join(', ')} (cached in bench/out, schema keys sqlite ${schemaKey('sqlite')}, postgres ${schemaKey('postgres')}) (${elapsed()})`);
     const t = Date.now();
-    const r = await ensureSqliteEvents(SEED, sizes, log);
-    sqliteFiles = r.files;
-    if (r.insertPerS) row('events', 'bulk insert of synthetic events, SQLite (generated now)', `${fmt(r.insertPerS)} events/s`);
-    json.sqliteFill = { insertPerS: r.insertPerS, ms: Date.now() - t };
     if (pgs) {
-      // one database, grown size by size: measure at each size before growing
-      pgUrls.set(0, await pgs.database('bench_events'));
+      pgEventsUrl = await pgs.database('bench_events');
+      if (sizes.some((n) => !existsSync(path.join(OUT, `${pgEventsKey(SEED, n)}.pgdump`)))) {
+        pgFill = spawnPgFill(pgEventsUrl, SEED, sizes);
+        process.once('exit', pgFill.kill);
+        pgFill.done.then(() => (pgFillEnded = Date.now()), () => undefined);
+      }
     }
+    try {
+      const r = await ensureSqliteEvents(SEED, sizes, log);
+      sqliteFiles = r.files;
+      if (r.insertPerS) row('events', `bulk insert of synthetic events, SQLite (${r.inserted.toLocaleString('en')} generated now, up to ${sizes.at(-1)!.toLocaleString('en')})`, `${fmt(r.insertPerS)} events/s, ${fmt(r.ms / 1000, 0)} s`);
+      json.sqliteFill = { insertPerS: r.insertPerS, ms: r.ms };
+    } catch (err) {
+      pgFill?.kill();
+      throw err;
+    }
+    sqliteFillDone = Date.now();
+    json.fillMs = Date.now() - t;
   }
-
   // ---- API latency -------------------------------------------------------------------------------
   const api: Record<string, Record<string, unknown>> = {};
   const memory: Record<string, unknown> = {};
@@ -236,28 +267,38 @@ try {
   const targets: { store: string; n: number; rows: Record<string, unknown>[] }[] = [];
   const storesToRun: ('SQLite' | 'PostgreSQL')[] = ['SQLite', ...(pgs ? (['PostgreSQL'] as const) : [])];
   for (const storeName of storesToRun) {
-    let have = 0;
+    if (storeName === 'PostgreSQL' && pgFill) {
+      const w = Date.now();
+      pgFilled = await pgFill.done;
+      log(`PostgreSQL fill done in ${fmt(pgFilled.ms / 1000, 0)} s (waited ${fmt((Date.now() - w) / 1000, 0)} s more for it) (${elapsed()})`);
+      for (const st of pgFilled.steps) {
+        row('events', `bulk insert of synthetic events, PostgreSQL (${st.from.toLocaleString('en')} → ${st.to.toLocaleString('en')}, generated now, alongside SQLite's work)`, `${fmt(st.eventsPerS)} events/s; pg_dump ${fmt(st.dumpMs / 1000, 1)} s`);
+      }
+      json.pgFill = pgFilled;
+      if (pgFillEnded > sqliteFillDone) {
+        notes.push(`first run: PostgreSQL's event sets were still being filled (another process) for the first ${fmt((pgFillEnded - sqliteFillDone) / 1000, 0)} s of the SQLite measurements after SQLite's fill`);
+      }
+    }
+    if (ONLY.has('ingest') && (storeName === 'SQLite' || pgs)) await ingestStore(storeName);
     for (const n of sizes) {
       if (!doApi && !(doServe && n === CFG.serveSize) && !(doStream && n === sizes[0])) continue;
       let serveOpts: { db?: string; pgUrl?: string };
       if (storeName === 'SQLite') serveOpts = { db: sqliteFiles.get(n)! };
       else {
-        // one database grown size by size; each size is cached as a pg_dump in bench/out
-        const key = `events-s${SEED}-n${n}-pg`;
+        // the database the fill process grew serves its largest size; the other sizes are restored from
+        // their dumps in bench/out (or, without pg_dump, filled here)
+        const key = pgEventsKey(SEED, n);
         const t = Date.now();
-        let url = pgUrls.get(0)!;
-        if (pgs!.restore(await pgs!.database('bench_restore'), key)) {
-          url = withDbName(url, 'bench_restore');
-          pgUrls.set(0, url);
-          have = n;
+        let url: string;
+        if (pgFilled && pgFilled.filledTo === n && pgEventsUrl) url = pgEventsUrl;
+        else if (pgs!.restore((url = await pgs!.database('bench_restore')), key)) {
           log(`PostgreSQL: ${n.toLocaleString('en')} events restored from bench/out/${key}.pgdump in ${fmt((Date.now() - t) / 1000, 1)} s (${elapsed()})`);
         } else {
           const s = await openStore({ url });
-          log(`PostgreSQL: filling to ${n.toLocaleString('en')} events (${elapsed()})`);
-          const rate = await fillRange(s, SEED, have, n, log);
+          log(`PostgreSQL: filling to ${n.toLocaleString('en')} events (no dump to restore) (${elapsed()})`);
+          const rate = await fillRange(s, SEED, 0, n, log);
           await s.close();
-          row('events', `bulk insert of synthetic events, PostgreSQL (${have.toLocaleString('en')} → ${n.toLocaleString('en')})`, `${fmt(rate)} events/s`);
-          have = n;
+          row('events', `bulk insert of synthetic events, PostgreSQL (0 → ${n.toLocaleString('en')})`, `${fmt(rate)} events/s`);
           pgs!.dump(url, key);
         }
         await pgs!.analyze(url);
@@ -300,7 +341,7 @@ try {
         } else {
           // a copy of this size's database, so the cached dumps stay as generated
           const url = await pgs!.database('bench_stream');
-          if (!pgs!.restore(url, `events-s${SEED}-n${n}-pg`)) notes.push('PostgreSQL stream latency measured on an empty database (no dump to restore)');
+          if (!pgs!.restore(url, pgEventsKey(SEED, n))) notes.push('PostgreSQL stream latency measured on an empty database (no dump to restore)');
           await pgs!.analyze(url);
           opts = { pgUrl: url };
         }
@@ -335,11 +376,14 @@ try {
     row('growth', `${g.store} ${g.n.toLocaleString('en')} events: median of the five queries; serve start-up, peak RSS; data size`, `1 client ${fmt(g.c1p50)} / ${fmt(g.c1p95)} ms; 50 clients ${fmt(g.c50p50)} / ${fmt(g.c50p95)} ms, ${fmt(g.rps50)} req/s; ${fmt(g.startupMs / 1000, 1)} s, ${fmt(g.peakMb, 0)} MB; ${fmt(g.dataMb, 0)} MB`);
   }
 } finally {
+  pgFill?.kill();
   stopPg();
   pgs = null;
 }
 
 // ---- the table -----------------------------------------------------------------------------------
+const SECTIONS = ['extract', 'geo', 'ingest', 'events', 'stream', 'serve', 'api', 'growth'];
+rows.sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section)); // stable: per section in order of measurement
 const W1 = Math.max(...rows.map((r) => r.measure.length), 10);
 const W2 = Math.max(...rows.map((r) => r.value.length), 10);
 const lines: string[] = [];

@@ -51,6 +51,30 @@ async function admin(url: string, sql: string[]): Promise<void> {
   }
 }
 
+/** Restore bench/out/<key>.pgdump into the (empty) database at dbUrl; false when there is no usable dump. */
+export function restoreDb(dbUrl: string, key: string): boolean {
+  const dump = path.join(OUT, `${key}.pgdump`);
+  if (!PGBIN || !existsSync(dump)) return false;
+  try {
+    execFileSync(`${PGBIN}/pg_restore`, ['-j', '2', '--no-owner', '-d', dbUrl, dump], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return true;
+  } catch {
+    rmSync(dump, { force: true }); // unusable (other PostgreSQL version, partial file): rebuilt next time
+    return false;
+  }
+}
+
+/** Dump the database at dbUrl to bench/out/<key>.pgdump (written as .part, then renamed). */
+export function dumpDb(dbUrl: string, key: string): void {
+  if (!PGBIN) return;
+  const dump = path.join(OUT, `${key}.pgdump`);
+  execFileSync(`${PGBIN}/pg_dump`, ['-Fc', '-Z1', '-f', `${dump}.part`, dbUrl], { stdio: ['ignore', 'ignore', 'pipe'] });
+  renameSync(`${dump}.part`, dump);
+}
+
+/** True when bench/out/<key>.pgdump exists. */
+export const hasDump = (key: string): boolean => existsSync(path.join(OUT, `${key}.pgdump`));
+
 export async function startPg(): Promise<BenchPg | { skip: string }> {
   const given = process.env.FRONTLINE_DATABASE_URL;
   let url: string;
@@ -89,23 +113,8 @@ export async function startPg(): Promise<BenchPg | { skip: string }> {
     note,
     stop,
     database,
-    restore(dbUrl, key) {
-      const dump = path.join(OUT, `${key}.pgdump`);
-      if (!PGBIN || !existsSync(dump)) return false;
-      try {
-        execFileSync(`${PGBIN}/pg_restore`, ['-j', '2', '--no-owner', '-d', dbUrl, dump], { stdio: ['ignore', 'ignore', 'pipe'] });
-        return true;
-      } catch {
-        rmSync(dump, { force: true }); // unusable (other PostgreSQL version, partial file): rebuilt next time
-        return false;
-      }
-    },
+    restore: restoreDb,
     analyze: (dbUrl) => admin(dbUrl, ['ANALYZE']),
-    dump(dbUrl, key) {
-      if (!PGBIN) return;
-      const dump = path.join(OUT, `${key}.pgdump`);
-      execFileSync(`${PGBIN}/pg_dump`, ['-Fc', '-Z1', '-f', `${dump}.part`, dbUrl], { stdio: ['ignore', 'ignore', 'pipe'] });
-      renameSync(`${dump}.part`, dump);
-    },
+    dump: dumpDb,
   };
 }
