@@ -296,6 +296,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const oldYear = yearOld ? Number(/(?:19|20)\d\d/.exec(yearOld[0])![0]) < anchor.getUTCFullYear() && !recent : false;
       const casualties = CASUALTY_HINT.test(s.text) ? findCasualties(s.text, s.start) : [];
       if (casualties.length && PROVISIONAL.test(s.text)) for (const c of casualties) c.provisional = true;
+      for (const c of casualties) c.sentence = index;
       return {
         ...s,
         index,
@@ -1100,7 +1101,21 @@ function tally(f: Frame, own: CasualtyMention[] = f.casualties, withForeign = tr
     injured = sum(ownI);
     iSpan = { start: ownI[0]!.start, end: ownI[ownI.length - 1]!.end };
   }
-  const foreign = withForeign ? [...f.foreignCasualties].sort((a, b) => Number(weak(a)) - Number(weak(b))) : [];
+  // a breakdown told in one sentence ("16 soldiers … 28 fighters … four civilians were killed") is one figure, its sum,
+  // weighed against other sentences' figures as a whole, never part by part
+  const joined: (CasualtyMention & { parts?: number })[] = [];
+  for (const c of withForeign ? f.foreignCasualties : []) {
+    const prev = joined.find((o) => o.kind === c.kind && o.sentence !== undefined && o.sentence === c.sentence && weak(o) === weak(c));
+    if (prev) joined[joined.indexOf(prev)] = { ...prev, value: prev.value + c.value, approximate: prev.approximate || c.approximate, start: Math.min(prev.start, c.start), end: Math.max(prev.end, c.end), parts: (prev.parts ?? 1) + 1 };
+    else joined.push({ ...c, parts: 1 });
+  }
+  // parts of the frame's own stated total ("leaving at least 48 dead. 16 … and four …") do not replace it
+  const ownKilled = sum(ownK.filter((c) => !weak(c)));
+  for (let i = joined.length - 1; i >= 0; i--) {
+    const j = joined[i]!;
+    if (j.kind === 'killed' && (j.parts ?? 1) > 1 && ownKilled && j.value <= ownKilled) joined.splice(i, 1);
+  }
+  const foreign = joined.sort((a, b) => Number(weak(a)) - Number(weak(b)));
   for (const c of foreign) {
     if (c.kind === 'killed') {
       if (weak(c) && killed) continue;

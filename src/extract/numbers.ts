@@ -66,6 +66,8 @@ export interface CasualtyMention {
   bodies?: boolean;
   /** told as provisional ("a very provisional toll", "preliminary figures"): a later figure replaces it */
   provisional?: boolean;
+  /** index of the sentence it was told in (set by the pipeline): parts told together add up */
+  sentence?: number;
 }
 
 const NUM = NUMBER_WORD;

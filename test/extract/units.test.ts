@@ -212,3 +212,12 @@ test('"escorted/held/backed by X" names the target\'s side, not the attacker', (
   const f = code('On Saturday, a drone struck a checkpoint held by the SDF near Qamishli in Hasakah province.');
   assert.notEqual(f[0]?.actor1, 'SDF: Syrian Democratic Forces');
 });
+
+test('a breakdown after a stated total is its parts: the total stands, not the last part', () => {
+  const ev = code(
+    'Heavy fighting broke out on Monday in the town of Jisr al-Shughur between rebels and government troops, leaving at least 30 dead. ' +
+      'Twelve soldiers were killed, while 15 militants and three civilians were also killed, a monitor said.',
+  );
+  assert.equal(ev.length, 1);
+  assert.equal(ev[0]!.fatalities, 30);
+});
