@@ -44,6 +44,9 @@ export interface NamedActor {
   inter: number;
   country: string | null;
   aliases: string[];
+  /** Phrase patterns (regular expressions, case-insensitive, whole words) for descriptions no single alias
+   * covers: "fighters loyal to the ousted regime", "gunmen aligned with the former government". */
+  phrases?: string[];
 }
 
 /** What an actor mention refers to before the event's country is known. */
@@ -73,6 +76,8 @@ export interface Lexicon {
   actorCaseLookup: Map<string, ActorRef>;
   actorMaxTokens: number;
   actorFirstTokens: Set<string>;
+  /** Phrase patterns of named actors; a phrase match wins over the aliases inside it. */
+  actorPhrases: { re: RegExp; ref: ActorRef }[];
   /** Every proper word prefix of an alias ("free syrian" of "free syrian army"). */
   actorPrefixes: Set<string>;
   /** Country names and demonyms → country. */
@@ -167,6 +172,17 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
   const rank = (h: { i: number; len: number; ref: ActorRef }) => h.len * 4 + (h.ref.kind === 'named' ? 2 : 0) + (lower[h.i] === 'the' ? 0 : 1);
   hits.sort((a, b) => rank(b) - rank(a) || a.i - b.i);
   const used = new Uint8Array(toks.length);
+  for (const ph of lex.actorPhrases) {
+    ph.re.lastIndex = 0;
+    for (const m of text.matchAll(ph.re)) {
+      const s = m.index!;
+      const e = s + m[0].length;
+      const ks = toks.map((t, k) => [t, k] as const).filter(([t]) => t.index! < e && t.index! + t[0].length > s).map(([, k]) => k);
+      if (!ks.length || ks.some((k) => used[k])) continue;
+      for (const k of ks) used[k] = 1;
+      out.push({ start: s, end: e, text: text.slice(s, e), ref: ph.ref });
+    }
+  }
   for (const h of hits) {
     let free = true;
     for (let k = h.i; k < h.i + h.len; k++) if (used[k]) free = false;
@@ -283,6 +299,9 @@ export function loadLexicon(): Lexicon {
     })),
     actorLookup,
     actorCaseLookup,
+    actorPhrases: a.actors.flatMap((actor) =>
+      (actor.phrases ?? []).map((p) => ({ re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${p})(?![\\p{L}\\p{N}])`, 'giu'), ref: { kind: 'named', actor } as ActorRef })),
+    ),
     countryRe: altRe([...countryLookup.keys()], 'gu'),
     countryLookup,
     classes,

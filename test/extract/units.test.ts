@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findCasualties, parseNumber } from '../../src/extract/numbers.js';
 import { findDates, parsePublished } from '../../src/extract/dates.js';
-import { canonicalActorName, loadLexicon } from '../../src/extract/lexicon.js';
+import { canonicalActorName, loadLexicon, matchActors, resolveActor } from '../../src/extract/lexicon.js';
 import { loadGeocoder } from '../../src/geo/index.js';
 import { createExtractor } from '../../src/extract/index.js';
 import { normPlace } from '../../src/eval/score.js';
@@ -220,4 +220,21 @@ test('a breakdown after a stated total is its parts: the total stands, not the l
   );
   assert.equal(ev.length, 1);
   assert.equal(ev[0]!.fatalities, 30);
+});
+
+test('loyalists described by a phrase, not an alias: fighters loyal to / aligned with the ousted regime', () => {
+  const lex = loadLexicon();
+  for (const t of [
+    'gunmen loyal to the former regime ambushed a patrol',
+    "militants aligned with ousted President Bashar al-Assad's regime",
+    'remnants of the deposed government',
+    "the defunct regime's fighters",
+  ]) {
+    const names = matchActors(lex, t).map((m) => resolveActor(lex, m.ref, 'Syria').name);
+    assert.deepEqual(names, ['Assad Loyalists (Syria)'], t);
+  }
+  // the phrase needs its parts: a bare 'former government' is no actor
+  assert.equal(matchActors(lex, 'the former government said').length, 0);
+  const ev = code('Fighters loyal to the ousted regime attacked a checkpoint of the security forces in Jableh on Sunday, killing two.');
+  assert.equal(ev[0]?.actor1, 'Assad Loyalists (Syria)');
 });
