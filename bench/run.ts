@@ -405,16 +405,43 @@ json.notes = notes;
 writeFileSync(path.join(OUT, 'last-run.json'), JSON.stringify(json, null, 2));
 writeFileSync(path.join(OUT, 'last-run.txt'), table + '\n');
 
-if (args.readme) {
-  const file = path.join(REPO, 'bench', 'README.md');
-  const md = readFileSync(file, 'utf8');
-  const start = '<!-- bench:table -->';
-  const end = '<!-- /bench:table -->';
+/** The growth table of bench/README.md: per size, both stores side by side. */
+function growthMarkdown(): string {
+  const g = (json.growth ?? []) as { store: string; n: number; c1p50: number; c1p95: number; c50p50: number; c50p95: number; startupMs: number; peakMb: number; dataMb: number }[];
+  const sizesSeen = [...new Set(g.map((x) => x.n))].sort((a, b) => a - b);
+  const stores = [...new Set(g.map((x) => x.store))];
+  const head = ['events', ...stores.flatMap((s) => [`${s} 1 client median / p95`, `${s} 50 clients median / p95`, `${s} start-up, peak RSS, data`])];
+  const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const n of sizesSeen) {
+    const cells = [`10^${Math.round(Math.log10(n))}` + (Math.log10(n) % 1 ? ` (${n.toLocaleString('en')})` : '')];
+    for (const st of stores) {
+      const x = g.find((y) => y.store === st && y.n === n);
+      if (!x) cells.push('—', '—', '—');
+      else cells.push(`${fmt(x.c1p50)} / ${fmt(x.c1p95)} ms`, Number.isFinite(x.c50p50) ? `${fmt(x.c50p50)} / ${fmt(x.c50p95)} ms` : '—', `${fmt(x.startupMs / 1000, 1)} s, ${fmt(x.peakMb, 0)} MB, ${fmt(x.dataMb, 0)} MB`);
+    }
+    out.push(`| ${cells.join(' | ')} |`);
+  }
+  return out.join('\n');
+}
+
+function replaceBetween(md: string, name: string, body: string): string | null {
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
   const a = md.indexOf(start);
   const b = md.indexOf(end);
-  if (a < 0 || b < a) log('README: no <!-- bench:table --> markers; not updated');
+  if (a < 0 || b < a) return null;
+  return `${md.slice(0, a + start.length)}\n${body}\n${md.slice(b)}`;
+}
+
+if (args.readme) {
+  const file = path.join(REPO, 'bench', 'README.md');
+  let md = readFileSync(file, 'utf8');
+  const withTable = replaceBetween(md, 'table', `\`\`\`\n${table}\n\`\`\``);
+  if (!withTable) log('README: no <!-- bench:table --> markers; not updated');
   else {
-    writeFileSync(file, `${md.slice(0, a + start.length)}\n\`\`\`\n${table}\n\`\`\`\n${md.slice(b)}`);
+    md = withTable;
+    if ((json.growth as unknown[] | undefined)?.length) md = replaceBetween(md, 'growth', growthMarkdown()) ?? md;
+    writeFileSync(file, md);
     log('README: figures updated');
   }
 }
