@@ -183,6 +183,44 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
       out.push({ start: s, end: e, text: text.slice(s, e), ref: ph.ref });
     }
   }
+  // "X-linked / X-led / X-affiliated / X-allied / X-aligned raid" names X as the agent of the event, and
+  // "X-linked militants" are X's own (ACLED codes the group named, not "unidentified"); "X-backed" groups are
+  // someone else's proxies and only match as written aliases ("Turkish-backed factions")
+  for (let i = 0; i < toks.length; i++) {
+    if (used[i]) continue;
+    const m = ATTRIBUTED.exec(words[i]!);
+    if (!m) continue;
+    const how = m[2]!.toLowerCase();
+    const next = lower[i + 1] ?? '';
+    const isEvent = ATTRIBUTED_EVENT.test(next);
+    const isGroup = ATTRIBUTED_GROUP.test(next);
+    if (!isEvent && !(isGroup && how !== 'backed')) continue;
+    if (how === 'backed' && !isEvent) continue;
+    const stem = m[1]!;
+    let ref: ActorRef | null = null;
+    let from = i;
+    // the longest alias ending in the stem ("Islamic State-linked": "islamic" + "state")
+    for (let back = Math.min(3, i); back >= 0 && !ref; back--) {
+      if ([...Array(back).keys()].some((k) => used[i - back + k])) continue;
+      const key = [...lower.slice(i - back, i), stem.toLowerCase()].join(' ');
+      const r = lex.actorLookup.get(key) ?? (back === 0 ? lex.actorCaseLookup.get(stem) : undefined);
+      if (r) {
+        ref = r;
+        from = i - back;
+      }
+    }
+    // a country or its demonym leading an operation: that country's forces ("US-led raid")
+    if (!ref && isEvent && (how === 'led' || how === 'backed')) {
+      const c = lex.countryLookup.get(stem);
+      if (c) ref = { kind: 'pattern', pattern: 'state', country: c.name };
+    }
+    if (!ref) continue;
+    const st = toks[from]!.index!;
+    const to = isGroup ? i + 1 : i; // the group noun is part of the name ("IS-linked militants")
+    const e = toks[to]!.index! + toks[to]![0].length;
+    for (let k = from; k <= to; k++) used[k] = 1;
+    out.push({ start: st, end: e, text: text.slice(st, e), ref });
+  }
   for (const h of hits) {
     let free = true;
     for (let k = h.i; k < h.i + h.len; k++) if (used[k]) free = false;
@@ -196,6 +234,10 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
   out.sort((a, b) => a.start - b.start);
   return out;
 }
+
+const ATTRIBUTED = /^(.+)-(linked|led|backed|affiliated|allied|aligned|inspired)$/i;
+const ATTRIBUTED_EVENT = /^(?:raids?|attacks?|assaults?|offensives?|ambush(?:es)?|strikes?|airstrikes?|air-strikes?|bombings?|operations?|incursions?|shelling|offensive)$/;
+const ATTRIBUTED_GROUP = /^(?:militants?|fighters?|gunmen|insurgents?|jihadists?|rebels?|militiamen|cells?|groups?|factions?|elements?|members?)$/;
 
 let cached: Lexicon | null = null;
 

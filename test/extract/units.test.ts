@@ -238,3 +238,16 @@ test('loyalists described by a phrase, not an alias: fighters loyal to / aligned
   const ev = code('Fighters loyal to the ousted regime attacked a checkpoint of the security forces in Jableh on Sunday, killing two.');
   assert.equal(ev[0]?.actor1, 'Assad Loyalists (Syria)');
 });
+
+test('hyphenated attribution: X-linked/-led/-affiliated attacks and groups are X; X-backed groups stay the proxy', () => {
+  const lex = loadLexicon();
+  const names = (t: string, country = 'Syria') => matchActors(lex, t).map((m) => resolveActor(lex, m.ref, country).name);
+  assert.deepEqual(names('an Islamic State-linked raid on the farm'), ['Islamic State (Syria)']);
+  assert.deepEqual(names('HTS-affiliated gunmen opened fire'), ['Hayat Tahrir al-Sham']);
+  assert.deepEqual(names('a US-led raid on a compound'), ['Military Forces of the United States']);
+  assert.deepEqual(names('Turkish-backed factions shelled the village'), ['Syrian National Army']);
+  // a backer of an unnamed group names no agent, and an unknown stem is nothing
+  assert.deepEqual(names('Foo-linked militants'), []);
+  const ev = code('An Islamic State-linked attack killed three shepherds near Sukhnah on Tuesday.');
+  assert.equal(ev[0]?.actor1, 'Islamic State (Syria)');
+});
