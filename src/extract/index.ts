@@ -89,7 +89,8 @@ interface Frame {
   date?: { date: string | null; precision: 1 | 2 | 3; span: Span | null; key: string };
 }
 
-const SOURCE_AFTER = /^\s*(?:\([^)]{1,12}\)\s*)?(?:,\s*)?(?:said|says|say|reported|reports|told|claimed|claims|announced|announces|stated|states|added|adds|confirmed|confirms|accused|accuses|blamed|blames|denied|denies|wrote|published|spokesm[ae]n|spokesperson|press (?:center|centre|office)|media (?:center|centre|office)|statement|official|officials|sources?|commander said|via|on its)\b/i;
+const SOURCE_AFTER = /^\s*(?:\([^)]{1,12}\)\s*)?(?:['’]s\s+)?(?:,\s*)?(?:(?:in a statement|on \w+|late on \w+|earlier on \w+|on its (?:website|telegram(?: channel)?))\s*,?\s*)?(?:(?:defen[cs]e|interior|foreign|information|health|war)\s+(?:ministry|ministries|office)\s+)?(?!claim(?:ed|s)\s+(?:responsibility|(?:the|an?)\s+(?:attack|bombing|strike|raid|ambush)))(?:said|says|say|reported|reports|told|claimed|claims|announced|announces|stated|states|added|adds|confirmed|confirms|accused|accuses|blamed|blames|denied|denies|wrote|published|spokesm[ae]n|spokesperson|press (?:center|centre|office)|media (?:center|centre|office)|statement|official|officials|sources?|commander said|via|on its)\b/i;
+const SELF_REPORT = /^\s*(?:,\s*in a statement,\s*|on \w+\s+)?(?:said|says|announced|announces|stated|claimed|claims|confirmed|confirms|reported)\s+(?:on \w+\s+)?(?:that\s+)?(?:it|they|its (?:forces|fighters|troops|units|jets|aircraft|drones|warplanes|members|artillery)|their (?:forces|fighters|troops|units|members))\s+(?:had\s+|have\s+|has\s+)?(?:struck|hit|targeted|attacked|killed|shelled|bombed|destroyed|shot|downed|ambushed|raided|captured|seized|carried out|launched|fired|repelled|repulsed|clashed|fought|took|arrested|detained)\b/i;
 const SOURCE_BEFORE = /(?:according to|statement (?:by|from)|sources? (?:in|from|within|close to)|spokesm[ae]n (?:for|of)|reported by|quoted|told|cited|affiliated with|loyal to|(?:press|media) (?:center|centre|office) of|a source in|activists? (?:of|from|with)|monitor(?:ed)? by|known as)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
 const CLAUSE_BREAK = /[;:]|,\s+(?:as|while|whereas|but|after|before|when|which|who)\s|\s(?:while|whereas)\s|\.\s/;
 const TARGET_NOUNS =
@@ -190,7 +191,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
   function findActors(text: string, base: number): ActorMention[] {
     const out: ActorMention[] = [];
     for (const m of matchActors(lex, text)) {
-      const source = SOURCE_AFTER.test(text.slice(m.end, m.end + 40)) || SOURCE_BEFORE.test(text.slice(Math.max(0, m.start - 60), m.start));
+      const after = text.slice(m.end, m.end + 80);
+      // a speaker telling what it did itself ("the army said it struck …", "… claimed its fighters killed …") is the agent
+      const self = SELF_REPORT.test(after);
+      const source = !self && (SOURCE_AFTER.test(after.slice(0, 40)) || SOURCE_BEFORE.test(text.slice(Math.max(0, m.start - 60), m.start)));
       out.push({ start: base + m.start, end: base + m.end, text: m.text, ref: m.ref, source });
     }
     return out.sort((a, b) => a.start - b.start);
@@ -337,6 +341,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     {
       const counts = new Map<string, { n: number; a: ActorMention }>();
       for (const s of sentences) for (const a of s.actors) {
+        // a group heard only as a source ("according to the SDF", "the SDF said") is not the one the report is about
+        if (a.source) continue;
         if (a.ref.kind !== 'named' || a.ref.actor.inter === 1 || a.ref.actor.inter === 7 || a.ref.actor.inter === 8) continue;
         if (docCountry && a.ref.actor.country && a.ref.actor.country !== docCountry) continue;
         const c = counts.get(a.ref.actor.name) ?? { n: 0, a };

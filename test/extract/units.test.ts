@@ -251,3 +251,23 @@ test('hyphenated attribution: X-linked/-led/-affiliated attacks and groups are X
   const ev = code('An Islamic State-linked attack killed three shepherds near Sukhnah on Tuesday.');
   assert.equal(ev[0]?.actor1, 'Islamic State (Syria)');
 });
+
+test('speech-act subjects are sources, not agents; a claim of responsibility or a self-report makes the speaker the agent', () => {
+  const one = (t: string) => {
+    const ev = code(t);
+    assert.equal(ev.length, 1, t);
+    return ev[0]!;
+  };
+  // a group heard only as a source is neither a side nor the group the report is about
+  let e = one('Gunmen stormed an army checkpoint in Sukhnah on Friday, killing four soldiers, according to the SDF.');
+  assert.equal(e.actor1, 'Unidentified Armed Group (Syria)');
+  assert.notEqual(e.actor2, 'SDF: Syrian Democratic Forces');
+  e = one('Gunmen stormed an army checkpoint in Sukhnah on Friday, killing four soldiers, the SDF on Friday said.');
+  assert.equal(e.actor1, 'Unidentified Armed Group (Syria)');
+  e = one('Hezbollah said Israeli drones hit a car in Nabatieh on Friday, killing two people.');
+  assert.equal(e.actor1, 'Military Forces of Israel');
+  e = one('Islamic State claimed responsibility for the ambush near Sukhnah on Friday that killed five soldiers.');
+  assert.equal(e.actor1, 'Islamic State (Syria)');
+  e = one('The Israeli military said it struck Hezbollah positions in Nabatieh on Friday, killing two fighters.');
+  assert.equal(e.actor1, 'Military Forces of Israel');
+});
