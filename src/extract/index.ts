@@ -913,6 +913,15 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           (f.sub ? eventTypeOf(d.frame.sub!) === eventTypeOf(f.sub) || (violent(f.sub) && violent(d.frame.sub!)) : fViolent && violent(d.frame.sub!)),
       );
       if (!host) continue;
+      // a total over several events ("13 dead in two provinces") whose other parts tell their own tolls is a
+      // summary: it is not copied onto the one part that tells none
+      const fKilled = f.casualties.filter((c) => c.kind === 'killed').reduce((a, c) => a + c.value, 0);
+      const parts = keep.filter((d) => d !== host && d.frame !== f && violent(d.frame.sub!) && d.frame.casualties.some((c) => c.kind === 'killed' && !c.bodies));
+      const partsKilled = parts.reduce((a, d) => a + d.frame.casualties.filter((c) => c.kind === 'killed').reduce((x, c) => x + c.value, 0), 0);
+      if (fKilled && parts.length && partsKilled < fKilled && parts.every((d) => d.frame.sentence.index > f.sentence.index)) {
+        f.casualties = f.casualties.filter((c) => c.kind !== 'killed');
+        if (!f.casualties.length) continue;
+      }
       host.frame.foreignCasualties.push(...f.casualties);
       if (!host.frame.actor2 && !host.frame.victim2 && f.victim2) host.frame.victim2 = f.victim2;
     }

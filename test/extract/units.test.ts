@@ -271,3 +271,14 @@ test('speech-act subjects are sources, not agents; a claim of responsibility or 
   e = one('The Israeli military said it struck Hezbollah positions in Nabatieh on Friday, killing two fighters.');
   assert.equal(e.actor1, 'Military Forces of Israel');
 });
+
+test('a headline total over several events is not copied onto the part that tells no toll of its own', () => {
+  const ev = code(
+    'Thirteen killed in Turkish drone strikes. A Turkish drone strike killed nine SDF fighters in Qamishli on Tuesday. ' +
+      'Another Turkish drone strike hit a car in Kobani on Tuesday.',
+  );
+  assert.deepEqual(ev.map((e) => e.fatalities), [9, 0]);
+  // a headline toll for the one event the report tells still reaches it
+  const one = code('Five killed in Turkish drone strike. A Turkish drone strike hit a car in Kobani on Tuesday.');
+  assert.deepEqual(one.map((e) => e.fatalities), [5]);
+});
