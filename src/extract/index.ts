@@ -91,6 +91,7 @@ interface Frame {
 
 const SOURCE_AFTER = /^\s*(?:\([^)]{1,12}\)\s*)?(?:['’]s\s+)?(?:,\s*)?(?:(?:in a statement|on \w+|late on \w+|earlier on \w+|on its (?:website|telegram(?: channel)?))\s*,?\s*)?(?:(?:defen[cs]e|interior|foreign|information|health|war)\s+(?:ministry|ministries|office)\s+)?(?!claim(?:ed|s)\s+(?:responsibility|(?:the|an?)\s+(?:attack|bombing|strike|raid|ambush)))(?:said|says|say|reported|reports|told|claimed|claims|announced|announces|stated|states|added|adds|confirmed|confirms|accused|accuses|blamed|blames|denied|denies|wrote|published|spokesm[ae]n|spokesperson|press (?:center|centre|office)|media (?:center|centre|office)|statement|official|officials|sources?|commander said|via|on its)\b/i;
 const SELF_REPORT = /^\s*(?:,\s*in a statement,\s*|on \w+\s+)?(?:said|says|announced|announces|stated|claimed|claims|confirmed|confirms|reported)\s+(?:on \w+\s+)?(?:that\s+)?(?:it|they|its (?:forces|fighters|troops|units|jets|aircraft|drones|warplanes|members|artillery)|their (?:forces|fighters|troops|units|members))\s+(?:had\s+|have\s+|has\s+)?(?:struck|hit|targeted|attacked|killed|shelled|bombed|destroyed|shot|downed|ambushed|raided|captured|seized|carried out|launched|fired|repelled|repulsed|clashed|fought|took|arrested|detained)\b/i;
+const INITIATED = /^\s*(?:(?:also|then|later|reportedly|had|have|has|on \w+|early \w+|late \w+)\s+)*(?:attacked|ambushed|stormed|raided|infiltrated|launched (?:an? |their |its )?(?:\w+ )?(?:attack|assault|offensive|ambush|raid)s?)\b/i;
 const SOURCE_BEFORE = /(?:according to|statement (?:by|from)|sources? (?:in|from|within|close to)|spokesm[ae]n (?:for|of)|reported by|quoted|told|cited|affiliated with|loyal to|(?:press|media) (?:center|centre|office) of|a source in|activists? (?:of|from|with)|monitor(?:ed)? by|known as)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
 const CLAUSE_BREAK = /[;:]|,\s+(?:as|while|whereas|but|after|before|when|which|who)\s|\s(?:while|whereas)\s|\.\s/;
 const TARGET_NOUNS =
@@ -444,6 +445,16 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     let armedCounts: Map<string, { n: number; a: ActorMention }> | null = null;
     let lastDate: { date: string; precision: 1 | 2 | 3; span: Span; sentence: number; cls: string; known: boolean } | null = null;
     // (a function of its own: V8 compiles a smaller extract() far faster, and this one separately)
+    let starterNames: Set<string> | null = null;
+    const initiators = (): Set<string> => {
+      if (starterNames) return starterNames;
+      starterNames = new Set();
+      for (const x of sentences) for (const a of x.actors) {
+        if (a.source || (a.ref.kind === 'pattern' && ['civilians', 'protesters', 'rioters'].includes(a.ref.pattern))) continue;
+        if (INITIATED.test(text.slice(a.end, a.end + 60))) starterNames.add(resolveActor(lex, a.ref, docCountry ?? '').name);
+      }
+      return starterNames;
+    };
     const codeFrame = (f: Frame): void => {
       const s = f.sentence;
       const actors = s.actors.filter((a) => !a.source);
@@ -657,6 +668,14 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       f.assoc = assoc && JSON.stringify(assoc.ref) !== JSON.stringify(agent.ref) ? assoc : null;
       if (agent.ref.kind === 'named' || agent.ref.kind === 'pattern') lastAgent = agent.source ? lastAgent : agent;
       f.actor2 = other && !(other.ref.kind === agent.ref.kind && JSON.stringify(other.ref) === JSON.stringify(agent.ref)) ? other : null;
+      // sides of a fight in the text's order, unless the report names the second side, and only it, as the one
+      // that attacked ("clashes between the army and X … X attacked checkpoints"): ACLED lists the initiator first
+      if (cls === 'clash' && f.actor2) {
+        const starters = initiators();
+        const n1 = resolveActor(lex, f.actor1.ref, docCountry ?? '').name;
+        const n2 = resolveActor(lex, f.actor2.ref, docCountry ?? '').name;
+        if (starters.has(n2) && !starters.has(n1)) [f.actor1, f.actor2] = [f.actor2, f.actor1];
+      }
       f.victim2 = null;
       if (!f.actor2 && victimActor && JSON.stringify(victimActor.ref) !== JSON.stringify(agent.ref)) f.victim2 = victimActor;
       if (cls === 'vac' && f.victim2 && !(f.victim2.ref.kind === 'pattern' && f.victim2.ref.pattern === 'civilians')) f.victim2 = null;

@@ -282,3 +282,11 @@ test('a headline total over several events is not copied onto the part that tell
   const one = code('Five killed in Turkish drone strike. A Turkish drone strike hit a car in Kobani on Tuesday.');
   assert.deepEqual(one.map((e) => e.fatalities), [5]);
 });
+
+test('clash sides: text order, unless the report names the second side alone as the one that attacked', () => {
+  const base = 'Clashes broke out on Friday in Jableh between security forces and fighters loyal to the ousted regime, killing five people.';
+  const plain = code(base);
+  assert.deepEqual([plain[0]?.actor1, plain[0]?.actor2], ['Military Forces of Syria', 'Assad Loyalists (Syria)']);
+  const started = code(`${base} An official said several groups of the former regime's remnants attacked checkpoints around the town.`);
+  assert.deepEqual([started[0]?.actor1, started[0]?.actor2], ['Assad Loyalists (Syria)', 'Military Forces of Syria']);
+});
