@@ -92,6 +92,7 @@ interface Frame {
 const SOURCE_AFTER = /^\s*(?:\([^)]{1,12}\)\s*)?(?:['’]s\s+)?(?:,\s*)?(?:(?:in a statement|on \w+|late on \w+|earlier on \w+|on its (?:website|telegram(?: channel)?))\s*,?\s*)?(?:(?:defen[cs]e|interior|foreign|information|health|war)\s+(?:ministry|ministries|office)\s+)?(?!claim(?:ed|s)\s+(?:responsibility|(?:the|an?)\s+(?:attack|bombing|strike|raid|ambush)))(?:said|says|say|reported|reports|told|claimed|claims|announced|announces|stated|states|added|adds|confirmed|confirms|accused|accuses|blamed|blames|denied|denies|wrote|published|spokesm[ae]n|spokesperson|press (?:center|centre|office)|media (?:center|centre|office)|statement|official|officials|sources?|commander said|via|on its)\b/i;
 const SELF_REPORT = /^\s*(?:,\s*in a statement,\s*|on \w+\s+)?(?:said|says|announced|announces|stated|claimed|claims|confirmed|confirms|reported)\s+(?:on \w+\s+)?(?:that\s+)?(?:it|they|its (?:forces|fighters|troops|units|jets|aircraft|drones|warplanes|members|artillery)|their (?:forces|fighters|troops|units|members))\s+(?:had\s+|have\s+|has\s+)?(?:struck|hit|targeted|attacked|killed|shelled|bombed|destroyed|shot|downed|ambushed|raided|captured|seized|carried out|launched|fired|repelled|repulsed|clashed|fought|took|arrested|detained)\b/i;
 const INITIATED = /^\s*(?:(?:also|then|later|reportedly|had|have|has|on \w+|early \w+|late \w+)\s+)*(?:attacked|ambushed|stormed|raided|infiltrated|launched (?:an? |their |its )?(?:\w+ )?(?:attack|assault|offensive|ambush|raid)s?)\b/i;
+const INITIATED_BY = /\b(?:attacks?|assaults?|offensives?|ambush(?:es)?|raids?|counter-?attacks?)\s+(?:(?:launched|carried out|led|mounted)\s+)?(?:by|of)\s+(?:the\s+)?$/i;
 const SOURCE_BEFORE = /(?:according to|statement (?:by|from)|sources? (?:in|from|within|close to)|spokesm[ae]n (?:for|of)|reported by|quoted|told|cited|affiliated with|loyal to|(?:press|media) (?:center|centre|office) of|a source in|activists? (?:of|from|with)|monitor(?:ed)? by|known as)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
 const CLAUSE_BREAK = /[;:]|,\s+(?:as|while|whereas|but|after|before|when|which|who)\s|\s(?:while|whereas)\s|\.\s/;
 const TARGET_NOUNS =
@@ -451,7 +452,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       starterNames = new Set();
       for (const x of sentences) for (const a of x.actors) {
         if (a.source || (a.ref.kind === 'pattern' && ['civilians', 'protesters', 'rioters'].includes(a.ref.pattern))) continue;
-        if (INITIATED.test(text.slice(a.end, a.end + 60))) starterNames.add(resolveActor(lex, a.ref, docCountry ?? '').name);
+        if (INITIATED.test(text.slice(a.end, a.end + 60)) || INITIATED_BY.test(text.slice(Math.max(0, a.start - 50), a.start))) starterNames.add(resolveActor(lex, a.ref, docCountry ?? '').name);
       }
       return starterNames;
     };

@@ -289,4 +289,9 @@ test('clash sides: text order, unless the report names the second side alone as 
   assert.deepEqual([plain[0]?.actor1, plain[0]?.actor2], ['Military Forces of Syria', 'Assad Loyalists (Syria)']);
   const started = code(`${base} An official said several groups of the former regime's remnants attacked checkpoints around the town.`);
   assert.deepEqual([started[0]?.actor1, started[0]?.actor2], ['Assad Loyalists (Syria)', 'Military Forces of Syria']);
+  const by = code(
+    'Fighting broke out on Saturday in Kabani between regime forces and Hurras al-Din, killing six soldiers. ' +
+      'The fighting followed attacks by Hurras al-Din on army posts near the village.',
+  );
+  assert.deepEqual([by[0]?.actor1, by[0]?.actor2], ['Hurras al-Din', 'Military Forces of Syria']);
 });
