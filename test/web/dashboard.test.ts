@@ -216,6 +216,39 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     await ctx.close();
   });
 
+  test('a point + radius watch zone is created from the map: centre by a click, drawn at once', async () => {
+    const { ctx, page } = await newPage();
+    await openDashboard(page);
+    await page.getByRole('button', { name: 'New watch zone' }).click();
+    await page.getByLabel('Zone name').fill('Saraqib school');
+    await page.getByLabel('Radius (km)').fill('3');
+    // a click at the map's centre sets the zone's centre
+    const target = await page.evaluate(() => {
+      const m = window.frontlineMap!;
+      const c = m.getCenter();
+      const r = m.getCanvas().getBoundingClientRect();
+      const p = m.project(c);
+      return { x: r.left + p.x, y: r.top + p.y, lat: c.lat, lon: c.lng };
+    });
+    await page.mouse.click(target.x, target.y);
+    const typed = await page.getByLabel('Centre (lat, lon)').inputValue();
+    const [lat, lon] = typed.split(',').map(Number) as [number, number];
+    assert.ok(Math.abs(lat - target.lat) < 0.05 && Math.abs(lon - target.lon) < 0.05, `centre ${typed} near the click`);
+    await page.getByRole('button', { name: 'Create zone' }).click();
+    await page.locator('.zone-message', { hasText: 'created' }).waitFor({ timeout: 5000 });
+    const { zones } = await api<{ zones: { name: string; radius_km?: number | null }[] }>('/api/watch-zones');
+    const z = zones.find((x) => x.name === 'Saraqib school');
+    assert.ok(z, 'the API lists the new zone');
+    assert.equal(z.radius_km, 3);
+    await page.waitForFunction(() => window.frontlineMap!.querySourceFeatures('zones').some((f) => f.properties['name'] === 'Saraqib school'), null, { timeout: 5000 });
+    // a centre that is not "lat, lon" is refused in the form, as text, before any request
+    await page.getByLabel('Zone name').fill('Nowhere');
+    await page.getByLabel('Centre (lat, lon)').fill('north of here');
+    await page.getByRole('button', { name: 'Create zone' }).click();
+    await page.locator('.zone-message', { hasText: 'Set the centre' }).waitFor({ timeout: 5000 });
+    await ctx.close();
+  });
+
   test('the table lists the events and sorts by fatalities', async () => {
     const { ctx, page } = await newPage();
     await openDashboard(page);

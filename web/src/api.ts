@@ -56,6 +56,8 @@ export const api = {
     request<StatsResponse>(`/api/stats${qs(params)}`, {}, signal),
   review: (id: string, action: ReviewAction) =>
     request<StoredEvent>(`/api/events/${encodeURIComponent(id)}/review`, { method: 'POST', body: JSON.stringify(action) }),
+  createZone: (zone: { name: string; geometry: { type: 'Point'; coordinates: [number, number] }; radius_km: number }) =>
+    request<{ id: string; name: string }>('/api/watch-zones', { method: 'POST', body: JSON.stringify(zone) }),
   unmerge: (id: string, documentId: string) =>
     request<{ events: StoredEvent[] } | StoredEvent[]>(`/api/events/${encodeURIComponent(id)}/unmerge`, {
       method: 'POST',

@@ -12,6 +12,7 @@ import { EventMap, legend } from './map.js';
 import { apiParams, matchesFilter, readState, writeState, type ViewState } from './state.js';
 import { EventTable } from './table.js';
 import { Timeline } from './timeline.js';
+import { zoneForm } from './zone-form.js';
 
 declare global {
   interface Window {
@@ -225,6 +226,7 @@ async function loadZones(): Promise<void> {
   try {
     const doc = (await (await fetch('/api/openapi.json')).json()) as { paths?: Record<string, unknown> };
     if (!doc.paths?.['/api/watch-zones']) return;
+    if (!document.querySelector('.zone-control')) $('map-note').after(zoneForm(map.map, loadZones));
     const res = await fetch('/api/watch-zones?format=geojson');
     if (!res.ok) return;
     const fc = (await res.json()) as FeatureCollection;
