@@ -113,6 +113,8 @@ const PASSIVE_HARM = /(?:\b(?:were|was|been|being|got)\s+(?:\w+\s+){0,2}?(?:kill
 /** "aircraft believed to be Israeli", "a strike attributed to Turkey": the attributed side acts (ACLED codes the named state). */
 const ATTRIB_RE = /\b(?:(?:believed|thought|suspected|presumed|understood|said|reported|assumed)\s+to\s+(?:be|have\s+been)|attributed\s+to|blamed\s+on)\s+(?:an?\s+|the\s+)?(?:[a-z]+\s+)?([A-Z][\p{L}-]*)/u;
 
+const ATTRIBUTED_AGENT = /-(?:linked|led|affiliated|allied|aligned|inspired)$/i;
+const OWN_DEVICE = /\b(?:killed|died|dead|injured|wounded|blown up)\b[^.;]{0,40}\b(?:while|when|as)\s+(?:(?:he|they) (?:was|were)\s+)?(?:(?:trying|attempting) to\s+)?(?:plant|lay|plac|set(?:ting)? up|prepar|assembl|mak|manufactur|rig|transport|handl)\w*\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:IEDs?|improvised explosive devices?|explosive devices?|explosives?|bombs?|(?:land)?mines?|booby[- ]?traps?|explosive charges?)\b/i;
 const CLAUSE_BREAK_G = new RegExp(CLAUSE_BREAK.source, 'g');
 const clauseCache = new WeakMap<Sentence, number[]>();
 /** Document offset where the clause holding `pos` starts (after ";", ":", ", as", ", while" …). */
@@ -473,6 +475,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         }
       }
       if (!agent) {
+        // "a Taliban-linked raid", "an IS-led assault": the group named on one of the frame's own event nouns
+        agent = actors.find((a) => ATTRIBUTED_AGENT.test(a.text) && f.triggers.some((t) => t.start > a.end && /^\s*$/.test(between(a.end, t.start)))) ?? null;
+      }
+      if (!agent) {
         // "airstrikes by aircraft, believed to be Israeli," / "an explosion attributed to ISIS"
         const lo = Math.max(s.start, f.start - 80);
         const win = text.slice(lo, Math.min(s.end, f.end + 120));
@@ -633,6 +639,17 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         else if (cls === 'clash') {
           // "clashes between rival armed groups": fighting happened, its sides are not named
           agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'unidentified', country: null }, source: false };
+        }
+      }
+      // "two militants were killed while planting an IED": the device was their own (ACLED codes the planters as
+      // actor1 of the explosion, with no actor2)
+      if (cls === 'ied' && (other || victimActor) && (!agent || unidentified(agent)) && OWN_DEVICE.test(text.slice(s.start, s.end))) {
+        const span: Span = other ?? victimActor!.span;
+        const ref = other?.ref ?? victimActor!.ref;
+        if (!(ref.kind === 'pattern' && ref.pattern === 'civilians')) {
+          agent = { start: span.start, end: span.end, text: span.text, ref, source: false };
+          other = null;
+          victimActor = null;
         }
       }
       // "the rebels", "Islamist militants" in a report that names the group: that group

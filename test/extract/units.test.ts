@@ -295,3 +295,19 @@ test('clash sides: text order, unless the report names the second side alone as 
   );
   assert.deepEqual([by[0]?.actor1, by[0]?.actor2], ['Hurras al-Din', 'Military Forces of Syria']);
 });
+
+test('militants killed while planting a device of their own are the actor of the explosion, with no actor2', () => {
+  const ev = code(
+    'Three Islamic State militants were killed on Sunday while planting a roadside bomb near the village of Hajin in Deir ez-Zor, local sources said.',
+  );
+  assert.equal(ev[0]?.sub_event_type, 'Remote explosive/landmine/IED');
+  assert.deepEqual([ev[0]?.actor1, ev[0]?.actor2, ev[0]?.fatalities], ['Islamic State (Syria)', null, 3]);
+  // a device planted by someone else keeps its unknown planter
+  const other = code('Three soldiers were killed on Sunday when a roadside bomb exploded near Hajin in Deir ez-Zor.');
+  assert.equal(other[0]?.actor1, 'Unidentified Armed Group (Syria)');
+});
+
+test('"an X-linked raid" names X as the agent of the event it qualifies', () => {
+  const ev = code('The fighting came a day after a Taliban-linked raid on an army post in Kandahar province on Monday killed nine soldiers.');
+  assert.equal(ev[0]?.actor1, 'Taliban');
+});
