@@ -184,6 +184,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const mBefore = /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
     if (mBefore) query = `${mBefore[0]}${name}`;
     else if (/\bnear\s+(?:the\s+)?$/i.test(before)) query = `near ${name}`;
+    else if (/\b(?:town|village|hamlet)\s+of\s+$/i.test(before)) query = `the ${/(town|village|hamlet)\s+of\s+$/i.exec(before)![1]!.toLowerCase()} of ${name}`;
     else if (/^\s+countryside\b/i.test(after)) query = `${name} countryside`;
     else {
       const dir = /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);

@@ -20,6 +20,8 @@ interface Parsed {
   target: string;
   mode: Mode;
   dir: string | null; // "northern", "south-west"...
+  /** "the town of X", "X village": the text says X is a settlement, not a neighbourhood of a city */
+  settlement?: boolean;
 }
 
 const DIR = String.raw`(?:north|south|east|west|northern|southern|eastern|western|central|north[- ]?(?:east|west)(?:ern)?|south[- ]?(?:east|west)(?:ern)?|upper|lower|rural)`;
@@ -58,8 +60,8 @@ export function parseMention(raw: string, depth = 0): Parsed {
     if (d) return { target: d[2]!, mode: 'area', dir: d[1]!.toLowerCase() };
     return { target: m[1]!, mode: 'admin', dir: null };
   }
-  if ((m = /^(?:(?:the\s+)?(?:city|town|village|hamlet|neighbou?rhood|camp|area)\s+of\s+)(.+)$/i.exec(s))) {
-    return { target: m[1]!, mode: 'point', dir: null };
+  if ((m = /^(?:(?:the\s+)?(city|town|village|hamlet|neighbou?rhood|camp|area)\s+of\s+)(.+)$/i.exec(s))) {
+    return { target: m[2]!, mode: 'point', dir: null, settlement: /^(?:town|village|hamlet)$/i.test(m[1]!) };
   }
   if ((m = /^(.+?)\s+(?:city|town|village|neighbou?rhood|camp)$/i.exec(s))) {
     // "east Deir Ezzor village": a direction before a place means the part of the area around it
@@ -279,7 +281,7 @@ export class Resolver {
     return out;
   }
 
-  private score(c: Scored[], ctx: GeoContext, mode: Mode): void {
+  private score(c: Scored[], ctx: GeoContext, mode: Mode, settlement = false): void {
     const country = this.g.findCountry(ctx.country ?? null);
     const hints = (ctx.areaHints ?? []).map((h) => this.hintKeys(h));
     const cities = (ctx.areaHints ?? []).map((h) => this.hintCity(h, country?.iso2)).filter((x): x is Place => !!x);
@@ -287,7 +289,9 @@ export class Resolver {
       const p = s.p;
       let sc = s.score + KIND_BONUS[p.kind];
       // a neighbourhood of the city the text names is as likely as a village
-      if (p.kind === 'neighbourhood' && cities.some((c) => haversineKm(p, c) < 15)) sc += 7;
+      // (unless the text calls it a town or village)
+      if (p.kind === 'neighbourhood' && settlement) sc -= 10;
+      else if (p.kind === 'neighbourhood' && cities.some((c) => haversineKm(p, c) < 15)) sc += 7;
       if (country) sc += p.iso2 === country.iso2 ? 60 : -40;
 
       hints.forEach((h, n) => {
@@ -354,7 +358,7 @@ export class Resolver {
       if (areas.length) cands = areas;
     }
     cands = collapseNested(cands, adminish);
-    this.score(cands, ctx, mode);
+    this.score(cands, ctx, mode, parsed.settlement);
     cands.sort((a, b) => b.score - a.score);
     // fold candidates that are the same spot (one place from several sources) into the best one
     const distinct: Scored[] = [];
@@ -482,7 +486,7 @@ export class Resolver {
   explain(mention: string, ctx: GeoContext = {}): { name: string; kind: string; admin1: string | null; lat: number; lon: number; score: number; exact: boolean }[] {
     const parsed = parseMention(mention);
     const c = this.lookup(parsed.target, ctx);
-    this.score(c, ctx, parsed.mode);
+    this.score(c, ctx, parsed.mode, parsed.settlement);
     return c.sort((a, b) => b.score - a.score).map((s) => ({ name: s.p.name, kind: s.p.kind, admin1: s.p.admin1, lat: s.p.lat, lon: s.p.lon, score: Math.round(s.score * 10) / 10, exact: s.exact }));
   }
 

@@ -371,3 +371,13 @@ test('an exact name far from the report gives way to a one-vowel variant beside 
   assert.equal(r?.geo_precision, 2);
   near(geo.resolve('Hamdaniyeh', { country: 'Syria', nearby: [{ lat: 35.48, lon: 37.25 }] }), 35.48, 37.25, 5, 'Hamdaniyeh by itself');
 });
+
+test('"the town of X" is a settlement: a city neighbourhood of that name gives way to the town', () => {
+  // two places named Karak in Daraa governorate: a neighbourhood of Daraa city and a town to its east
+  const ctx = { country: 'Syria', areaHints: ['Daraa'], nearby: [{ lat: 32.7579, lon: 35.9943 }] };
+  const plain = geo.resolve('Kerak', ctx);
+  assert.notEqual(plain?.geo_precision, 1, 'by name alone the two are too close to call');
+  const town = geo.resolve('the town of Kerak', ctx);
+  near(town, 32.686, 36.350, 5, 'the town of Kerak');
+  assert.equal(town?.admin1, 'Daraa');
+});
