@@ -114,6 +114,7 @@ const PASSIVE_HARM = /(?:\b(?:were|was|been|being|got)\s+(?:\w+\s+){0,2}?(?:kill
 const ATTRIB_RE = /\b(?:(?:believed|thought|suspected|presumed|understood|said|reported|assumed)\s+to\s+(?:be|have\s+been)|attributed\s+to|blamed\s+on)\s+(?:an?\s+|the\s+)?(?:[a-z]+\s+)?([A-Z][\p{L}-]*)/u;
 
 const ATTRIBUTED_AGENT = /-(?:linked|led|affiliated|allied|aligned|inspired)$/i;
+const TERRITORY_CHANGE = new Set<string>(['Government regains territory', 'Non-state actor overtakes territory', 'Non-violent transfer of territory']);
 const OWN_DEVICE = /\b(?:killed|died|dead|injured|wounded|blown up)\b[^.;]{0,40}\b(?:while|when|as)\s+(?:(?:he|they) (?:was|were)\s+)?(?:(?:trying|attempting) to\s+)?(?:plant|lay|plac|set(?:ting)? up|prepar|assembl|mak|manufactur|rig|transport|handl)\w*\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:IEDs?|improvised explosive devices?|explosive devices?|explosives?|bombs?|(?:land)?mines?|booby[- ]?traps?|explosive charges?)\b/i;
 const CLAUSE_BREAK_G = new RegExp(CLAUSE_BREAK.source, 'g');
 const clauseCache = new WeakMap<Sentence, number[]>();
@@ -581,7 +582,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         agent = lastFrame.actor1;
         if (!other && lastFrame.actor2) other = lastFrame.actor2;
         if (!weapon && lastFrame.weapon) weapon = lastFrame.weapon;
-        cls = lastFrame.cls;
+        // (fighters and soldiers among the dead make it a fight, whatever the first telling's "people" suggested)
+        if (!(lastFrame.cls === 'vac' && victimKind === 'armed')) cls = lastFrame.cls;
       }
       if (cls === 'attack' || cls === 'kill' || cls === 'shell') {
         const wcls = weapon?.cls;
@@ -905,9 +907,11 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const placeDraft = (d: Draft): void => {
       if (d.area) {
         const admin = d.geo?.admin1 ?? null;
+        // (a fight in the region is not the town taken there: a change of hands hosts no other kind of battle)
         const host = drafts.find(
           (o) => !o.area && o !== d && (admin === null || o.geo?.admin1 === admin || (o.geo?.admin1 == null)) &&
             (eventTypeOf(o.frame.sub!) === eventTypeOf(d.frame.sub!) || (violent(o.frame.sub!) && violent(d.frame.sub!))) &&
+            (!TERRITORY_CHANGE.has(o.frame.sub!) || TERRITORY_CHANGE.has(d.frame.sub!)) &&
             (d.frame.date?.span === null || o.frame.date?.key === d.frame.date?.key || Math.abs(Date.parse(o.frame.date!.key) - Date.parse(d.frame.date!.key)) <= 86400000),
         );
         const tolls = (x: Draft) => x.frame.casualties.length + x.frame.foreignCasualties.length;
@@ -947,6 +951,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const fViolent = f.sub ? violent(f.sub) : !['protest', 'riot', 'agreement', 'change', 'hq', 'transfer', 'other', 'loot', 'arrest'].includes(f.cls);
       const host = keep.find(
         (d) => d.first && ![...d.frame.casualties, ...d.frame.foreignCasualties].some((c) => kinds.has(c.kind) && !c.bodies && !c.provisional) &&
+          (!TERRITORY_CHANGE.has(d.frame.sub!) || (!!f.sub && TERRITORY_CHANGE.has(f.sub))) &&
           (f.sub ? eventTypeOf(d.frame.sub!) === eventTypeOf(f.sub) || (violent(f.sub) && violent(d.frame.sub!)) : fViolent && violent(d.frame.sub!)),
       );
       if (!host) continue;
@@ -967,6 +972,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const events: CodedEvent[] = [];
     const byKey = new Map<string, CodedEvent[]>();
     const usedTolls = new Set<string>();
+    const statedDay = new WeakSet<CodedEvent>(); // events dated by a day the text states (not the report's)
     const weakToll = new Map<CodedEvent, boolean>(); // the event's toll is provisional or bodies found so far
     let idx = 0;
     const ev = (field: EvidenceField, sp: { start: number; end: number } | null | undefined): Evidence[] =>
@@ -1067,7 +1073,21 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         const bs = new Set(b);
         return (b.every((x) => a.has(x)) || [...a].every((x) => bs.has(x as string))) && (a.has(event.actor1) || bs.has(o.actor1));
       };
-      const prev = (byKey.get(key) ?? []).find(sameSides);
+      let prev = (byKey.get(key) ?? []).find(sameSides);
+      if (!prev && TERRITORY_CHANGE.has(sub)) {
+        // a place changes hands once: "X retook the town" (dated by the report) and "X captured the town late
+        // yesterday" a day apart are one event, dated by the telling that states its day
+        const near = events.find((o) => o.sub_event_type === sub && o.actor1 === event.actor1 && samePlace(o, event) && o.event_date && event.event_date && Math.abs(Date.parse(o.event_date) - Date.parse(event.event_date)) <= 86400000);
+        if (near) {
+          if (f.date?.span && !statedDay.has(near)) {
+            near.event_date = event.event_date;
+            near.time_precision = event.time_precision;
+            near.evidence = [...near.evidence.filter((e) => e.field !== 'event_date'), ...event.evidence.filter((e) => e.field === 'event_date')];
+            statedDay.add(near);
+          }
+          prev = near;
+        }
+      }
       if (prev) {
         // the same event told twice (headline and body): keep one, the conservative non-zero toll
         const pw = weakToll.get(prev) ?? false;
@@ -1086,6 +1106,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         return;
       }
       weakToll.set(event, !!cas.weak);
+      if (f.date?.span) statedDay.add(event);
       byKey.set(key, [...(byKey.get(key) ?? []), event]);
       events.push(event);
       idx++;

@@ -311,3 +311,16 @@ test('"an X-linked raid" names X as the agent of the event it qualifies', () => 
   const ev = code('The fighting came a day after a Taliban-linked raid on an army post in Kandahar province on Monday killed nine soldiers.');
   assert.equal(ev[0]?.actor1, 'Taliban');
 });
+
+test('a fight in a region keeps its own toll and type beside a town taken there the same days', () => {
+  const ev = code(
+    'At least eight people died on Thursday when al-Shabaab militants stormed an army camp, a local commander said.\n\n' +
+      'Five militants and three Somali soldiers died in the assault in the Middle Shabelle region before dawn on Thursday, the commander said.\n\n' +
+      'An official in Mogadishu said al-Shabaab had retaken the town of Mahaday after African Union troops pulled out of it late on Wednesday.',
+    '2016-03-04',
+  );
+  const fight = ev.find((e) => e.sub_event_type === 'Armed clash');
+  const taken = ev.find((e) => e.sub_event_type === 'Non-state actor overtakes territory');
+  assert.deepEqual([fight?.location, fight?.actor1, fight?.actor2, fight?.fatalities], ['Middle Shabelle', 'Al Shabaab', 'Military Forces of Somalia', 8]);
+  assert.deepEqual([taken?.location, taken?.fatalities], ['Mahaday', 0]);
+});
