@@ -115,6 +115,8 @@ const ATTRIB_RE = /\b(?:(?:believed|thought|suspected|presumed|understood|said|r
 
 const ATTRIBUTED_AGENT = /-(?:linked|led|affiliated|allied|aligned|inspired)$/i;
 const TERRITORY_CHANGE = new Set<string>(['Government regains territory', 'Non-state actor overtakes territory', 'Non-violent transfer of territory']);
+const HANDOVER = /\b(?:after|once|as soon as|when|as)\s+(?:[\w’'-]+\s+){0,5}?(?:had\s+|have\s+)?(?:withdrew|withdrawn|vacated|pulled out|abandoned|left|evacuated|retreated)\b/i;
+const FIGHTING = /\b(?:clash\w*|fight\w*|battl\w*|fought|attack\w*|assault\w*|storm\w*|ambush\w*|shell\w*|killed|killing|dead|gunfire|firefights?|resistance)\b/i;
 const OWN_DEVICE = /\b(?:killed|died|dead|injured|wounded|blown up)\b[^.;]{0,40}\b(?:while|when|as)\s+(?:(?:he|they) (?:was|were)\s+)?(?:(?:trying|attempting) to\s+)?(?:plant|lay|plac|set(?:ting)? up|prepar|assembl|mak|manufactur|rig|transport|handl)\w*\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:IEDs?|improvised explosive devices?|explosive devices?|explosives?|bombs?|(?:land)?mines?|booby[- ]?traps?|explosive charges?)\b/i;
 const CLAUSE_BREAK_G = new RegExp(CLAUSE_BREAK.source, 'g');
 const clauseCache = new WeakMap<Sentence, number[]>();
@@ -604,6 +606,11 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         else cls = '';
       }
       if (!cls) return;
+      // "captured the town shortly after the garrison vacated it", with no fighting told: ACLED's non-violent transfer
+      if (cls === 'capture' && HANDOVER.test(text.slice(f.start, s.end)) && !FIGHTING.test(text.slice(s.start, s.end))) {
+        cls = 'transfer';
+        other = null;
+      }
       const variants = spec[cls] ?? spec[f.cls]!;
       let sub: SubEventType = variants.default;
       if (cls === 'capture' && agentRes?.inter === 1 && variants.state) sub = variants.state;
@@ -1077,13 +1084,23 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (!prev && TERRITORY_CHANGE.has(sub)) {
         // a place changes hands once: "X retook the town" (dated by the report) and "X captured the town late
         // yesterday" a day apart are one event, dated by the telling that states its day
-        const near = events.find((o) => o.sub_event_type === sub && o.actor1 === event.actor1 && samePlace(o, event) && o.event_date && event.event_date && Math.abs(Date.parse(o.event_date) - Date.parse(event.event_date)) <= 86400000);
+        const near = events.find((o) => TERRITORY_CHANGE.has(o.sub_event_type) && o.actor1 === event.actor1 && samePlace(o, event) && o.event_date && event.event_date && Math.abs(Date.parse(o.event_date) - Date.parse(event.event_date)) <= 86400000);
         if (near) {
-          if (f.date?.span && !statedDay.has(near)) {
+          const how = sub === 'Non-violent transfer of territory' && near.sub_event_type !== sub;
+          if (f.date?.span && (!statedDay.has(near) || how)) {
             near.event_date = event.event_date;
             near.time_precision = event.time_precision;
             near.evidence = [...near.evidence.filter((e) => e.field !== 'event_date'), ...event.evidence.filter((e) => e.field === 'event_date')];
             statedDay.add(near);
+          }
+          // the telling that says the other side left first ("after the garrison vacated it") says how it changed hands
+          if (how) {
+            near.sub_event_type = sub;
+            near.event_type = event.event_type;
+            near.actor2 = null;
+            near.inter2 = 0;
+            near.interaction = event.interaction;
+            near.evidence = [...near.evidence.filter((e) => !['event_type', 'sub_event_type', 'actor2'].includes(e.field)), ...event.evidence.filter((e) => e.field === 'event_type' || e.field === 'sub_event_type')];
           }
           prev = near;
         }

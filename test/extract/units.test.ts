@@ -320,7 +320,22 @@ test('a fight in a region keeps its own toll and type beside a town taken there 
     '2016-03-04',
   );
   const fight = ev.find((e) => e.sub_event_type === 'Armed clash');
-  const taken = ev.find((e) => e.sub_event_type === 'Non-state actor overtakes territory');
+  // (taken after the garrison pulled out, with no fighting told there: a non-violent transfer)
+  const taken = ev.find((e) => e.location === 'Mahaday');
   assert.deepEqual([fight?.location, fight?.actor1, fight?.actor2, fight?.fatalities], ['Middle Shabelle', 'Al Shabaab', 'Military Forces of Somalia', 8]);
-  assert.deepEqual([taken?.location, taken?.fatalities], ['Mahaday', 0]);
+  assert.deepEqual([taken?.sub_event_type, taken?.fatalities], ['Non-violent transfer of territory', 0]);
+});
+
+test('a town taken after the other side left, with no fighting told, is a non-violent transfer; two tellings are one event', () => {
+  const ev = code(
+    'Al-Shabaab has retaken control of Jowhar, an official in Mogadishu said on Thursday. ' +
+      '"The militants captured Jowhar soon after African Union troops vacated the area late on Wednesday," the official said.',
+    '2016-03-04',
+  );
+  const taken = ev.filter((e) => e.admin1 === 'Middle Shabelle');
+  assert.equal(taken.length, 1, JSON.stringify(taken.map((e) => [e.event_date, e.sub_event_type])));
+  assert.deepEqual([taken[0]?.sub_event_type, taken[0]?.actor1, taken[0]?.actor2, taken[0]?.event_date], ['Non-violent transfer of territory', 'Al Shabaab', null, '2016-03-02']);
+  // fighting told in the sentence: a capture by force
+  const forced = code('Al-Shabaab captured Jowhar on Wednesday after heavy fighting, shortly after African Union troops withdrew from their base.', '2016-03-04');
+  assert.equal(forced[0]?.sub_event_type, 'Non-state actor overtakes territory');
 });
