@@ -107,7 +107,7 @@ function codedEvent(id: string, over: Partial<CodedEvent>): CodedEvent {
 
 const rowIds = (page: Page) => page.$$eval('table.events tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset['id']));
 
-describe('dashboard in Chromium', { timeout: 180_000 }, () => {
+describe('dashboard in Chromium', { timeout: 600_000 }, () => {
   let events: StoredEvent[] = [];
 
   before(async () => {
@@ -535,7 +535,7 @@ describe('dashboard in Chromium', { timeout: 180_000 }, () => {
     assert.equal(pages.length, 3, 'three pages of 1,000');
     assert.match(await page.locator('#map-note').innerText(), /3,000 most recent/);
     // zoom into a corner: the map loads the events in view (bbox)
-    const inView = page.waitForRequest((r) => /\/api\/events\?.*bbox=/.test(r.url()));
+    const inView = page.waitForRequest((r) => /\/api\/events\?.*bbox=/.test(r.url()), { timeout: 60_000 });
     await page.evaluate(() => window.frontlineMap!.jumpTo({ center: [36.2, 33.2], zoom: 9 }));
     const req = await inView;
     const bbox = new URL(req.url()).searchParams.get('bbox')!.split(',').map(Number);
