@@ -2,13 +2,14 @@
  * ingest: documents in. Reads plain text (.txt, .md and any other explicitly named file), HTML (.html,
  * .htm, reduced to text with html-to-text), JSON Lines batches (.jsonl/.ndjson, one
  * `{"id","url","title","published","source","text"}` per line) and folders (recursively, in name order),
- * and hands each document to `store.ingest` with the extractor. Owns file reading, decoding, headers,
- * per-file errors and the progress line; must not touch the database directly (only the Store) nor code
- * events (only the Extractor).
+ * and hands the documents to the store with the extractor, in batches (`store.ingestMany`). Owns file
+ * reading, decoding, headers, per-file errors and the progress line; must not touch the database
+ * directly (only the Store) nor code events (only the Extractor).
  *
  * Guarantees (from the store): the document is stored before extraction, its events in one transaction,
  * identical content is stored once (content hash), so re-running an interrupted ingest (even after
- * kill -9) completes it into the same database as one uninterrupted run. A bad file or line (binary,
+ * kill -9) completes it into the same database as one uninterrupted run: the documents already done are
+ * not extracted again, those of the interrupted batch are (they are stored, pending). A bad file or line (binary,
  * invalid UTF-8, too large, malformed JSON) is reported in `summary.errors` and the rest goes on.
  *
  * Plain files may start with a header block, ended by a blank line, e.g.
@@ -74,6 +75,9 @@ const TEXT_EXT = new Set(['.txt', '.md', '.markdown', '.text']);
 const HTML_EXT = new Set(['.html', '.htm', '.xhtml']);
 const JSONL_EXT = new Set(['.jsonl', '.ndjson']);
 const KNOWN_EXT = new Set([...TEXT_EXT, ...HTML_EXT, ...JSONL_EXT]);
+/** Documents handed to the store at once (store.ingestMany), up to this many characters of text. */
+const BATCH_DOCS = 64;
+const BATCH_CHARS = 4_000_000;
 
 /** Normalise a date given by a header, meta tag or JSON field to YYYY-MM-DD (or YYYY-MM / YYYY); null if unusable. */
 export function normalisePublished(v: unknown): string | null {
@@ -264,10 +268,29 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
     if (c.kind === 'created') created++;
   });
 
-  const ingestOne = async (doc: SourceDocument, where: Omit<IngestError, 'error'>): Promise<void> => {
-    try {
-      const r = await store.ingest(doc, (d) => extractor.extract(d));
-      if (r.duplicate) {
+  // Documents are handed to the store in batches (store.ingestMany: two transactions per batch instead
+  // of two per document); progress and errors are counted per document as each batch is written.
+  let unit = 0; // input lines and files read so far: the input order of errors
+  const errorUnit = new WeakMap<IngestError, number>();
+  const fail = (e: IngestError, at = unit) => {
+    errorUnit.set(e, at);
+    summary.errors.push(e);
+  };
+  let batch: { doc: SourceDocument; where: Omit<IngestError, 'error'>; unit: number }[] = [];
+  let batchBytes = 0;
+  const flush = async (): Promise<void> => {
+    if (!batch.length) return;
+    const items = batch;
+    batch = [];
+    batchBytes = 0;
+    const results = await store.ingestMany(items.map((it) => it.doc), (d) => extractor.extract(d));
+    results.forEach((r, k) => {
+      if (r instanceof Error) {
+        const e = r as Error & { statusCode?: number; code?: string };
+        // a dead database is not a per-document problem: stop
+        if (e.code === 'SQLITE_CANTOPEN' || e.code === 'ECONNREFUSED' || /database connection is not open|pool after calling end/i.test(e.message)) throw e;
+        fail({ ...items[k]!.where, error: e.message }, items[k]!.unit);
+      } else if (r.duplicate) {
         summary.duplicates++;
         progress.duplicates++;
       } else {
@@ -276,12 +299,13 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
         progress.events += r.events.length;
         updated += r.events.length;
       }
-    } catch (err) {
-      const e = err as Error & { statusCode?: number; code?: string };
-      // a dead database is not a per-document problem: stop
-      if (e.code === 'SQLITE_CANTOPEN' || e.code === 'ECONNREFUSED' || /database connection is not open|pool after calling end/i.test(e.message)) throw err;
-      summary.errors.push({ ...where, error: e.message });
-    }
+      report();
+    });
+  };
+  const ingestOne = async (doc: SourceDocument, where: Omit<IngestError, 'error'>): Promise<void> => {
+    batch.push({ doc, where, unit });
+    batchBytes += doc.text.length;
+    if (batch.length >= BATCH_DOCS || batchBytes >= BATCH_CHARS) await flush();
   };
 
   try {
@@ -291,15 +315,16 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
       summary.files++;
       if (JSONL_EXT.has(ext)) {
         for await (const { line, bytes, size } of byteLines(file, maxBytes)) {
+          unit++;
           progress.bytes_done += size;
           const where = { path: file, line };
           if (bytes === null) {
-            summary.errors.push({ ...where, error: `line is larger than the limit of ${maxBytes} bytes` });
+            fail({ ...where, error: `line is larger than the limit of ${maxBytes} bytes` });
             continue;
           }
           const dec = decodeText(bytes, maxBytes);
           if (!dec.ok) {
-            summary.errors.push({ ...where, error: dec.error });
+            fail({ ...where, error: dec.error });
             continue;
           }
           if (!dec.text.trim()) continue;
@@ -308,18 +333,18 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
             obj = JSON.parse(dec.text) as Record<string, unknown>;
             if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error('expected a JSON object');
           } catch (err) {
-            summary.errors.push({ ...where, error: `malformed JSON: ${(err as Error).message}` });
+            fail({ ...where, error: `malformed JSON: ${(err as Error).message}` });
             continue;
           }
           if (typeof obj.text !== 'string' || !obj.text.trim()) {
-            summary.errors.push({ ...where, error: 'missing "text" (a non-empty string)' });
+            fail({ ...where, error: 'missing "text" (a non-empty string)' });
             continue;
           }
           const str = (k: string) => (typeof obj[k] === 'string' && (obj[k] as string).trim() ? (obj[k] as string).trim() : null);
           const idv = obj.id;
           const id = typeof idv === 'string' && idv.trim() ? idv.trim() : typeof idv === 'number' ? String(idv) : `${path.basename(file, ext)}-${line}-${shortHash(obj.text)}`;
           if (obj.published != null && normalisePublished(obj.published) === null) {
-            summary.errors.push({ ...where, error: `"published" is not a date: ${JSON.stringify(obj.published).slice(0, 40)}` });
+            fail({ ...where, error: `"published" is not a date: ${JSON.stringify(obj.published).slice(0, 40)}` });
             continue;
           }
           await ingestOne(
@@ -333,16 +358,16 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
             },
             where,
           );
-          report();
         }
       } else {
+        unit++;
         const where = { path: file };
         let bytes: Buffer;
         try {
           if (sizes[i]! > maxBytes) throw new Error(`file is ${sizes[i]} bytes, larger than the limit of ${maxBytes}`);
           bytes = await readFile(file);
         } catch (err) {
-          summary.errors.push({ ...where, error: (err as Error).message });
+          fail({ ...where, error: (err as Error).message });
           progress.bytes_done += sizes[i]!;
           progress.files_done++;
           report();
@@ -353,7 +378,7 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
         const dec = charset && !bytes.subarray(0, 8192).includes(0)
           ? { ok: true as const, text: iconv.decode(bytes, charset) }
           : decodeText(bytes, maxBytes);
-        if (!dec.ok) summary.errors.push({ ...where, error: dec.error });
+        if (!dec.ok) fail({ ...where, error: dec.error });
         else {
           let doc: SourceDocument | null;
           if (HTML_EXT.has(ext)) {
@@ -363,23 +388,27 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
             const { text, fields } = parseTextHeader(dec.text);
             const pub = fields.published !== undefined ? normalisePublished(fields.published) : defaultPublished;
             if (fields.published !== undefined && pub === null) {
-              summary.errors.push({ ...where, error: `header "Published: ${fields.published}" is not a date (use YYYY-MM-DD)` });
+              fail({ ...where, error: `header "Published: ${fields.published}" is not a date (use YYYY-MM-DD)` });
               doc = null;
             } else {
               doc = { id: fileDocId(file, text), text, title: fields.title ?? null, published: pub, source: fields.source ?? defaultSource, url: fields.url ?? null };
             }
           }
-          if (doc && !doc.text.trim()) summary.errors.push({ ...where, error: 'document has no text' });
+          if (doc && !doc.text.trim()) fail({ ...where, error: 'document has no text' });
           else if (doc) await ingestOne(doc, where);
         }
       }
       progress.files_done++;
       report();
     }
+    await flush();
   } finally {
     unsubscribe();
     summary.events_created = created;
     summary.events_merged = Math.max(0, updated - created);
+    // in input order (a document's error is known when its batch is written, after later lines' errors)
+    const ord = (e: IngestError) => errorUnit.get(e) ?? -1;
+    summary.errors.sort((a, b) => ord(a) - ord(b));
     if (bar) report(true);
   }
   return summary;

@@ -340,6 +340,24 @@ function decodeCursor(cursor: string, sort: string): [string | number, number] {
   throw new StoreInputError('cursor is not valid for this query (use the next_cursor of the previous page with the same sort)');
 }
 
+/** A valid source document, or a StoreInputError saying what is wrong with it. */
+function parseDocument(input: SourceDocument): SourceDocument {
+  const parsed = SourceDocumentSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new StoreInputError(`invalid document: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'document'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Run the extractor on a stored document and check what it returned; every event gets the stored id. */
+function extractEvents(extract: (doc: SourceDocument) => CodedEvent[], doc: SourceDocument, storedId: string): CodedEvent[] {
+  return extract({ ...doc, id: storedId }).map((e, i) => {
+    const r = CodedEventSchema.safeParse(e);
+    if (!r.success) throw new Error(`extractor returned an invalid event #${i}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    return { ...r.data, document_id: storedId };
+  });
+}
+
 export class CoreStore implements Store {
   private readonly emitter = new EventEmitter();
   private closed = false;
@@ -411,17 +429,111 @@ export class CoreStore implements Store {
   // -------------------------------------------------------------------------------------------- ingest
 
   async ingest(input: SourceDocument, extract: (doc: SourceDocument) => CodedEvent[]): Promise<IngestResult> {
-    const parsed = SourceDocumentSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new StoreInputError(`invalid document: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'document'}: ${i.message}`).join('; ')}`);
-    }
-    const doc = parsed.data;
-    const hash = contentHash(doc.text);
-
+    const doc = parseDocument(input);
     // 1. Store the document before extraction (committed on its own), or find it by content.
-    const byHash = async () => (await this.db.all<{ id: string; status: string }>('SELECT id, status FROM documents WHERE content_hash = ?', [hash]))[0];
+    const stored = await this.storeDocument(this.db, doc, contentHash(doc.text));
+    if (stored.status === 'done') return { document_id: stored.id, duplicate: true, events: [] };
+    // 2. Extract outside any transaction.
+    const coded = extractEvents(extract, doc, stored.id);
+    // 3. All of the document's events in one transaction.
+    const changes: EventChange[] = [];
+    const result = await this.write(async (tx) => {
+      const events = await this.addEvents(tx, stored.id, coded, changes);
+      await this.announce(tx, changes);
+      return events;
+    });
+    if (result === null) return { document_id: stored.id, duplicate: true, events: [] };
+    this.emit(changes);
+    return { document_id: stored.id, duplicate: false, events: result };
+  }
+
+  /**
+   * `ingest` for several documents, with its guarantees (each document stored before its extraction,
+   * each document's events written all or none, identical content stored once; the same events, merges
+   * and logs as ingesting them one by one in this order) in two transactions instead of two per
+   * document: all the documents are stored in one, extracted, then all their events written in another.
+   * One result per input, in order: its IngestResult, or the Error `ingest` would have thrown for it.
+   * When a batch transaction fails, its documents are ingested one by one instead (so one bad document
+   * fails alone).
+   */
+  async ingestMany(inputs: readonly SourceDocument[], extract: (doc: SourceDocument) => CodedEvent[]): Promise<(IngestResult | Error)[]> {
+    const out: (IngestResult | Error | undefined)[] = new Array(inputs.length).fill(undefined);
+    const docs: { i: number; doc: SourceDocument; hash: string }[] = [];
+    inputs.forEach((input, i) => {
+      try {
+        const doc = parseDocument(input);
+        docs.push({ i, doc, hash: contentHash(doc.text) });
+      } catch (err) {
+        out[i] = err as Error;
+      }
+    });
+    const oneByOne = async () => {
+      for (let i = 0; i < inputs.length; i++) {
+        if (out[i] !== undefined) continue;
+        try {
+          out[i] = await this.ingest(inputs[i]!, extract);
+        } catch (err) {
+          out[i] = err as Error;
+        }
+      }
+      return out as (IngestResult | Error)[];
+    };
+    if (!docs.length) return out as (IngestResult | Error)[];
+    // 1. Store the documents before extraction (one transaction), or find them by content.
+    let stored: { id: string; status: string }[];
+    try {
+      stored = await this.db.transaction(async (tx) => {
+        const r: { id: string; status: string }[] = [];
+        for (const d of docs) r.push(await this.storeDocument(tx, d.doc, d.hash));
+        return r;
+      });
+    } catch {
+      return oneByOne();
+    }
+    // 2. Extract outside any transaction; a content seen earlier in the batch is a duplicate once that
+    // earlier document's events are extracted (as it would be once they were written, one by one).
+    const work: { i: number; id: string; coded: CodedEvent[] }[] = [];
+    const extracted = new Set<string>();
+    docs.forEach((d, k) => {
+      const s = stored[k]!;
+      if (s.status === 'done' || extracted.has(s.id)) {
+        out[d.i] = { document_id: s.id, duplicate: true, events: [] };
+        return;
+      }
+      try {
+        work.push({ i: d.i, id: s.id, coded: extractEvents(extract, d.doc, s.id) });
+        extracted.add(s.id);
+      } catch (err) {
+        out[d.i] = err as Error;
+      }
+    });
+    if (!work.length) return out as (IngestResult | Error)[];
+    // 3. All the documents' events in one transaction, document after document.
+    const changes: EventChange[] = [];
+    let results: (StoredEvent[] | null)[];
+    try {
+      results = await this.write(async (tx) => {
+        const r: (StoredEvent[] | null)[] = [];
+        for (const w of work) r.push(await this.addEvents(tx, w.id, w.coded, changes));
+        await this.announce(tx, changes);
+        return r;
+      });
+    } catch {
+      return oneByOne();
+    }
+    this.emit(changes);
+    work.forEach((w, k) => {
+      const r = results[k]!;
+      out[w.i] = r === null ? { document_id: w.id, duplicate: true, events: [] } : { document_id: w.id, duplicate: false, events: r };
+    });
+    return out as (IngestResult | Error)[];
+  }
+
+  /** Store a document as pending under its id (or a derived id when the id is taken by another text), or find it by content. */
+  private async storeDocument(q: Tx, doc: SourceDocument, hash: string): Promise<{ id: string; status: string }> {
+    const byHash = async () => (await q.all<{ id: string; status: string }>('SELECT id, status FROM documents WHERE content_hash = ?', [hash]))[0];
     const insertAs = async (id: string) =>
-      (await this.db.all<{ id: string }>(
+      (await q.all<{ id: string }>(
         `INSERT INTO documents (id, content_hash, text, title, url, source, published, status, ingested_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING RETURNING id`,
         [id, hash, doc.text, doc.title ?? null, doc.url ?? null, doc.source ?? null, doc.published ?? null, new Date().toISOString()],
@@ -429,7 +541,7 @@ export class CoreStore implements Store {
     let stored = await byHash();
     if (!stored) {
       // a different text under an already used id is kept under a derived id
-      for (const id of [doc.id, `${doc.id}~${hash.slice(0, 12)}`]) {
+      for (const id of [doc.id!, `${doc.id}~${hash.slice(0, 12)}`]) {
         if (await insertAs(id)) {
           stored = { id, status: 'pending' };
           break;
@@ -439,55 +551,45 @@ export class CoreStore implements Store {
       }
       if (!stored) throw new Error(`could not store document ${doc.id}: its id and derived id are both taken`);
     }
-    if (stored.status === 'done') return { document_id: stored.id, duplicate: true, events: [] };
+    return stored;
+  }
 
-    // 2. Extract outside any transaction.
-    const sdoc: SourceDocument = { ...doc, id: stored.id };
-    const coded = extract(sdoc).map((e, i) => {
-      const r = CodedEventSchema.safeParse(e);
-      if (!r.success) throw new Error(`extractor returned an invalid event #${i}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-      return { ...r.data, document_id: stored.id };
-    });
-
-    // 3. All of the document's events in one transaction.
-    const changes: EventChange[] = [];
-    const result = await this.write(async (tx) => {
-      const status = await tx.all<{ status: string }>('SELECT status FROM documents WHERE id = ?', [stored.id]);
-      if (status[0]?.status === 'done') return null; // another writer finished it meanwhile
-      const [docRow] = await tx.all<{ source: string | null; url: string | null; title: string | null; published: string | null }>(
-        'SELECT source, url, title, published FROM documents WHERE id = ?',
-        [stored.id],
-      );
-      // in arrival order: an event created here, or a stored event this document merges into
-      const touched = new Map<number, { kind: 'created'; event: StoredEvent } | { kind: 'updated' }>();
-      for (const ev of coded) {
-        const match = await this.findStoredMatch(tx, ev);
-        if (match) {
-          const cseq = await this.insertContribution(tx, match.seq, ev);
-          await tx.run('INSERT INTO merge_log (event_id, document_id, contribution_seq, score, reason, at) VALUES (?, ?, ?, ?, ?, ?)', [
-            match.id, stored.id, cseq, match.result.score, match.result.reason, new Date().toISOString(),
-          ]);
-          if (!touched.has(match.seq)) touched.set(match.seq, { kind: 'updated' });
-        } else {
-          // a new event has this one report until the transaction ends (later events of the same
-          // document never merge into it), so its full row is written once, here
-          const created = await this.createEvent(tx, ev, docRow ?? null);
-          touched.set(created.seq, { kind: 'created', event: created.event });
-        }
+  /**
+   * Write one document's coded events (merging each into a stored event or creating it) and mark the
+   * document done; null when another writer finished it meanwhile. Appends its changes to `changes`.
+   */
+  private async addEvents(tx: Tx, documentId: string, coded: CodedEvent[], changes: EventChange[]): Promise<StoredEvent[] | null> {
+    const [docRow] = await tx.all<{ status: string; source: string | null; url: string | null; title: string | null; published: string | null }>(
+      'SELECT status, source, url, title, published FROM documents WHERE id = ?',
+      [documentId],
+    );
+    if (docRow?.status === 'done') return null; // another writer finished it meanwhile
+    // in arrival order: an event created here, or a stored event this document merges into
+    const touched = new Map<number, { kind: 'created'; event: StoredEvent } | { kind: 'updated' }>();
+    const now = new Date().toISOString();
+    for (const ev of coded) {
+      const match = await this.findStoredMatch(tx, ev);
+      if (match) {
+        const cseq = await this.insertContribution(tx, match.seq, ev);
+        await tx.run('INSERT INTO merge_log (event_id, document_id, contribution_seq, score, reason, at) VALUES (?, ?, ?, ?, ?, ?)', [
+          match.id, documentId, cseq, match.result.score, match.result.reason, now,
+        ]);
+        if (!touched.has(match.seq)) touched.set(match.seq, { kind: 'updated' });
+      } else {
+        // a new event has this one report until this document's events are written (later events of
+        // the same document never merge into it), so its full row is written once, here
+        const created = await this.createEvent(tx, ev, docRow ?? null);
+        touched.set(created.seq, { kind: 'created', event: created.event });
       }
-      const events: StoredEvent[] = [];
-      for (const [seq, t] of touched) {
-        const e = t.kind === 'created' ? t.event : await this.recompute(tx, seq);
-        events.push(e);
-        changes.push({ kind: t.kind, event: e });
-      }
-      await tx.run("UPDATE documents SET status = 'done' WHERE id = ?", [stored.id]);
-      await this.announce(tx, changes);
-      return events;
-    });
-    if (result === null) return { document_id: stored.id, duplicate: true, events: [] };
-    this.emit(changes);
-    return { document_id: stored.id, duplicate: false, events: result };
+    }
+    const events: StoredEvent[] = [];
+    for (const [seq, t] of touched) {
+      const e = t.kind === 'created' ? t.event : await this.recompute(tx, seq);
+      events.push(e);
+      changes.push({ kind: t.kind, event: e });
+    }
+    await tx.run("UPDATE documents SET status = 'done' WHERE id = ?", [documentId]);
+    return events;
   }
 
   /**
@@ -545,9 +647,10 @@ export class CoreStore implements Store {
     doc: { source: string | null; url: string | null; title: string | null; published: string | null } | null,
   ): Promise<{ seq: number; event: StoredEvent }> {
     const now = new Date().toISOString();
-    const combined = combine([{ coded: ev, order: 0 }]);
+    // combine() of one report is a copy of that report; `ev` is this store's own parsed copy (nothing
+    // else keeps or changes it), so it is used without a deep copy
     const event: StoredEvent = {
-      ...combined,
+      ...ev,
       event_id_cnty: '',
       sources: [{
         document_id: ev.document_id,
@@ -610,7 +713,8 @@ export class CoreStore implements Store {
       [seq],
     );
     const parsed = contribs.map((c) => ({ coded: JSON.parse(c.coded) as CodedEvent, order: Number(c.seq), row: c }));
-    const combined = applyEdits(combine(parsed), JSON.parse(row.edits) as Partial<CodedEvent>);
+    const edits = JSON.parse(row.edits) as Partial<CodedEvent>;
+    const combined = Object.keys(edits).length ? applyEdits(combine(parsed), edits) : combine(parsed);
     const sources: EventSource[] = [];
     const seenDocs = new Set<string>();
     for (const p of parsed) {

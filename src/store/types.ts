@@ -70,6 +70,12 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Store the document (before extraction), then its extracted events in one transaction, merging duplicates. */
   ingest(doc: SourceDocument, extract: (doc: SourceDocument) => CodedEvent[]): Promise<IngestResult>;
+  /**
+   * `ingest` for a batch of documents, with the same guarantees and the same result as ingesting them
+   * one by one in order, in fewer transactions. One result per document: its IngestResult, or the Error
+   * `ingest` would have thrown for it.
+   */
+  ingestMany(docs: readonly SourceDocument[], extract: (doc: SourceDocument) => CodedEvent[]): Promise<(IngestResult | Error)[]>;
   /** An event with its sources, evidence, and the full text of its source documents. */
   getEvent(id: string): Promise<EventDetail | null>;
   listEvents(query: EventListQuery): Promise<{ events: StoredEvent[]; next_cursor: string | null }>;

@@ -253,6 +253,89 @@ export function storeSuite(name: string, openFresh: OpenFresh) {
       await assert.rejects(store.ingest(sourceDoc('f2', 'x', { published: 'yesterday' }), () => []), StoreInputError);
     });
 
+    it('ingestMany gives the same documents, events, merges and results as ingesting one by one', async () => {
+      // a batch with merges across its documents, the same content twice, a document whose extraction
+      // fails, an invalid document, and a report of an event stored by an earlier batch
+      const docs = [
+        sourceDoc('m1', 'First outlet: two killed by drone in Sarmin.', { source: 'Outlet One' }),
+        sourceDoc('m2', 'Second outlet: three dead after a drone attack near Sarmin.', { source: 'Outlet Two' }),
+        sourceDoc('m3', 'First outlet: two killed by drone in Sarmin.\r\n'),
+        sourceDoc('m4', 'A report the extractor chokes on.'),
+        sourceDoc('m5', 'x', { published: 'yesterday' }),
+        sourceDoc('m6', 'Shelling of Binnish and a third account of Sarmin.', { source: 'Outlet Three' }),
+        sourceDoc('m7', 'Later: Binnish toll rises to five.', { source: 'Outlet Four' }),
+      ];
+      const coded: Record<string, Partial<CodedEvent>[]> = {
+        m1: [{ event_id_cnty: 'M1', fatalities: 2, targets: ['checkpoint'] }],
+        m2: [{ event_id_cnty: 'M2', fatalities: 3, notes: 'drone attack near Sarmin' }],
+        m6: [{ event_id_cnty: 'M6', location: 'Binnish', latitude: 35.95, longitude: 36.71, fatalities: 1 }, { event_id_cnty: 'M6b', fatalities: 4 }],
+        m7: [{ event_id_cnty: 'M7', location: 'Binnish', latitude: 35.95, longitude: 36.71, fatalities: 5 }],
+      };
+      let calls: string[] = [];
+      const extract = (d: { id?: string }) => {
+        calls.push(d.id!);
+        if (d.id === 'm4') throw new Error('boom');
+        return (coded[d.id!] ?? []).map((e) => codedEvent({ ...e, document_id: d.id! }));
+      };
+      const earlier = sourceDoc('m0', 'An earlier report of the Binnish shelling.');
+      const earlierEvents = [{ event_id_cnty: 'M0', location: 'Binnish', latitude: 35.95, longitude: 36.71, fatalities: 0 }];
+      const snapshot = async (s: Store) => {
+        const events = await all(s, { sort: 'date_asc' });
+        const out = [];
+        for (const e of events.sort((a, b) => a.event_id_cnty.localeCompare(b.event_id_cnty))) {
+          const d = (await s.getEvent(e.event_id_cnty))!;
+          out.push({
+            ...e, created_at: undefined, updated_at: undefined,
+            documents: d.documents.map((x) => x.id),
+            merges: d.merges.map((m) => ({ ...m, at: undefined })),
+          });
+        }
+        return out;
+      };
+      const changes: string[] = [];
+      // one by one (a second fresh store)
+      const other = await openFresh();
+      let oneByOne: unknown[];
+      let oneByOneSnap: unknown;
+      let oneByOneCalls: string[];
+      try {
+        await ingestWith(other.store, 'm0', earlier.text, earlierEvents);
+        other.store.subscribe((c) => changes.push(`${c.kind} ${c.event.event_id_cnty} ${c.event.sources.length}`));
+        oneByOne = [];
+        for (const d of docs) {
+          try {
+            oneByOne.push(await other.store.ingest(d, extract));
+          } catch (err) {
+            oneByOne.push(err);
+          }
+        }
+        oneByOneCalls = calls;
+        oneByOneSnap = await snapshot(other.store);
+      } finally {
+        await other.cleanup();
+      }
+      const oneByOneChanges = changes.splice(0);
+      calls = [];
+      await fresh();
+      await ingestWith(store, 'm0', earlier.text, earlierEvents);
+      store.subscribe((c) => changes.push(`${c.kind} ${c.event.event_id_cnty} ${c.event.sources.length}`));
+      const batch = await store.ingestMany(docs, extract);
+      assert.equal(batch.length, docs.length);
+      const strip = (r: unknown) => (r instanceof Error ? `${r.name}: ${r.message}` : { ...(r as object), events: (r as { events: { event_id_cnty: string }[] }).events.map((e) => e.event_id_cnty) });
+      assert.deepEqual(batch.map(strip), oneByOne.map(strip));
+      assert.ok(batch[4] instanceof StoreInputError);
+      assert.match(String(batch[3]), /boom/);
+      assert.deepEqual(batch[2], { document_id: 'm1', duplicate: true, events: [] });
+      assert.deepEqual(calls, oneByOneCalls, 'the same documents are extracted, once each');
+      assert.deepEqual(changes, oneByOneChanges);
+      const snap = await snapshot(store);
+      assert.deepEqual(snap, oneByOneSnap);
+      assert.ok((snap as { merges: unknown[] }[]).some((e) => e.merges.length >= 2), 'the batch merges');
+      // the document whose extraction failed is stored, pending: a later batch extracts it
+      const again = await store.ingestMany([docs[3]!, docs[0]!], (d) => [codedEvent({ document_id: d.id!, event_id_cnty: 'M4', location: 'Atarib', latitude: 36.1364, longitude: 36.83 })]);
+      assert.deepEqual(again.map(strip), [{ document_id: 'm4', duplicate: false, events: ['M4'] }, { document_id: 'm1', duplicate: true, events: [] }]);
+    });
+
     describe('listEvents filters, sorting and pagination', () => {
       before(async () => {
         await fresh();
