@@ -347,9 +347,15 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     let namedArmed: ActorMention | null = null;
     {
       const counts = new Map<string, { n: number; a: ActorMention }>();
+      let rebels: ActorMention | null = null;
       for (const s of sentences) for (const a of s.actors) {
         // a group heard only as a source ("according to the SDF", "the SDF said") is not the one the report is about
         if (a.source) continue;
+        // (with no group named, "former rebels" stand for it: a report about them also calls them "local fighters")
+        if (a.ref.kind === 'pattern' && a.ref.pattern === 'rebels') {
+          rebels ??= a;
+          continue;
+        }
         if (a.ref.kind !== 'named' || a.ref.actor.inter === 1 || a.ref.actor.inter === 7 || a.ref.actor.inter === 8) continue;
         if (docCountry && a.ref.actor.country && a.ref.actor.country !== docCountry) continue;
         const c = counts.get(a.ref.actor.name) ?? { n: 0, a };
@@ -359,6 +365,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       let bestN = 0;
       for (const c of counts.values()) if (c.n > bestN) [namedArmed, bestN] = [c.a, c.n];
       if (counts.size > 1) namedArmed = null; // several groups: no guessing
+      if (!counts.size) namedArmed = rebels;
     }
 
     // ---- frames

@@ -339,3 +339,12 @@ test('a town taken after the other side left, with no fighting told, is a non-vi
   const forced = code('Al-Shabaab captured Jowhar on Wednesday after heavy fighting, shortly after African Union troops withdrew from their base.', '2016-03-04');
   assert.equal(forced[0]?.sub_event_type, 'Non-state actor overtakes territory');
 });
+
+test('with no group named, "local fighters" in a report about former rebels are those rebels', () => {
+  const ev = code('Government forces searched farms near Daraa city on Monday and clashed with former rebels. Later that day local fighters attacked an army post in the town of Jilin.');
+  const jilin = ev.find((e) => e.admin1 === 'Daraa' && e.location !== "Dar'a" && e.location !== 'Daraa');
+  assert.equal(jilin?.actor1, 'Opposition Rebels (Syria)', JSON.stringify(ev.map((e) => [e.location, e.actor1])));
+  // a named group wins over the pattern: then "fighters" stay as they are coded
+  const named = code('Government forces clashed with Hayat Tahrir al-Sham and former rebels near Daraa on Monday. Later local fighters attacked an army post in the town of Jilin.');
+  assert.notEqual(named.find((e) => e.location !== "Dar'a" && e.location !== 'Daraa')?.actor1, 'Opposition Rebels (Syria)');
+});
