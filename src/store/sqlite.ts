@@ -148,7 +148,65 @@ CREATE INDEX stats_day_admin1 ON stats_day (lower(admin1), day, event_type, revi
     name: 'actor pairs by month for one admin1 and for one sub-event type',
     sql: actorPlaceStatsSql(' WITHOUT ROWID'),
   },
+  {
+    version: 8,
+    name: 'full-text index writes deferred to the end of a write transaction (one FTS5 flush per transaction)',
+    // FTS5 flushes its pending terms to a new segment at every statement savepoint, i.e. after nearly every
+    // event written by a trigger. While fts_deferred holds a row (only inside SqliteDb.transaction), the
+    // triggers only note which rows changed, and what the index held for them (`old`: the indexed text,
+    // NULL when the row was not indexed), in fts_pending; the transaction indexes them all before COMMIT.
+    sql: `
+CREATE TABLE fts_deferred (on_ INTEGER PRIMARY KEY);
+CREATE TABLE fts_pending (tbl TEXT NOT NULL, seq INTEGER NOT NULL, old TEXT, PRIMARY KEY (tbl, seq)) WITHOUT ROWID;
+DROP TRIGGER events_fts_ai;
+DROP TRIGGER events_fts_ad;
+DROP TRIGGER events_fts_au;
+DROP TRIGGER documents_fts_ai;
+DROP TRIGGER documents_fts_ad;
+CREATE TRIGGER events_fts_ai AFTER INSERT ON events WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT INTO events_fts (rowid, notes) VALUES (new.seq, new.notes);
+END;
+CREATE TRIGGER events_fts_ad AFTER DELETE ON events WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT INTO events_fts (events_fts, rowid, notes) VALUES ('delete', old.seq, old.notes);
+END;
+CREATE TRIGGER events_fts_au AFTER UPDATE OF notes ON events WHEN old.notes IS NOT new.notes AND NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT INTO events_fts (events_fts, rowid, notes) VALUES ('delete', old.seq, old.notes);
+  INSERT INTO events_fts (rowid, notes) VALUES (new.seq, new.notes);
+END;
+CREATE TRIGGER events_fts_ai_deferred AFTER INSERT ON events WHEN EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT OR IGNORE INTO fts_pending (tbl, seq, old) VALUES ('events', new.seq, NULL);
+END;
+CREATE TRIGGER events_fts_ad_deferred AFTER DELETE ON events WHEN EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT OR IGNORE INTO fts_pending (tbl, seq, old) VALUES ('events', old.seq, old.notes);
+END;
+CREATE TRIGGER events_fts_au_deferred AFTER UPDATE OF notes ON events WHEN old.notes IS NOT new.notes AND EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT OR IGNORE INTO fts_pending (tbl, seq, old) VALUES ('events', old.seq, old.notes);
+END;
+CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT INTO documents_fts (rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT INTO documents_fts (documents_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+END;
+CREATE TRIGGER documents_fts_ai_deferred AFTER INSERT ON documents WHEN EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT OR IGNORE INTO fts_pending (tbl, seq, old) VALUES ('documents', new.seq, NULL);
+END;
+CREATE TRIGGER documents_fts_ad_deferred AFTER DELETE ON documents WHEN EXISTS (SELECT 1 FROM fts_deferred) BEGIN
+  INSERT OR IGNORE INTO fts_pending (tbl, seq, old) VALUES ('documents', old.seq, old.text);
+END;
+`,
+  },
 ];
+
+/** Index the rows noted in fts_pending (see migration 8), then leave deferred mode. */
+const FTS_FLUSH_SQL = `
+INSERT INTO events_fts (events_fts, rowid, notes) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'events' AND old IS NOT NULL;
+INSERT INTO events_fts (rowid, notes) SELECT e.seq, e.notes FROM fts_pending p JOIN events e ON e.seq = p.seq WHERE p.tbl = 'events' ORDER BY e.seq;
+INSERT INTO documents_fts (documents_fts, rowid, text) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'documents' AND old IS NOT NULL;
+INSERT INTO documents_fts (rowid, text) SELECT d.seq, d.text FROM fts_pending p JOIN documents d ON d.seq = p.seq WHERE p.tbl = 'documents' ORDER BY d.seq;
+DELETE FROM fts_pending;
+DELETE FROM fts_deferred;
+`;
 
 function ftsQuery(q: string): string | null {
   const terms = searchTerms(q);
@@ -266,11 +324,17 @@ export class SqliteDb implements Db {
     return this.mutex.lock(() => this.tx.run(sql, params));
   }
 
+  /**
+   * A write transaction. Full-text index writes are deferred to its end (migration 8), so inside it
+   * the FTS tables do not yet see the rows it wrote.
+   */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.mutex.lock(async () => {
       this.db.exec('BEGIN IMMEDIATE');
       try {
+        this.db.exec('INSERT INTO fts_deferred (on_) VALUES (1)');
         const out = await fn(this.tx);
+        this.db.exec(FTS_FLUSH_SQL);
         this.db.exec('COMMIT');
         return out;
       } catch (err) {

@@ -86,3 +86,49 @@ it('SQLite: stats are cached until this store or another connection writes', asy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('SQLite: full-text indexes written at the end of each transaction match their tables after ingest, merge, edit, unmerge and bulk insert', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'frontline-fts-'));
+  try {
+    const path = join(dir, 'f.db');
+    const store = new CoreStore(new SqliteDb(path));
+    const ev = (id: string, over: Record<string, unknown> = {}) => (d: { id?: string }) => [codedEvent({ document_id: d.id!, event_id_cnty: id, ...over })];
+    await store.ingest(sourceDoc('t1', 'Shelling of Sarmin reported by a first outlet.'), ev('T1', { notes: 'shelling of sarmin' }));
+    // a batch: a new event, a report merging into T1 (its notes change), and one merging into the new event
+    await store.ingestMany([
+      sourceDoc('t2', 'A quarry near Binnish was struck.'),
+      sourceDoc('t3', 'Second outlet: heavy shelling of Sarmin.'),
+      sourceDoc('t4', 'The Binnish quarry strike, a later account.'),
+    ], (d) => ({
+      t2: ev('T2', { location: 'Binnish', latitude: 35.95, longitude: 36.71, notes: 'quarry strike' }),
+      t3: ev('T3', { notes: 'heavy artillery shelling of sarmin', confidence: 0.99 }),
+      t4: ev('T4', { location: 'Binnish', latitude: 35.95, longitude: 36.71, notes: 'strike on a gravel quarry', confidence: 0.99 }),
+    })[d.id as 't2' | 't3' | 't4']!(d));
+    await store.review('T1', { action: 'edit', reviewer: 'amal', fields: { notes: 'zeppelin sighting before the shelling' } });
+    assert.ok(await store.unmerge('T2', 't4'));
+    await store.bulkInsert([codedEvent({ document_id: 'bulk-1', event_id_cnty: 'B1', notes: 'mortar fire at dawn' })]);
+    const search = async (q: string) => (await store.listEvents({ sort: 'date_desc', limit: 10, q })).events.map((e) => e.event_id_cnty).sort();
+    assert.deepEqual(await search('zeppelin'), ['T1']);
+    assert.deepEqual(await search('gravel'), ['T4'], 'the unmerged report is its own event again');
+    assert.deepEqual(await search('quarry'), ['T2', 'T4']);
+    assert.deepEqual(await search('mortar'), ['B1']);
+    assert.deepEqual(await search('heavy'), ['T1'], 'through the text of a merged document');
+    await store.close();
+    const db = new Database(path);
+    try {
+      // FTS5 compares its index with the content tables (rank 1: external content)
+      db.prepare("INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)").run();
+      db.prepare("INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)").run();
+      assert.deepEqual(db.prepare('SELECT count(*) AS n FROM fts_pending').get(), { n: 0 });
+      assert.deepEqual(db.prepare('SELECT count(*) AS n FROM fts_deferred').get(), { n: 0 });
+      // outside the store's transactions the triggers index at once
+      db.prepare("UPDATE events SET notes = 'quiet day' WHERE id = 'B1'").run();
+      db.prepare("INSERT INTO events_fts (events_fts, rank) VALUES ('integrity-check', 1)").run();
+      assert.equal((db.prepare("SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH 'quiet'").get() as { n: number }).n, 1);
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
