@@ -23,7 +23,7 @@ import { loadLexicon, matchActors, normKey, resolveActor, wordMatches, type Acto
 import { splitSentences, type Sentence } from './sentences.js';
 import { findDates, parsePublished, type DateMention } from './dates.js';
 import { findCasualties, type CasualtyMention } from './numbers.js';
-import { candidatesOf, findPlaces, knownCount, type PlaceMention } from './places.js';
+import { CONTAINED_GAP, candidatesOf, findPlaces, knownCount, type PlaceMention } from './places.js';
 
 export type { Extractor } from './types.js';
 
@@ -117,6 +117,7 @@ const ATTRIBUTED_AGENT = /-(?:linked|led|affiliated|allied|aligned|inspired)$/i;
 const TERRITORY_CHANGE = new Set<string>(['Government regains territory', 'Non-state actor overtakes territory', 'Non-violent transfer of territory']);
 const HANDOVER = /\b(?:after|once|as soon as|when|as)\s+(?:[\w’'-]+\s+){0,5}?(?:had\s+|have\s+)?(?:withdrew|withdrawn|vacated|pulled out|abandoned|left|evacuated|retreated)\b/i;
 const FIGHTING = /\b(?:clash\w*|fight\w*|battl\w*|fought|attack\w*|assault\w*|storm\w*|ambush\w*|shell\w*|killed|killing|dead|gunfire|firefights?|resistance)\b/i;
+const NEAR_GAP = /^\s*(?:neighbou?rhood|village|area|camp|town|hamlet|district)?\s*,?\s*(?:near|close to|next to|outside|by)\s+(?:the\s+)?(?:(?:village|town|city)\s+of\s+)?$/i;
 const OWN_DEVICE = /\b(?:killed|died|dead|injured|wounded|blown up)\b[^.;]{0,40}\b(?:while|when|as)\s+(?:(?:he|they) (?:was|were)\s+)?(?:(?:trying|attempting) to\s+)?(?:plant|lay|plac|set(?:ting)? up|prepar|assembl|mak|manufactur|rig|transport|handl)\w*\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:IEDs?|improvised explosive devices?|explosive devices?|explosives?|bombs?|(?:land)?mines?|booby[- ]?traps?|explosive charges?)\b/i;
 const CLAUSE_BREAK_G = new RegExp(CLAUSE_BREAK.source, 'g');
 const clauseCache = new WeakMap<Sentence, number[]>();
@@ -852,6 +853,19 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         r = { ...r, location: p.name, geo_note: r.geo_note ?? `${p.name} placed at ${r.location}` };
         placedInArea.add(r); // a named place, only placed coarsely: still its own event
       }
+      if ((!r || placedInArea.has(r)) && !adminNamed(p)) {
+        // a place the gazetteer lacks, in a named smaller area ("Fanigol village in the Abu Khashab desert"): there
+        const i = s.places.indexOf(p);
+        const q = i >= 0 ? s.places[i + 1] : undefined;
+        // (or beside a known one: "al-Homah neighbourhood near Fangeel village")
+        if (q && ((q.area && CONTAINED_GAP.test(text.slice(p.end, q.start))) || (q.near && NEAR_GAP.test(text.slice(p.end, q.start))))) {
+          const c = resolve(q, s);
+          if (c && c.place && c.latitude !== null && c.geo_precision <= 2 && c.place.kind !== 'admin1' && c.place.kind !== 'country' && (!r || c.admin1 === r.admin1)) {
+            r = { ...c, place: null, location: p.name, geo_precision: 2, geo_note: `${p.name} is not in the gazetteer; placed at ${c.location}, which contains it` };
+            placedInArea.add(r);
+          }
+        }
+      }
       if (r && r.latitude !== null && r.longitude !== null && r.geo_precision === 1 && !adminNamed(p)) nearby.push({ lat: r.latitude, lon: r.longitude });
       resolved.set(p.start, r);
       return r;
@@ -902,7 +916,13 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const cand = f.places.map((p) => ({ p, r: resolve(p, f.sentence) }));
       // sentence-level places a frame could use when it has none of its own
       const usable = cand.filter(({ p, r }) => r || p.strong || p.listed);
-      let specific = usable.filter(({ p, r }) => !isAreaRes(r, p));
+      // "X neighbourhood near Y": Y only says where X is
+      const landmark = (p: PlaceMention) => {
+        const i = f.sentence.places.indexOf(p);
+        const q = i > 0 ? f.sentence.places[i - 1]! : null;
+        return p.near && !!q && f.places.includes(q) && NEAR_GAP.test(text.slice(q.end, p.start));
+      };
+      let specific = usable.filter(({ p, r }) => !isAreaRes(r, p) && !landmark(p));
       if (!specific.length) {
         // the most specific area: the last one mentioned ("Daglica district of Hakkari province" → Daglica)
         const areas = usable.filter(({ r }) => r && r.country);

@@ -160,6 +160,12 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     if (/^\s*(?:,\s*)?(?:told|said|says|reported|added|confirmed|stated)\b/i.test(afterName)) return;
     if (/\baccording to\s+$/i.test(sentence.slice(Math.max(0, relStart - 14), relStart))) return;
     if (!strong && /^\s+(?:square|street|roundabout|avenue|university|stadium|military council|council|front|brigade|media|news|press|observatory|center|centre|road|highway|motorway)\b/i.test(afterName)) return;
+    // "the al-Ades family", "the Obeidat tribe": people, not a place
+    if (/^\s+(?:family|families|clan|clans|tribe|tribes|household)\b/i.test(afterName)) return;
+    // "a man from X was killed": where the victim comes from, not where the event was
+    if (!strong && /\b(?:a|an|the|two|three|one|young|elderly)\s+(?:[\w-]+\s+)?(?:man|woman|men|women|boy|girl|youth|child|children|person|people|resident|residents|native|civilian|civilians|farmer|shepherd|member|members)\s+(?:hailing\s+)?from\s+(?:the\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 50), relStart))) return;
+    // "Abou Khasahb desert" with the second word misspelt: a name prefix alone is no place
+    if (words.length === 1 && NAME_PREFIX.test(name) && /^\s+\p{Lu}/u.test(afterName)) return;
     // "between the cities of Gao and Ansongo": the first one places the event
     if (/\band\s+$/i.test(sentence.slice(Math.max(0, relStart - 6), relStart)) && /\bbetween\s+(?:the\s+)?(?:(?:\w+\s+){0,2}(?:cities|towns|villages)\s+of\s+)?\S+(?:\s+\S+)?\s+and\s+$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
     if (/\b(?:launched|fired|coming|came|originating|flew|fleeing|fled|displaced|returned|returning|withdrew|escaped)\s+from\s+(?:the\s+)?(?:\w+\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart))) return;
@@ -173,7 +179,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     let prevPlace: PlaceMention | null = null;
     for (const q of out) if (q.end - base <= relStart && (!prevPlace || q.end > prevPlace.end)) prevPlace = q;
     const containerNoun = !!prevPlace && /^\s*(?:neighbou?rhood|village|area|camp|town)?\s*,?\s*in\s+(?:the\s+)?$/i.test(sentence.slice(prevPlace.end - base, relStart)) &&
-      /^\s+(?:district|sub-?district|province|governorate|region|county|area)\b/i.test(sentence.slice(relStart + name.length, relStart + name.length + 16));
+      /^\s+(?:district|sub-?district|province|governorate|region|county|area|desert|plain|valley|countryside)\b/i.test(sentence.slice(relStart + name.length, relStart + name.length + 16));
     const container = containerNoun || !!prevPlace && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(prevPlace.end - base, relStart));
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
     const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
@@ -194,7 +200,8 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       const full = `${name} ${feature}`;
       const own = candidatesOf(geocoder, name);
       if (knownCount(geocoder, full) || !own.some((c) => c.kind === 'region' || c.kind === 'admin1' || c.kind === 'admin2')) {
-        out.push({ name: full, query: full, start: base + relStart, end: base + relStart + full.length, strong, near, area: false, listed });
+        // ("Fanigol village in the Abu Khashab desert": the desert contains the village, it is not a second place hit)
+        out.push({ name: full, query: full, start: base + relStart, end: base + relStart + full.length, strong, near, area: container, listed });
         return;
       }
     }
@@ -244,5 +251,20 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const feature = nounAfter && /^(?:desert|plain|valley|mountains?)$/i.test(nounAfter[1]!) ? nounAfter[1]! : null;
     consider(words.join(' '), relStart, strongNoun, false, feature);
   }
-  return out.sort((a, b) => a.start - b.start);
+  out.sort((a, b) => a.start - b.start);
+  // "Fanigol village in the Abu Khashab desert", "X neighbourhood in Y district": the second contains the first
+  // (the two passes above find them in either order, so this is decided once all are known)
+  for (let i = 1; i < out.length; i++) {
+    const q = out[i - 1]!;
+    const p = out[i]!;
+    if (p.area) continue;
+    const gap = sentence.slice(q.end - base, p.start - base);
+    const tail = sentence.slice(p.end - base, p.end - base + 16);
+    if (CONTAINED_GAP.test(gap) && (CONTAINER_AFTER.test(tail) || /\s(?:desert|plain|valley)$/i.test(p.name))) out[i] = { ...p, area: true };
+  }
+  return out;
 }
+
+const NAME_PREFIX = /^(?:abu|abou|umm?|bani|beni|beit|bayt|deir|dayr|kafr|kfar|tal|tell?|ain|ayn|jabal|jebel|wadi|ras|khirbet|khirbat|bir|sheikh|shaykh)$/i;
+export const CONTAINED_GAP = /^\s*(?:neighbou?rhood|village|area|camp|town|hamlet)?\s*,?\s*in\s+(?:the\s+)?$/i;
+const CONTAINER_AFTER = /^\s+(?:district|sub-?district|province|governorate|region|county|area|desert|plain|valley|countryside)\b/i;

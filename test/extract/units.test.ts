@@ -348,3 +348,25 @@ test('with no group named, "local fighters" in a report about former rebels are 
   const named = code('Government forces clashed with Hayat Tahrir al-Sham and former rebels near Daraa on Monday. Later local fighters attacked an army post in the town of Jilin.');
   assert.notEqual(named.find((e) => e.location !== "Dar'a" && e.location !== 'Daraa')?.actor1, 'Opposition Rebels (Syria)');
 });
+
+test('places: families, where a victim comes from, and a lone name prefix are not where an event was', () => {
+  const ev = code(
+    'Gunmen attacked the tents of a mourning gathering of the al-Ades family in the village of Kasrah in west Deir ez-Zor on Monday. ' +
+      'They killed a young man from al-Ades after tying him up.',
+  );
+  assert.deepEqual([...new Set(ev.map((e) => e.location))], ['Al Kasrah'], JSON.stringify(ev.map((e) => e.location)));
+  // "Abou" alone before a misspelt second word is no place
+  const prefix = code('Coalition helicopters backed a raid on Thursday by SDF fighters on Abou Khasahb desert near Kasrah in Deir ez-Zor, where they clashed with ISIS cells.');
+  assert.ok(!prefix.some((e) => e.location === 'Abou'), JSON.stringify(prefix.map((e) => e.location)));
+});
+
+test('places: a place missing from the gazetteer inside or beside a known one is placed there, and the landmark is no second event', () => {
+  // "Zarqawiya" is made up: the gazetteer has no such place
+  const inside = code('ISIS cells attacked homes in Zarqawiya village in the Abu Khashab desert in west Deir ez-Zor on Monday, killing one man.');
+  assert.equal(inside.length, 1, JSON.stringify(inside.map((e) => e.location)));
+  assert.equal(inside[0]?.location, 'Zarqawiya');
+  assert.equal(inside[0]?.geo_precision, 2);
+  assert.ok(inside[0]?.latitude != null && Math.abs(inside[0].latitude - 35.95) < 0.2, `${inside[0]?.latitude}`);
+  const beside = code('SDF fighters clashed with ISIS cells on Monday in Zarqawiya neighbourhood near the town of Kasrah in Deir ez-Zor.');
+  assert.deepEqual(beside.map((e) => [e.location, e.geo_precision]), [['Zarqawiya', 2]]);
+});
