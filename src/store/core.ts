@@ -79,6 +79,8 @@ function eventColumns(e: StoredEvent) {
   };
 }
 const EVENT_COLUMNS = Object.keys(eventColumns({} as StoredEvent));
+const INSERT_EVENT_SQL = `INSERT INTO events (id, ${EVENT_COLUMNS.join(', ')}, edits, created_at, updated_at)
+  VALUES (?, ${EVENT_COLUMNS.map(() => '?').join(', ')}, '{}', ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`;
 
 function actorNames(e: CodedEvent): string[] {
   const names = [e.actor1, e.actor2, ...(e.assoc_actor_1 ?? '').split(';'), ...(e.assoc_actor_2 ?? '').split(';')];
@@ -120,8 +122,12 @@ function addStats(deltas: StatsDeltas, changes: readonly (readonly [StoredEvent,
   }
 }
 
-/** Write a transaction's pending aggregate changes: one multi-row upsert per table (at most 200 rows each). */
-async function flushStats(tx: Tx, deltas: StatsDeltas): Promise<void> {
+/**
+ * Write a transaction's pending aggregate changes: multi-row upserts per table, at most 200 rows each.
+ * `fixedSizes` (SQLite, whose statements are prepared once and cached by text): only 200 rows or a power
+ * of two per statement, so a few statement texts serve every batch size.
+ */
+async function flushStats(tx: Tx, deltas: StatsDeltas, fixedSizes: boolean): Promise<void> {
   const byTable = new Map<StatsTable, { key: string[]; n: number; f: number }[]>();
   for (const d of deltas.values()) {
     if (d.n === 0 && d.f === 0) continue; // e.g. an update that changed none of the aggregated columns
@@ -133,8 +139,11 @@ async function flushStats(tx: Tx, deltas: StatsDeltas): Promise<void> {
     const cols = [...def.key, 'n', ...(def.f ? ['f'] : [])];
     const sets = def.f ? `n = ${table}.n + excluded.n, f = ${table}.f + excluded.f` : `n = ${table}.n + excluded.n`;
     const one = `(${cols.map(() => '?').join(', ')})`;
-    for (let i = 0; i < rows.length; i += 200) {
-      const chunk = rows.slice(i, i + 200);
+    for (let i = 0; i < rows.length;) {
+      const left = rows.length - i;
+      const size = left >= 200 || !fixedSizes ? Math.min(200, left) : 2 ** Math.floor(Math.log2(left));
+      const chunk = rows.slice(i, i + size);
+      i += size;
       await tx.run(
         `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT (${def.key.join(', ')}) DO UPDATE SET ${sets}`,
         chunk.flatMap((d) => [...d.key, d.n, ...(def.f ? [d.f] : [])]),
@@ -407,7 +416,7 @@ export class CoreStore implements Store {
         this.statsDeltas.set(tx, deltas);
         try {
           const out = await fn(tx);
-          await flushStats(tx, deltas);
+          await flushStats(tx, deltas, this.db.kind === 'sqlite');
           return out;
         } catch (err) {
           this.actorIds.clear();
@@ -629,10 +638,10 @@ export class CoreStore implements Store {
     return best ? { seq: best.event._seq, id: best.event.event_id_cnty, result: best.result } : null;
   }
 
-  private async insertContribution(tx: Tx, eventSeq: number, ev: CodedEvent): Promise<number> {
+  private async insertContribution(tx: Tx, eventSeq: number, ev: CodedEvent, json = JSON.stringify(ev)): Promise<number> {
     const rows = await tx.all<{ seq: number | string }>(
       'INSERT INTO contributions (event_seq, document_id, coded) VALUES (?, ?, ?) RETURNING seq',
-      [eventSeq, ev.document_id, JSON.stringify(ev)],
+      [eventSeq, ev.document_id, json],
     );
     return Number(rows[0]!.seq);
   }
@@ -668,18 +677,20 @@ export class CoreStore implements Store {
     let seq = 0;
     for (let n = 1; !seq; n++) {
       const id = n === 1 ? base : `${base}-${n}`;
-      const rows = await tx.all<{ seq: number | string }>(
-        `INSERT INTO events (id, ${EVENT_COLUMNS.join(', ')}, edits, created_at, updated_at)
-         VALUES (?, ${EVENT_COLUMNS.map(() => '?').join(', ')}, '{}', ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
-        [id, ...cols, now, now],
-      );
+      const rows = await tx.all<{ seq: number | string }>(INSERT_EVENT_SQL, [id, ...cols, now, now]);
       if (rows[0]) {
         seq = Number(rows[0].seq);
         event.event_id_cnty = id;
       }
     }
-    await this.insertContribution(tx, seq, ev);
-    await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?)', [seq, JSON.stringify(event)]);
+    const coded = JSON.stringify(ev);
+    await this.insertContribution(tx, seq, ev, coded);
+    // the event is the report plus four fields after its own (and its id, when unchanged): its JSON is
+    // the report's JSON with those appended, the text JSON.stringify(event) gives, without serialising twice
+    const data = event.event_id_cnty === ev.event_id_cnty && coded.endsWith('}') && !/^\{\s*\}$/.test(coded)
+      ? `${coded.slice(0, -1)},"sources":${JSON.stringify(event.sources)},"review_status":${JSON.stringify(event.review_status)},"created_at":${JSON.stringify(now)},"updated_at":${JSON.stringify(now)}}`
+      : JSON.stringify(event);
+    await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?)', [seq, data]);
     await this.indexActors(tx, seq, actorNames(event));
     this.aggregate(tx, [[event, 1]]);
     return { seq, event };

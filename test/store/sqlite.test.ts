@@ -132,3 +132,19 @@ it('SQLite: full-text indexes written at the end of each transaction match their
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('SQLite: a new event is stored as exactly the JSON of the event ingest returns', async () => {
+  const store = new CoreStore(new SqliteDb(':memory:'));
+  const r = await store.ingest(sourceDoc('j1', 'A report.'), (d) => [
+    codedEvent({ document_id: d.id, event_id_cnty: 'J1', notes: 'quote " and \u2028 and ü' }),
+    codedEvent({ document_id: d.id, event_id_cnty: 'J1', location: 'Binnish', latitude: 35.95, longitude: 36.71 }),
+    codedEvent({ document_id: d.id, event_id_cnty: ' J3 ', location: 'Atarib', latitude: 36.1364, longitude: 36.83 }),
+  ]);
+  assert.deepEqual(r.events.map((e) => e.event_id_cnty), ['J1', 'J1-2', 'J3']);
+  const db = (store as unknown as { db: { all: (sql: string, p: unknown[]) => Promise<{ data: string }[]> } }).db;
+  for (const e of r.events) {
+    const [row] = await db.all('SELECT d.data FROM events e JOIN event_data d ON d.seq = e.seq WHERE e.id = ?', [e.event_id_cnty]);
+    assert.equal(row!.data, JSON.stringify(e));
+  }
+  await store.close();
+});
