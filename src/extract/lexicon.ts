@@ -232,9 +232,18 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
     out.push({ start: s, end: e, text: text.slice(s, e), ref: h.ref });
   }
   out.sort((a, b) => a.start - b.start);
+  // "Al Shabaab fighters", "HTS militants": a group noun right after a named group is that group's, not a second,
+  // unidentified actor
+  for (let i = out.length - 2; i >= 0; i--) {
+    const a = out[i]!;
+    const b = out[i + 1]!;
+    if (a.ref.kind !== 'named' || b.ref.kind !== 'pattern' || !OWN_MEMBERS.test(b.text) || !/^[ ]+$/.test(text.slice(a.end, b.start))) continue;
+    out.splice(i, 2, { start: a.start, end: b.end, text: text.slice(a.start, b.end), ref: a.ref });
+  }
   return out;
 }
 
+const OWN_MEMBERS = /^(?:fighters|militants|gunmen|insurgents|jihadists|militiamen|members|elements|cells|rebels)$/i;
 const ATTRIBUTED = /^(.+)-(linked|led|backed|affiliated|allied|aligned|inspired)$/i;
 const ATTRIBUTED_EVENT = /^(?:raids?|attacks?|assaults?|offensives?|ambush(?:es)?|strikes?|airstrikes?|air-strikes?|bombings?|operations?|incursions?|shelling|offensive)$/;
 const ATTRIBUTED_GROUP = /^(?:militants?|fighters?|gunmen|insurgents?|jihadists?|rebels?|militiamen|cells?|groups?|factions?|elements?|members?)$/;

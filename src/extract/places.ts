@@ -265,6 +265,6 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
   return out;
 }
 
-const NAME_PREFIX = /^(?:abu|abou|umm?|bani|beni|beit|bayt|deir|dayr|kafr|kfar|tal|tell?|ain|ayn|jabal|jebel|wadi|ras|khirbet|khirbat|bir|sheikh|shaykh)$/i;
+const NAME_PREFIX = /^(?:al|el|ad|ar|as|ash|at|az|an|ed|ez|abu|abou|umm?|bani|beni|beit|bayt|deir|dayr|kafr|kfar|tal|tell?|ain|ayn|jabal|jebel|wadi|ras|khirbet|khirbat|bir|sheikh|shaykh)$/i;
 export const CONTAINED_GAP = /^\s*(?:neighbou?rhood|village|area|camp|town|hamlet)?\s*,?\s*in\s+(?:the\s+)?$/i;
 const CONTAINER_AFTER = /^\s+(?:district|sub-?district|province|governorate|region|county|area|desert|plain|valley|countryside)\b/i;

@@ -358,6 +358,10 @@ test('places: families, where a victim comes from, and a lone name prefix are no
   // "Abou" alone before a misspelt second word is no place
   const prefix = code('Coalition helicopters backed a raid on Thursday by SDF fighters on Abou Khasahb desert near Kasrah in Deir ez-Zor, where they clashed with ISIS cells.');
   assert.ok(!prefix.some((e) => e.location === 'Abou'), JSON.stringify(prefix.map((e) => e.location)));
+  // nor an article alone: "the El Salini base" is not Eyl
+  // (and "Al Shabaab fighters" are Al Shabaab's, not a second, unidentified group)
+  const article = code('Al Shabaab fighters attacked the El Salini base in Lower Shabelle on Thursday, killing nine soldiers.', '2020-02-21');
+  assert.deepEqual(article.map((e) => [e.location, e.admin1, e.actor1, e.actor2]), [['El Salini', 'Lower Shabelle', 'Al Shabaab', 'Military Forces of Somalia']]);
 });
 
 test('places: a place missing from the gazetteer inside or beside a known one is placed there, and the landmark is no second event', () => {
