@@ -129,7 +129,8 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     if (!name) return;
     // drop leading stop words ("The", "On")
     let words = name.split(' ');
-    while (words.length && STOP.has(words[0]!.toLowerCase())) {
+    // (unless the words with it are a place: "the village of Arab Hassan")
+    while (words.length && STOP.has(words[0]!.toLowerCase()) && !(words.length > 1 && /^\p{Lu}/u.test(words[0]!) && strong && knownCount(geocoder, words.join(' ')) > 0)) {
       relStart += words[0]!.length + 1;
       words = words.slice(1);
     }

@@ -374,3 +374,12 @@ test('places: a place missing from the gazetteer inside or beside a known one is
   const beside = code('SDF fighters clashed with ISIS cells on Monday in Zarqawiya neighbourhood near the town of Kasrah in Deir ez-Zor.');
   assert.deepEqual(beside.map((e) => [e.location, e.geo_precision]), [['Zarqawiya', 2]]);
 });
+
+test('tanks firing on a place are shelling; a leading stop word stays when the whole name is a place', () => {
+  const ev = code('Turkish tanks attacked positions of the Manbij Military Council in the village of Arab Hassan on Thursday.', '2020-02-21');
+  assert.deepEqual(ev.map((e) => [e.sub_event_type, e.actor1, e.admin1]), [['Shelling/artillery/missile attack', 'Military Forces of Turkey', 'Aleppo']]);
+  assert.match(ev[0]!.location, /Arab Hasan/);
+  // tanks that merely move are no weapon fired
+  const moved = code('Turkish tanks entered the village of Arab Hassan on Thursday and clashed with council fighters.', '2020-02-21');
+  assert.equal(moved[0]?.sub_event_type, 'Armed clash');
+});
