@@ -335,5 +335,10 @@ export async function main(argv: string[]): Promise<void> {
 
 const invokedDirectly = process.argv[1] && /(?:main\.ts|frontline(?:\.js)?)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  // output piped into a reader that stops early (`frontline extract … | head`): stop quietly, as Unix tools do
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   main(process.argv.slice(2)).catch((err: Error) => fail(err.stack ?? err.message, 1));
 }

@@ -109,3 +109,14 @@ test('extract codes the seed article into its seven events', { skip: !existsSync
   // Only the optional low-precision campaign event may remain.
   assert.ok(unmatched.every((e) => e.time_precision === 3), `unexpected events: ${JSON.stringify(unmatched.map((e) => e.location))}`);
 });
+
+test('output into a reader that stops early (| head) ends quietly with status 0', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'frontline-epipe-'));
+  const file = path.join(dir, 'in.jsonl');
+  const line = JSON.stringify({ id: 'x', published: '2024-07-23', text: 'Turkish forces shelled the village of Harbal in the Aleppo countryside on Monday.' });
+  writeFileSync(file, Array.from({ length: 400 }, (_, i) => line.replace('"x"', `"x${i}"`)).join('\n'));
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" extract --batch "${file}" | head -c 20`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout.length, 20);
+  assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+});
