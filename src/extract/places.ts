@@ -184,14 +184,17 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const container = containerNoun || !!prevPlace && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(prevPlace.end - base, relStart));
     const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
     const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
-      /\b(?:north|south|east|west)(?:east|west)?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
+      /\b(?:north|south|east|west)(?:[- ]?(?:east|west))?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
       (/^\s+(?:countryside|governorate|province|region|territory)\b/i.test(after) && !/^\s+(?:region|district)\s+of\b/i.test(after)) ||
       /countryside of (?:the )?$/i.test(before);
     let query = name;
     const mBefore = /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
     if (mBefore) query = `${mBefore[0]}${name}`;
     else if (/\bnear\s+(?:the\s+)?$/i.test(before)) query = `near ${name}`;
-    else if (/\b(?:town|village|hamlet)\s+of\s+$/i.test(before)) query = `the ${/(town|village|hamlet)\s+of\s+$/i.exec(before)![1]!.toLowerCase()} of ${name}`;
+    else if (/\b(?:north|south|east|west)(?:[- ]?(?:east|west))?\s+of\s+(?:the\s+)?$/i.test(before)) {
+      // "a base south-west of the capital Mogadishu": near the place, not in it (precision 2)
+      query = `${/\b((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s+(?:the\s+)?$/i.exec(before)![1]!.replace(' ', '-')} of ${name}`;
+    } else if (/\b(?:town|village|hamlet)\s+of\s+$/i.test(before)) query = `the ${/(town|village|hamlet)\s+of\s+$/i.exec(before)![1]!.toLowerCase()} of ${name}`;
     else if (/^\s+countryside\b/i.test(after)) query = `${name} countryside`;
     else {
       const dir = /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);

@@ -383,3 +383,10 @@ test('tanks firing on a place are shelling; a leading stop word stays when the w
   const moved = code('Turkish tanks entered the village of Arab Hassan on Thursday and clashed with council fighters.', '2020-02-21');
   assert.equal(moved[0]?.sub_event_type, 'Armed clash');
 });
+
+test('"a base south-west of X" is near X (precision 2), not in it', () => {
+  const ev = code('Al Shabaab fighters stormed an army base south-west of Mogadishu on Thursday, killing nine soldiers.', '2020-02-21');
+  assert.deepEqual(ev.map((e) => [e.location, e.geo_precision]), [['Mogadishu', 2]]);
+  const inIt = code('Al Shabaab fighters stormed an army base in Mogadishu on Thursday, killing nine soldiers.', '2020-02-21');
+  assert.equal(inIt[0]?.geo_precision, 1);
+});
