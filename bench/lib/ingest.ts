@@ -28,11 +28,15 @@ export function writeJsonl(docs: SourceDocument[], file: string): string {
   return file;
 }
 
-/** An extractor that returns what `inner` returned for the same document earlier (no extraction cost). */
+/**
+ * An extractor that returns what `inner` returned for the same document earlier (no extraction cost).
+ * The cached events are handed over as they are, not copied: the store validates them into its own
+ * copies and never changes its input, and a deep copy per document is extraction's cost, not the store's.
+ */
 export function preExtracted(inner: Extractor, docs: SourceDocument[]): Extractor {
   const cache = new Map<string, CodedEvent[]>();
   for (const d of docs) cache.set(d.id!, inner.extract(d));
-  return { extract: (d) => structuredClone(cache.get(d.id!) ?? inner.extract(d)) };
+  return { extract: (d) => cache.get(d.id!) ?? inner.extract(d) };
 }
 
 export async function benchIngest(opts: {

@@ -148,3 +148,19 @@ it('SQLite: a new event is stored as exactly the JSON of the event ingest return
   }
   await store.close();
 });
+
+it('SQLite: ingest never changes the events the extractor returned (they may be deep-frozen)', async () => {
+  const store = new CoreStore(new SqliteDb(':memory:'));
+  const freeze = <T>(o: T): T => {
+    if (o && typeof o === 'object') {
+      for (const v of Object.values(o)) freeze(v);
+      Object.freeze(o);
+    }
+    return o;
+  };
+  const frozen = (id: string, over = {}) => (d: { id?: string }) => freeze([codedEvent({ document_id: d.id!, event_id_cnty: id, ...over })]);
+  await store.ingest(sourceDoc('z1', 'One report.'), frozen('Z1'));
+  const r = await store.ingestMany([sourceDoc('z2', 'Another report of it.'), sourceDoc('z3', 'A third.')], (d) => frozen(d.id === 'z2' ? 'Z2' : 'Z3', { fatalities: 7 })(d));
+  assert.deepEqual(r.map((x) => (x instanceof Error ? x.message : x.events.map((e) => [e.event_id_cnty, e.sources.length]))), [[['Z1', 2]], [['Z1', 3]]]);
+  await store.close();
+});
