@@ -264,7 +264,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (!c) continue;
       mentioned.add(c.name);
       if (c.names.includes(m[0])) bump(c.name, 3);
-      else if (!/^[-\s]*(?:forces|army|troops|soldiers?|military|warplanes?|jets?|drones?|aircraft|helicopters?|artillery|air force|navy|government|regime|president|officials?|ministry|intelligence|backed|led|occupation|border|mercenaries)/i.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 20))) bump(c.name, 1);
+      else if (!/^[-\s]*(?:forces|army|troops|soldiers?|military|warplanes?|jets?|drones?|aircraft|helicopters?|artillery|air force|navy|government|regime|president|officials?|ministry|intelligence|backed|led|occupation|border|mercenaries|air ?strikes?|air ?raids?|strikes?|raids?|shelling|bombardments?|bombing|attacks?|missiles?|rockets?|fire|tanks?|bombs?|operations?|incursions?|offensive|police|security|troops|gunboats?)/i.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 20))) bump(c.name, 1);
     }
     for (const s of sentences) {
       for (const p of s.places) {
@@ -624,9 +624,12 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (cls === 'capture' && agentRes?.inter === 1 && variants.state) sub = variants.state;
       if (cls === 'arrest' && agentRes && agentRes.inter !== 1 && agentRes.inter !== 8 && variants.nonstate) sub = variants.nonstate;
       if (cls === 'protest') {
+        // (the police response is often told in the next sentence: "Security forces fired tear gas to disperse them.")
         const rest2 = text.slice(s.start, s.end);
+        const next = sentences[s.index + 1] ? text.slice(sentences[s.index + 1]!.start, sentences[s.index + 1]!.end) : '';
         if (/\b(?:killed|shot dead|live (?:fire|ammunition)|opened fire)\b/i.test(rest2) && variants.excessive) sub = variants.excessive;
         else if (/\b(?:dispers(?:ed|e)|tear ?gas|water cannons?|rubber bullets|beat|arrested|detained|warning shots|fired (?:into the air|in the air))\b/i.test(rest2) && variants.intervention) sub = variants.intervention;
+        else if (/\bto disperse (?:them|the (?:crowds?|protesters|demonstrators))\b|\b(?:tear ?gas|water cannons?|rubber bullets)\b/i.test(next) && variants.intervention) sub = variants.intervention;
       }
       f.sub = sub;
       f.cls = cls;

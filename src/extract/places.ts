@@ -264,7 +264,9 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     if (p.area) continue;
     const gap = sentence.slice(q.end - base, p.start - base);
     const tail = sentence.slice(p.end - base, p.end - base + 16);
-    if (CONTAINED_GAP.test(gap) && (CONTAINER_AFTER.test(tail) || /\s(?:desert|plain|valley)$/i.test(p.name))) out[i] = { ...p, area: true };
+    // (and "the village of Kwatas in Bokkos": a village the gazetteer lacks, in a known place, is in that place)
+    const unknownInKnown = q.strong && knownCount(geocoder, q.name) === 0 && knownCount(geocoder, p.name) > 0;
+    if (CONTAINED_GAP.test(gap) && (CONTAINER_AFTER.test(tail) || /\s(?:desert|plain|valley)$/i.test(p.name) || unknownInKnown)) out[i] = { ...p, area: true };
   }
   return out;
 }

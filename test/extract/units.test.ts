@@ -390,3 +390,17 @@ test('"a base south-west of X" is near X (precision 2), not in it', () => {
   const inIt = code('Al Shabaab fighters stormed an army base in Mogadishu on Thursday, killing nine soldiers.', '2020-02-21');
   assert.equal(inIt[0]?.geo_precision, 1);
 });
+
+test('reports from other wars: the actor\'s adjective is not the place\'s country; "fighting between"; an unknown village in a known town; dispersal told next', () => {
+  const rafah = code('An Israeli airstrike hit a house in Rafah on Friday, killing six people.', '2024-02-09');
+  assert.deepEqual(rafah.map((e) => [e.sub_event_type, e.actor1, e.country, e.admin1, e.fatalities]), [['Air/drone strike', 'Military Forces of Israel', 'Palestine', 'Gaza Strip', 6]]);
+  const fight = code('Fighting between the army and the Rapid Support Forces continued in Omdurman on Monday.', '2023-05-02');
+  assert.deepEqual(fight.map((e) => [e.sub_event_type, e.actor1, e.actor2]), [['Armed clash', 'Military Forces of Sudan', 'Rapid Support Forces']]);
+  // background: "months of fighting between" is no event
+  assert.equal(code('The province has seen months of fighting between the army and militants around the town of Jalawla.', '2024-03-28').length, 0);
+  // "Ngarawa" is made up: placed at the known town that contains it, one event, in Nigeria
+  const village = code('Gunmen killed 12 villagers in an attack on the village of Ngarawa in Bokkos, Plateau State, on Tuesday night, police said.', '2024-01-25');
+  assert.deepEqual(village.map((e) => [e.location, e.country, e.geo_precision, e.fatalities]), [['Ngarawa', 'Nigeria', 2, 12]]);
+  const protest = code('Hundreds of people protested in Khartoum on Thursday against military rule. Security forces fired tear gas to disperse them.', '2022-06-30');
+  assert.equal(protest[0]?.sub_event_type, 'Protest with intervention');
+});
