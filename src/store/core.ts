@@ -638,10 +638,10 @@ export class CoreStore implements Store {
     return best ? { seq: best.event._seq, id: best.event.event_id_cnty, result: best.result } : null;
   }
 
-  private async insertContribution(tx: Tx, eventSeq: number, ev: CodedEvent, json = JSON.stringify(ev)): Promise<number> {
+  private async insertContribution(tx: Tx, eventSeq: number, ev: CodedEvent): Promise<number> {
     const rows = await tx.all<{ seq: number | string }>(
       'INSERT INTO contributions (event_seq, document_id, coded) VALUES (?, ?, ?) RETURNING seq',
-      [eventSeq, ev.document_id, json],
+      [eventSeq, ev.document_id, JSON.stringify(ev)],
     );
     return Number(rows[0]!.seq);
   }
@@ -684,7 +684,7 @@ export class CoreStore implements Store {
       }
     }
     const coded = JSON.stringify(ev);
-    await this.insertContribution(tx, seq, ev, coded);
+    await tx.run('INSERT INTO contributions (event_seq, document_id, coded) VALUES (?, ?, ?)', [seq, ev.document_id, coded]);
     // the event is the report plus four fields after its own (and its id, when unchanged): its JSON is
     // the report's JSON with those appended, the text JSON.stringify(event) gives, without serialising twice
     const data = event.event_id_cnty === ev.event_id_cnty && coded.endsWith('}') && !/^\{\s*\}$/.test(coded)

@@ -263,8 +263,11 @@ const sqliteDialect: Dialect = {
   },
 };
 
-function bind(params: readonly Param[] | undefined): unknown[] {
-  return (params ?? []).map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+function bind(params: readonly Param[] | undefined): readonly unknown[] {
+  if (!params) return [];
+  // booleans as 0/1 (SQLite has none); most parameter lists have none, and are passed as they are
+  for (const p of params) if (typeof p === 'boolean') return params.map((q) => (typeof q === 'boolean' ? (q ? 1 : 0) : q));
+  return params;
 }
 
 export class SqliteDb implements Db {
