@@ -378,6 +378,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const specific = trig.filter((t) => !GENERIC.has(t.cls));
       const clauseOf = (pos: number) => clauseStartOf(s, pos) - s.start;
       trig = trig.filter((t) => {
+        // "defused an explosive device planted on the road", "intercepted a drone": the device named after the
+        // disruption is what was stopped, not a second event
+        if (REMOTE.has(t.cls) && trig.some((o) => o.cls === 'disrupt' && o.end <= t.start && t.start - o.end < 80 && clauseOf(o.start) === clauseOf(t.start))) return false;
         if (!GENERIC.has(t.cls)) return true;
         if (t.cls === 'kill' && (specific.length || trig.some((o) => o.cls === 'attack'))) return false;
         return !specific.some((o) => clauseOf(o.start) === clauseOf(t.start));
@@ -614,6 +617,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         else cls = '';
       }
       if (!cls) return;
+      // violence by a mob ("a mob lynched a man", "rioters beat a driver"): ACLED's mob violence
+      if ((cls === 'vac' || cls === 'clash' || cls === 'kill') && agent?.ref.kind === 'pattern' && agent.ref.pattern === 'rioters') cls = 'mob';
       // "captured the town shortly after the garrison vacated it", with no fighting told: ACLED's non-violent transfer
       if (cls === 'capture' && HANDOVER.test(text.slice(f.start, s.end)) && !FIGHTING.test(text.slice(s.start, s.end))) {
         cls = 'transfer';
@@ -717,11 +722,11 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       f.victim2 = null;
       if (!f.actor2 && victimActor && JSON.stringify(victimActor.ref) !== JSON.stringify(agent.ref)) f.victim2 = victimActor;
       if (cls === 'vac' && f.victim2 && !(f.victim2.ref.kind === 'pattern' && f.victim2.ref.pattern === 'civilians')) f.victim2 = null;
-      if (!f.actor2 && !f.victim2 && (cls === 'vac' || cls === 'abduct' || cls === 'arrest' || cls === 'sexual')) {
+      if (!f.actor2 && !f.victim2 && (cls === 'vac' || cls === 'abduct' || cls === 'arrest' || cls === 'sexual' || (cls === 'mob' && (victims.length > 0 || s.triggers.some((t) => /lynch/i.test(t.text)))))) {
         f.victim2 = { ref: { kind: 'pattern', pattern: 'civilians', country: null }, span: f.triggers[0]! };
       }
       // "gunmen assassinated a former officer": one death, even without a number
-      f.impliedDeath = cls === 'vac' && !victims.some((c) => c.kind === 'killed') && f.triggers.some((t) => /assassinat|execut|shot dead|gunned down|behead|shot and killed|liquidat|slaughter/i.test(t.text) && !/ion$/i.test(t.text));
+      f.impliedDeath = (cls === 'vac' || cls === 'mob') && !victims.some((c) => c.kind === 'killed') && [...f.triggers, ...s.triggers].some((t) => /assassinat|execut|shot dead|gunned down|behead|shot and killed|liquidat|slaughter|lynched/i.test(t.text) && !/ion$/i.test(t.text));
       lastFrame = f;
 
       // date

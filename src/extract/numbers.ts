@@ -48,7 +48,8 @@ const CIVILIAN_NOUNS =
 const ARMED_NOUNS =
   'police|soldiers?|troops|servicem[ae]n|officers?|fighters?|militants?|members?|gunmen|rebels?|policem[ae]n|police officers?|personnel|guards?|militiamen|militia members|terrorists?|jihadists?|insurgents?|combatants?|recruits?|conscripts?|commanders?|elements|mercenaries|attackers|assailants|security men|gendarmes?|paramilitar(?:y|ies)|operatives?|cadres?|snipers?|bodyguards?';
 
-const ADJ = "(?:[A-Za-z’'-]+ ){0,4}?";
+/** up to four words between a number and its noun; ages count as words ("a 60-year-old man") */
+const ADJ = "(?:(?:[A-Za-z’'-]+|\\d+-[A-Za-z][A-Za-z’'-]*) ){0,4}?";
 const NON_VICTIM_AFTER = /^\s*(?:[\w-]+\s+)?(?:air\s*strikes?|strikes?|raids?|attacks?|operations?|missions?|sorties|rounds?|shells?|rockets?|missiles?|drones?|sheep|cattle|dogs?|animals?|camels?)\b/i;
 export const KILLED = 'killed|dead|died|slain|lost (?:their|his|her) li(?:fe|ves)|perished|executed|shot dead|murdered|(?:hacked|stabbed|beaten|burn(?:ed|t)|bludgeoned|shot) to death|gunned down|massacred|beheaded|slaughtered';
 export const WOUNDED = 'wounded|injured|hurt|injuries|wounds';
@@ -97,8 +98,8 @@ const BODIES = new RegExp(
   'giu',
 );
 /** words between a number and its noun never hold another number ("a day after three policemen": three, not a) */
-const ADJ_NO_NUM = `(?:(?!${NUM}(?![\\p{L}]))[A-Za-z’'-]+ ){0,4}?`;
-const ONE_NUMBER = new RegExp(`\\b(${NUM})((?: ${ADJ_NO_NUM})(${NOUNS}))?(?![\\p{L}\\p{N}])`, 'giu');
+const ADJ_NO_NUM = `(?:(?!${NUM}(?![\\p{L}\\p{N}-]))(?:[A-Za-z’'-]+|\\d+-[A-Za-z][A-Za-z’'-]*) ){0,4}?`;
+const ONE_NUMBER = new RegExp(`\\b(${NUM})(?!-\\p{L})((?: ${ADJ_NO_NUM})(${NOUNS}))?(?![\\p{L}\\p{N}])`, 'giu');
 const CIV_RE = new RegExp(`^(?:${CIVILIAN_NOUNS})$`, 'i');
 
 function sumGroup(text: string): { value: number; approximate: boolean; victims: CasualtyMention['victims']; ok: boolean } {

@@ -255,6 +255,14 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const feature = nounAfter && /^(?:desert|plain|valley|mountains?)$/i.test(nounAfter[1]!) ? nounAfter[1]! : null;
     consider(words.join(' '), relStart, strongNoun, false, feature);
   }
+  // "on the Kandahar-Herat highway", "the Damascus-Homs road": the road's first city places it, near (precision 2)
+  for (const m of sentence.matchAll(ROAD_BETWEEN)) {
+    const name = m[1]!;
+    const relStart = m.index!;
+    if (seen.has(relStart) || knownCount(geocoder, name) === 0 || deps.isActorName(name)) continue;
+    seen.add(relStart);
+    out.push({ name, query: `near ${name}`, start: base + relStart, end: base + relStart + name.length, strong: false, near: true, area: false, listed: false });
+  }
   out.sort((a, b) => a.start - b.start);
   // "Fanigol village in the Abu Khashab desert", "X neighbourhood in Y district": the second contains the first
   // (the two passes above find them in either order, so this is decided once all are known)
@@ -271,6 +279,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
   return out;
 }
 
+const ROAD_BETWEEN = /(?<![\p{L}-])(\p{Lu}[\p{L}’']+(?: \p{Lu}[\p{L}’']+)?)[-–](?:\p{Lu}[\p{L}’']+(?: \p{Lu}[\p{L}’']+)?)\s+(?:highway|road|motorway|expressway)\b/gu;
 const NAME_PREFIX = /^(?:al|el|ad|ar|as|ash|at|az|an|ed|ez|abu|abou|umm?|bani|beni|beit|bayt|deir|dayr|kafr|kfar|tal|tell?|ain|ayn|jabal|jebel|wadi|ras|khirbet|khirbat|bir|sheikh|shaykh)$/i;
 export const CONTAINED_GAP = /^\s*(?:neighbou?rhood|village|area|camp|town|hamlet)?\s*,?\s*in\s+(?:the\s+)?$/i;
 const CONTAINER_AFTER = /^\s+(?:district|sub-?district|province|governorate|region|county|area|desert|plain|valley|countryside)\b/i;

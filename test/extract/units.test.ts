@@ -404,3 +404,15 @@ test('reports from other wars: the actor\'s adjective is not the place\'s countr
   const protest = code('Hundreds of people protested in Khartoum on Thursday against military rule. Security forces fired tear gas to disperse them.', '2022-06-30');
   assert.equal(protest[0]?.sub_event_type, 'Protest with intervention');
 });
+
+test('ages in a victim phrase, a road between two cities, a defused device, a lynching mob', () => {
+  const age = code('A Russian drone struck a car in the city of Kherson on Monday, killing a 60-year-old man.', '2024-05-20');
+  assert.equal(age[0]?.fatalities, 1);
+  assert.deepEqual(findCasualties('killing two 19-year-old students and a 60-year-old man').map((c) => c.value), [3]);
+  const road = code('Gunmen attacked a bus on the Damascus-Homs road on Tuesday, killing four passengers.', '2024-05-20');
+  assert.deepEqual(road.map((e) => [e.location, e.geo_precision, e.fatalities]), [['Damascus', 2, 4]]);
+  const defused = code('Security forces defused an improvised explosive device planted on the Kandahar-Herat highway on Tuesday, police said.', '2021-03-03');
+  assert.deepEqual(defused.map((e) => [e.sub_event_type, e.country]), [['Disrupted weapons use', 'Afghanistan']]);
+  const mob = code('A mob lynched a man accused of blasphemy in the town of Sialkot on Friday, police said.', '2022-09-10');
+  assert.deepEqual(mob.map((e) => [e.sub_event_type, e.actor1, e.actor2, e.fatalities]), [['Mob violence', 'Rioters (Pakistan)', 'Civilians (Pakistan)', 1]]);
+});
