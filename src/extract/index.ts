@@ -6,6 +6,7 @@
  * (data/actors/, data/triggers/); geocoding goes through the Geocoder it is given.
  */
 import { createHash } from 'node:crypto';
+import { haversineKm } from '../model/distance.js';
 import type { Extractor } from './types.js';
 import type { Geocoder, GeoResolution } from '../geo/types.js';
 import {
@@ -118,6 +119,8 @@ const TERRITORY_CHANGE = new Set<string>(['Government regains territory', 'Non-s
 const HANDOVER = /\b(?:after|once|as soon as|when|as)\s+(?:[\w’'-]+\s+){0,5}?(?:had\s+|have\s+)?(?:withdrew|withdrawn|vacated|pulled out|abandoned|left|evacuated|retreated)\b/i;
 const FIGHTING = /\b(?:clash\w*|fight\w*|battl\w*|fought|attack\w*|assault\w*|storm\w*|ambush\w*|shell\w*|killed|killing|dead|gunfire|firefights?|resistance)\b/i;
 const NEAR_GAP = /^\s*(?:neighbou?rhood|village|area|camp|town|hamlet|district)?\s*,?\s*(?:near|close to|next to|outside|by)\s+(?:the\s+)?(?:(?:village|town|city)\s+of\s+)?$/i;
+/** "struck Hezbollah targets": a group named before what was hit is the target's side */
+const TARGET_AFTER = /^\s+(?:targets|positions|posts|bases?|sites|headquarters|facilities|infrastructure|depots?|checkpoints?|outposts?|strongholds?)\b/i;
 const OWN_DEVICE = /\b(?:killed|died|dead|injured|wounded|blown up)\b[^.;]{0,40}\b(?:while|when|as)\s+(?:(?:he|they) (?:was|were)\s+)?(?:(?:trying|attempting) to\s+)?(?:plant|lay|plac|set(?:ting)? up|prepar|assembl|mak|manufactur|rig|transport|handl)\w*\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:IEDs?|improvised explosive devices?|explosive devices?|explosives?|bombs?|(?:land)?mines?|booby[- ]?traps?|explosive charges?)\b/i;
 const CLAUSE_BREAK_G = new RegExp(CLAUSE_BREAK.source, 'g');
 const clauseCache = new WeakMap<Sentence, number[]>();
@@ -545,7 +548,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         other =
           rest.find(
             (a) =>
-              a.start >= f.end && (!agent || (a.start !== agent.start && JSON.stringify(a.ref) !== JSON.stringify(agent.ref))) && !isVictim(a) && a.start < f.end + 140 &&
+              (a.start >= f.end || (a.start >= f.triggers[0]!.end && TARGET_AFTER.test(text.slice(a.end, a.end + 24)))) && (!agent || (a.start !== agent.start && JSON.stringify(a.ref) !== JSON.stringify(agent.ref))) && !isVictim(a) && a.start < f.end + 140 &&
               (!civilNoun(a) || /(?:target\w*|attack\w*|against|on|at|hit\w*|shell\w*|struck|strik\w+|fire on|killing|injuring|wounding)\s+(?:the\s+)?(?:[\w-]+\s+)?$/i.test(between(Math.max(f.end, a.start - 40), a.start))),
           ) ?? null;
       }
@@ -946,12 +949,16 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     // coarse events (an area) give way to specific ones of a compatible type in the same admin1
     const violent = (sub: SubEventType) => VIOLENT_EVENT_TYPES.includes(eventTypeOf(sub));
     const keep: Draft[] = [];
+    // "southern Lebanon" spans more than one admin1: a place told within 60 km of its point is inside it
+    const partOfCountryNear = (d: Draft, o: Draft): boolean =>
+      d.geo?.place?.kind === 'region' && d.geo.country === o.geo?.country && d.geo.latitude !== null && d.geo.longitude !== null &&
+      o.geo.latitude !== null && o.geo.longitude !== null && haversineKm(d.geo.latitude, d.geo.longitude, o.geo.latitude, o.geo.longitude) < 60;
     const placeDraft = (d: Draft): void => {
       if (d.area) {
         const admin = d.geo?.admin1 ?? null;
         // (a fight in the region is not the town taken there: a change of hands hosts no other kind of battle)
         const host = drafts.find(
-          (o) => !o.area && o !== d && (admin === null || o.geo?.admin1 === admin || (o.geo?.admin1 == null)) &&
+          (o) => !o.area && o !== d && (admin === null || o.geo?.admin1 === admin || (o.geo?.admin1 == null) || partOfCountryNear(d, o)) &&
             (eventTypeOf(o.frame.sub!) === eventTypeOf(d.frame.sub!) || (violent(o.frame.sub!) && violent(d.frame.sub!))) &&
             (!TERRITORY_CHANGE.has(o.frame.sub!) || TERRITORY_CHANGE.has(d.frame.sub!)) &&
             (d.frame.date?.span === null || o.frame.date?.key === d.frame.date?.key || Math.abs(Date.parse(o.frame.date!.key) - Date.parse(d.frame.date!.key)) <= 86400000),

@@ -154,7 +154,12 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       words = words.slice(0, known);
       name = words.join(' ');
     }
-    if (deps.isActorName(name) || deps.isActorName(raw.trim())) return;
+    // ("southern Lebanon", "northeast Nigeria": a part of a country is a place, though the country's name is an actor's)
+    // (only where the gazetteer knows that part as a region of its own: else the country is no place to code)
+    const dirBefore = /\b((?:north|south|east|west)(?:ern|[- ]?(?:east|west)(?:ern)?)?)\s+$/i.exec(sentence.slice(Math.max(0, relStart - 16), relStart));
+    const partOfCountry = !!dirBefore && candidatesOf(geocoder, name).some((c) => c.kind === 'country') &&
+      geocoder.resolve(`${dirBefore[1]} ${name}`)?.place?.kind === 'region';
+    if (!partOfCountry && (deps.isActorName(name) || deps.isActorName(raw.trim()))) return;
     const afterName = sentence.slice(relStart + name.length, relStart + name.length + 30);
     if (/^\s+(?:village|town|hamlet)\b/i.test(afterName)) strong = true;
     // "an official in Mogadishu told", "Karama Square", "Manbij Military Council": not where the event is

@@ -416,3 +416,10 @@ test('ages in a victim phrase, a road between two cities, a defused device, a ly
   const mob = code('A mob lynched a man accused of blasphemy in the town of Sialkot on Friday, police said.', '2022-09-10');
   assert.deepEqual(mob.map((e) => [e.sub_event_type, e.actor1, e.actor2, e.fatalities]), [['Mob violence', 'Rioters (Pakistan)', 'Civilians (Pakistan)', 1]]);
 });
+
+test('a part of a country the gazetteer knows as a region is a place; "struck X targets" names X as the target', () => {
+  const ev = code('Israeli warplanes struck Hezbollah targets in southern Lebanon on Sunday.', '2024-06-03');
+  assert.deepEqual(ev.map((e) => [e.sub_event_type, e.actor1, e.actor2, e.location, e.country]), [['Air/drone strike', 'Military Forces of Israel', 'Hezbollah', 'South Lebanon', 'Lebanon']]);
+  // a country alone is still no place to code
+  assert.equal(code('Israeli warplanes struck Hezbollah targets in Lebanon on Sunday.', '2024-06-03').length, 0);
+});
