@@ -103,6 +103,23 @@ const STATS_TABLES = {
 type StatsTable = keyof typeof STATS_TABLES;
 
 type StatsDeltas = Map<string, { table: StatsTable; key: string[]; n: number; f: number }>;
+const STATS_DEFS = Object.entries(STATS_TABLES) as [StatsTable, (typeof STATS_TABLES)[StatsTable]][];
+
+/** The multi-row upsert of `rows` rows into an aggregate table (texts kept: the same few are used again and again). */
+const upsertSql = new Map<string, string>();
+function statsUpsertSql(table: StatsTable, rows: number): string {
+  const k = `${table} ${rows}`;
+  let sql = upsertSql.get(k);
+  if (sql === undefined) {
+    const def = STATS_TABLES[table];
+    const cols = [...def.key, 'n', ...(def.f ? ['f'] : [])];
+    const sets = def.f ? `n = ${table}.n + excluded.n, f = ${table}.f + excluded.f` : `n = ${table}.n + excluded.n`;
+    const one = `(${cols.map(() => '?').join(', ')})`;
+    sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')} ON CONFLICT (${def.key.join(', ')}) DO UPDATE SET ${sets}`;
+    if (upsertSql.size < 2000) upsertSql.set(k, sql);
+  }
+  return sql;
+}
 
 /** Add (sign 1) or remove (sign -1) events to a transaction's pending changes of the stats aggregates. */
 function addStats(deltas: StatsDeltas, changes: readonly (readonly [StoredEvent, 1 | -1])[]): void {
@@ -112,7 +129,7 @@ function addStats(deltas: StatsDeltas, changes: readonly (readonly [StoredEvent,
       day, month: day.slice(0, 7), country: e.country, admin1: e.admin1 ?? '', event_type: e.event_type,
       sub_event_type: e.sub_event_type, review_status: e.review_status, actor1: e.actor1, actor2: e.actor2 ?? '',
     };
-    for (const [table, def] of Object.entries(STATS_TABLES) as [StatsTable, (typeof STATS_TABLES)[StatsTable]][]) {
+    for (const [table, def] of STATS_DEFS) {
       const key = def.key.map((k) => v[k]!);
       const id = `${table}\u0000${key.join('\u0000')}`;
       const d = deltas.get(id) ?? deltas.set(id, { table, key, n: 0, f: 0 }).get(id)!;
@@ -135,19 +152,18 @@ async function flushStats(tx: Tx, deltas: StatsDeltas, fixedSizes: boolean): Pro
   }
   deltas.clear();
   for (const [table, rows] of byTable) {
-    const def = STATS_TABLES[table];
-    const cols = [...def.key, 'n', ...(def.f ? ['f'] : [])];
-    const sets = def.f ? `n = ${table}.n + excluded.n, f = ${table}.f + excluded.f` : `n = ${table}.n + excluded.n`;
-    const one = `(${cols.map(() => '?').join(', ')})`;
+    const withF = STATS_TABLES[table].f;
     for (let i = 0; i < rows.length;) {
       const left = rows.length - i;
       const size = left >= 200 || !fixedSizes ? Math.min(200, left) : 2 ** Math.floor(Math.log2(left));
-      const chunk = rows.slice(i, i + size);
+      const params: Param[] = [];
+      for (let j = i; j < i + size; j++) {
+        const d = rows[j]!;
+        params.push(...d.key, d.n);
+        if (withF) params.push(d.f);
+      }
       i += size;
-      await tx.run(
-        `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT (${def.key.join(', ')}) DO UPDATE SET ${sets}`,
-        chunk.flatMap((d) => [...d.key, d.n, ...(def.f ? [d.f] : [])]),
-      );
+      await tx.run(statsUpsertSql(table, size), params);
     }
   }
 }
