@@ -28,6 +28,7 @@ import type {
   ReviewRecord,
   Store,
   StoredDocument,
+  BulkInsertOptions,
 } from './types.js';
 
 /** A caller's mistake (bad cursor, bad edit): the server answers 400 with this message. */
@@ -255,6 +256,8 @@ function likeEscape(s: string): string {
 /** Build the WHERE clause for a filter (events alias `e`). Rejected events are hidden unless asked for. */
 /** Above this many index hits, a paged query walks the sort index and checks the condition per row instead. */
 export const PROBE_LIMIT = 10_000;
+/** bulkInsert rebuilds the indexes by default when its first batch has this many events and outnumbers the stored ones. */
+export const BULK_REBUILD_MIN = 1_000;
 /** Full text (PostgreSQL): up to this many events matched through their documents are listed by seq. */
 const TEXT_SEQ_LIMIT = 20_000;
 
@@ -317,10 +320,13 @@ export async function buildWhere(db: Db, f: EventFilter, mode: 'page' | 'all' = 
       // events matched through their documents first: when they are few, notes OR a list of seqs
       const limit = TEXT_SEQ_LIMIT;
       const seqs = (await db.all<{ seq: unknown }>(`${parts.documentEvents.sql} LIMIT ${limit + 1}`, parts.documentEvents.params)).map((r) => Number(r.seq));
-      if (seqs.length === 0) m = parts.notes;
-      else if (seqs.length <= limit) {
-        const list = db.dialect.seqIn(seqs);
-        m = { sql: `(${parts.notes.sql} OR ${list.sql})`, params: [...parts.notes.params, ...list.params] };
+      if (seqs.length <= limit) {
+        const notes = await choose(db, parts.notes, mode, probeLimit);
+        if (seqs.length === 0) m = notes;
+        else {
+          const list = db.dialect.seqIn(seqs);
+          m = { sql: `(${notes.sql} OR ${list.sql})`, params: [...notes.params, ...list.params] };
+        }
       }
     }
     m ??= db.dialect.textMatch(f.q);
@@ -1045,66 +1051,90 @@ export class CoreStore implements Store {
 
   // -------------------------------------------------------------------------------------------- bulk
 
-  async bulkInsert(events: CodedEvent[]): Promise<number> {
-    if (!events.length) return 0;
-    return this.write(async (tx) => {
-      const now = new Date().toISOString();
-      const [mx] = await tx.all<{ m: unknown }>('SELECT max(seq) AS m FROM events');
-      let seq = Number(mx?.m ?? 0);
-      const evRows: Param[][] = [];
-      const dataRows: Param[][] = [];
-      const cRows: Param[][] = [];
-      const actorRows: Param[][] = [];
-      const actorNamesAll = new Set<string>();
-      const withSeq: [number, StoredEvent][] = [];
-      // ids already stored, or repeated in the batch, get a derived id (<id>-2, <id>-3…) as in ingest
-      const taken = new Set<string>();
-      const wanted = [...new Set(events.map((e) => e.event_id_cnty))];
-      for (let i = 0; i < wanted.length; i += 500) {
-        const chunk = wanted.slice(i, i + 500);
-        for (const r of await tx.all<{ id: string }>(`SELECT id FROM events WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk)) taken.add(r.id);
-      }
-      const uniqueIdFor = async (id: string) => {
-        const base = id.trim() || 'EVT';
-        let candidate = base;
-        for (let n = 2; taken.has(candidate) || (candidate !== base && (await tx.all('SELECT 1 AS x FROM events WHERE id = ?', [candidate])).length); n++) {
-          taken.add(candidate);
-          candidate = `${base}-${n}`;
+  async bulkInsert(input: CodedEvent[] | Iterable<CodedEvent[]>, opts: BulkInsertOptions = {}): Promise<number> {
+    if (Array.isArray(input) && !input.length) return 0;
+    const batches: Iterable<CodedEvent[]> = Array.isArray(input) && !Array.isArray(input[0]) ? [input as CodedEvent[]] : (input as Iterable<CodedEvent[]>);
+    let total = 0;
+    let wrote = false;
+    await this.write(async (tx) => {
+      let rebuild: (() => Promise<void>) | null = null;
+      let first = true;
+      for (const events of batches) {
+        if (!events.length) continue;
+        const [mx] = await tx.all<{ m: unknown }>('SELECT max(seq) AS m FROM events');
+        const stored = Number(mx?.m ?? 0);
+        if (first) {
+          first = false;
+          const suspend = opts.rebuildIndexes ?? (events.length >= BULK_REBUILD_MIN && events.length >= stored);
+          if (suspend && this.db.suspendIndexes) rebuild = await this.db.suspendIndexes(tx);
         }
+        total += await this.insertBatch(tx, events, stored);
+        wrote = true;
+      }
+      if (rebuild) await rebuild();
+    }).finally(() => {
+      if (wrote) this.writes++;
+    });
+    return total;
+  }
+
+  /** One batch of bulkInsert, after the row `seq` (the largest stored). */
+  private async insertBatch(tx: Tx, events: CodedEvent[], maxSeq: number): Promise<number> {
+    const now = new Date().toISOString();
+    let seq = maxSeq;
+    const evRows: Param[][] = [];
+    const dataRows: Param[][] = [];
+    const cRows: Param[][] = [];
+    const actorRows: Param[][] = [];
+    const actorNamesAll = new Set<string>();
+    const withSeq: [number, StoredEvent][] = [];
+    // ids already stored, or repeated in the batch, get a derived id (<id>-2, <id>-3…) as in ingest
+    const taken = new Set<string>();
+    const wanted = [...new Set(events.map((e) => e.event_id_cnty))];
+    for (let i = 0; i < wanted.length; i += 500) {
+      const chunk = wanted.slice(i, i + 500);
+      for (const r of await tx.all<{ id: string }>(`SELECT id FROM events WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk)) taken.add(r.id);
+    }
+    const uniqueIdFor = async (id: string) => {
+      const base = id.trim() || 'EVT';
+      let candidate = base;
+      for (let n = 2; taken.has(candidate) || (candidate !== base && (await tx.all('SELECT 1 AS x FROM events WHERE id = ?', [candidate])).length); n++) {
         taken.add(candidate);
-        return candidate;
+        candidate = `${base}-${n}`;
+      }
+      taken.add(candidate);
+      return candidate;
+    };
+    for (const input of events) {
+      seq++;
+      const ev = { ...input, event_id_cnty: await uniqueIdFor(input.event_id_cnty) };
+      const stored: StoredEvent = {
+        ...ev,
+        sources: [{ document_id: ev.document_id, source: ev.source || 'unknown', url: null, title: null, published: null }],
+        review_status: 'unreviewed',
+        created_at: now,
+        updated_at: now,
       };
-      for (const input of events) {
-        seq++;
-        const ev = { ...input, event_id_cnty: await uniqueIdFor(input.event_id_cnty) };
-        const stored: StoredEvent = {
-          ...ev,
-          sources: [{ document_id: ev.document_id, source: ev.source || 'unknown', url: null, title: null, published: null }],
-          review_status: 'unreviewed',
-          created_at: now,
-          updated_at: now,
-        };
-        const cols = eventColumns(stored);
-        evRows.push([seq, ev.event_id_cnty, ...(Object.values(cols) as Param[]), '{}', now, now]);
-        dataRows.push([seq, JSON.stringify(stored)]);
-        cRows.push([seq, ev.document_id, JSON.stringify(ev)]);
-        for (const n of actorNames(ev)) actorNamesAll.add(n);
-        withSeq.push([seq, stored]);
-      }
-      await this.db.insertMany('events', ['seq', 'id', ...EVENT_COLUMNS, 'edits', 'created_at', 'updated_at'], evRows, tx);
-      await this.db.insertMany('event_data', ['seq', 'data'], dataRows, tx);
-      await this.db.insertMany('contributions', ['event_seq', 'document_id', 'coded'], cRows, tx);
-      const known = new Map<string, number>();
-      for (const name of actorNamesAll) {
-        await tx.run('INSERT INTO actors (name_lc) VALUES (?) ON CONFLICT (name_lc) DO NOTHING', [name]);
-        const [r] = await tx.all<{ id: number | string }>('SELECT id FROM actors WHERE name_lc = ?', [name]);
-        known.set(name, Number(r!.id));
-      }
-      for (const [s, e] of withSeq) for (const n of actorNames(e)) actorRows.push([known.get(n)!, s]);
-      this.aggregate(tx, withSeq.map(([, e]) => [e, 1] as const));
-      await this.db.insertMany('event_actors', ['actor_id', 'event_seq'], actorRows, tx);
-      return events.length;
-    }).finally(() => this.writes++);
+      const cols = eventColumns(stored);
+      evRows.push([seq, ev.event_id_cnty, ...(Object.values(cols) as Param[]), '{}', now, now]);
+      dataRows.push([seq, JSON.stringify(stored)]);
+      cRows.push([seq, ev.document_id, JSON.stringify(ev)]);
+      for (const n of actorNames(ev)) actorNamesAll.add(n);
+      withSeq.push([seq, stored]);
+    }
+    await this.db.insertMany('events', ['seq', 'id', ...EVENT_COLUMNS, 'edits', 'created_at', 'updated_at'], evRows, tx);
+    await this.db.insertMany('event_data', ['seq', 'data'], dataRows, tx);
+    await this.db.insertMany('contributions', ['event_seq', 'document_id', 'coded'], cRows, tx);
+    const known = new Map<string, number>();
+    for (const name of actorNamesAll) {
+      await tx.run('INSERT INTO actors (name_lc) VALUES (?) ON CONFLICT (name_lc) DO NOTHING', [name]);
+      const [r] = await tx.all<{ id: number | string }>('SELECT id FROM actors WHERE name_lc = ?', [name]);
+      known.set(name, Number(r!.id));
+    }
+    for (const [s, e] of withSeq) for (const n of actorNames(e)) actorRows.push([known.get(n)!, s]);
+    this.aggregate(tx, withSeq.map(([, e]) => [e, 1] as const));
+    await this.db.insertMany('event_actors', ['actor_id', 'event_seq'], actorRows, tx);
+    return events.length;
   }
 
   // -------------------------------------------------------------------------------------------- changes

@@ -40,9 +40,11 @@ export interface Dialect {
    * Optional split form of `textMatch` (PostgreSQL): `notes`, a condition on `e`'s own text, and
    * `documentEvents`, a query of the seqs of events whose source documents match. The store runs the
    * second first and, when it returns few seqs, asks for `notes OR e.seq = ANY(those seqs)`, which the
-   * planner can answer from indexes (an OR with a sub-select cannot be).
+   * planner can answer from indexes (an OR with a sub-select cannot be). `notes` is adaptive like a
+   * place filter: a paged query whose words match many events checks them row by row while walking the
+   * sort index, instead of taking every index hit and sorting them.
    */
-  textParts?(q: string): { notes: Frag; documentEvents: Frag } | null;
+  textParts?(q: string): { notes: AdaptiveFilter; documentEvents: Frag } | null;
   /** `e.seq` is one of these (a short list of event seqs), given as one parameter. */
   seqIn?(seqs: number[]): Frag;
   /** Condition: the event's point lies within the box. */
@@ -71,6 +73,13 @@ export interface Db extends Tx {
   dataVersion?(): Promise<number>;
   /** Insert many rows fast (bulk path). `columns` in order; rows of params. */
   insertMany(table: string, columns: string[], rows: Param[][], tx: Tx): Promise<void>;
+  /**
+   * Bulk path (optional): inside tx, drop the secondary indexes of the tables bulkInsert writes (events,
+   * event_data, contributions, event_actors) and stop the per-row index upkeep (SQLite: R*Tree and FTS5
+   * triggers); the function returned, called in the same transaction, builds them again once over every
+   * row, exactly as they were defined. Worth it when the rows inserted outnumber the rows already there.
+   */
+  suspendIndexes?(tx: Tx): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -352,6 +352,36 @@ export class SqliteDb implements Db {
     for (const r of rows) st.run(...bind(r));
   }
 
+  /**
+   * Bulk path (see Db.suspendIndexes): drops the secondary indexes of the tables bulkInsert writes and the
+   * per-row R*Tree and (deferred) FTS5 triggers on events; the returned function creates the indexes and
+   * triggers again from their own SQL in sqlite_master, and indexes the new rows' points and notes in one
+   * pass each, in seq order, as the triggers and the end-of-transaction FTS flush would have.
+   */
+  async suspendIndexes(_tx: Tx): Promise<() => Promise<void>> {
+    const before = Number((this.db.prepare('SELECT coalesce(max(seq), 0) AS m FROM events').get() as { m: number }).m);
+    const schema = this.db
+      .prepare(
+        `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (
+           (type = 'index' AND tbl_name IN ('events', 'event_data', 'contributions', 'event_actors'))
+           OR (type = 'trigger' AND name IN ('events_rtree_ai', 'events_fts_ai_deferred'))) ORDER BY rowid`,
+      )
+      .all() as { type: 'index' | 'trigger'; name: string; sql: string }[];
+    for (const o of schema) this.db.exec(`DROP ${o.type.toUpperCase()} ${o.name}`);
+    return async () => {
+      for (const o of schema) if (o.type === 'index') this.db.exec(o.sql);
+      if (schema.some((o) => o.name === 'events_rtree_ai')) {
+        this.db
+          .prepare('INSERT INTO events_rtree SELECT seq, longitude, longitude, latitude, latitude FROM events WHERE seq > ? AND latitude IS NOT NULL AND longitude IS NOT NULL ORDER BY seq')
+          .run(before);
+      }
+      if (schema.some((o) => o.name === 'events_fts_ai_deferred')) {
+        this.db.prepare('INSERT INTO events_fts (rowid, notes) SELECT seq, notes FROM events WHERE seq > ? ORDER BY seq').run(before);
+      }
+      for (const o of schema) if (o.type === 'trigger') this.db.exec(o.sql);
+    };
+  }
+
   async close(): Promise<void> {
     await this.mutex.lock(async () => {
       if (this.db.open) {

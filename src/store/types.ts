@@ -89,7 +89,18 @@ export interface Store {
   /**
    * Insert already-coded events as they are, without merging (bench generator, imports). Each event gets
    * one synthetic source document per distinct `document_id` (not stored as text). Returns the count inserted.
+   * `events` is one batch, or batches (an iterable of arrays, e.g. a generator, so a large load need not be
+   * in memory at once); either way everything is one transaction. With `rebuildIndexes` the secondary,
+   * full-text and spatial indexes are dropped for the load and built once at its end (fast for a load larger
+   * than what is stored; the default when the first batch has at least 1,000 events and outnumbers the stored
+   * ones). The rows, search results and stats are the same either way.
    */
-  bulkInsert(events: CodedEvent[]): Promise<number>;
+  bulkInsert(events: CodedEvent[] | Iterable<CodedEvent[]>, opts?: BulkInsertOptions): Promise<number>;
   close(): Promise<void>;
 }
+
+export interface BulkInsertOptions {
+  /** Drop and rebuild the indexes around the load (see Store.bulkInsert); default: decided by size. */
+  rebuildIndexes?: boolean;
+}
+
