@@ -258,6 +258,8 @@ function likeEscape(s: string): string {
 export const PROBE_LIMIT = 10_000;
 /** bulkInsert rebuilds the indexes by default when its first batch has this many events and outnumbers the stored ones. */
 export const BULK_REBUILD_MIN = 1_000;
+/** Fields a stored event adds to its coded event, in this order (bulkInsert builds its JSON from the coded event's). */
+const STORED_EXTRA = ['sources', 'review_status', 'created_at', 'updated_at'] as const;
 /** Full text (PostgreSQL): up to this many events matched through their documents are listed by seq. */
 const TEXT_SEQ_LIMIT = 20_000;
 
@@ -1069,6 +1071,8 @@ export class CoreStore implements Store {
           if (suspend && this.db.suspendIndexes) rebuild = await this.db.suspendIndexes(tx);
         }
         total += await this.insertBatch(tx, events, stored);
+        // the batch's aggregate changes now (bounded memory over a long load; written before the rebuild)
+        await flushStats(tx, this.statsDeltas.get(tx)!, this.db.kind === 'sqlite');
         wrote = true;
       }
       if (rebuild) await rebuild();
@@ -1096,6 +1100,10 @@ export class CoreStore implements Store {
       for (const r of await tx.all<{ id: string }>(`SELECT id FROM events WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk)) taken.add(r.id);
     }
     const uniqueIdFor = async (id: string) => {
+      if (!taken.has(id) && id && id === id.trim()) {
+        taken.add(id); // the usual case: a new id, no query
+        return id;
+      }
       const base = id.trim() || 'EVT';
       let candidate = base;
       for (let n = 2; taken.has(candidate) || (candidate !== base && (await tx.all('SELECT 1 AS x FROM events WHERE id = ?', [candidate])).length); n++) {
@@ -1105,22 +1113,38 @@ export class CoreStore implements Store {
       taken.add(candidate);
       return candidate;
     };
+    const nowJson = JSON.stringify(now);
+    const eventNames: string[][] = [];
     for (const input of events) {
       seq++;
-      const ev = { ...input, event_id_cnty: await uniqueIdFor(input.event_id_cnty) };
-      const stored: StoredEvent = {
-        ...ev,
-        sources: [{ document_id: ev.document_id, source: ev.source || 'unknown', url: null, title: null, published: null }],
-        review_status: 'unreviewed',
-        created_at: now,
-        updated_at: now,
-      };
-      const cols = eventColumns(stored);
-      evRows.push([seq, ev.event_id_cnty, ...(Object.values(cols) as Param[]), '{}', now, now]);
-      dataRows.push([seq, JSON.stringify(stored)]);
-      cRows.push([seq, ev.document_id, JSON.stringify(ev)]);
-      for (const n of actorNames(ev)) actorNamesAll.add(n);
-      withSeq.push([seq, stored]);
+      const id = input.event_id_cnty;
+      const fresh = !taken.has(id) && !!id && id === id.trim();
+      // no copy of an event whose id is kept (the store never changes its input)
+      const ev: CodedEvent = fresh ? (taken.add(id), input) : { ...input, event_id_cnty: await uniqueIdFor(id) };
+      const sources: StoredEvent['sources'] = [{ document_id: ev.document_id, source: ev.source || 'unknown', url: null, title: null, published: null }];
+      // What eventColumns and the stats aggregates read of the stored event. The stored event itself (ev and
+      // four more fields) is only serialised: building it as an object of 38 fields per event cost more
+      // than all of the rest of this loop.
+      const view = {
+        event_date: ev.event_date, event_type: ev.event_type, sub_event_type: ev.sub_event_type, actor1: ev.actor1, actor2: ev.actor2,
+        country: ev.country, admin1: ev.admin1, location: ev.location, latitude: ev.latitude, longitude: ev.longitude,
+        fatalities: ev.fatalities, notes: ev.notes, review_status: 'unreviewed',
+      } as StoredEvent;
+      const c = eventColumns(view);
+      evRows.push([seq, ev.event_id_cnty, c.sort_date, c.event_date, c.event_type, c.sub_event_type, c.actor1, c.actor2, c.country, c.admin1,
+        c.location, c.latitude, c.longitude, c.fatalities, c.notes, c.review_status, '{}', now, now] as Param[]);
+      const coded = JSON.stringify(ev);
+      // the stored event is ev with the four STORED_EXTRA fields after its own: its JSON is ev's with theirs
+      // appended (the text JSON.stringify({ ...ev, sources, … }) gives when ev has none of them)
+      const data = coded.length > 2 && !STORED_EXTRA.some((k) => k in ev)
+        ? `${coded.slice(0, -1)},"sources":${JSON.stringify(sources)},"review_status":"unreviewed","created_at":${nowJson},"updated_at":${nowJson}}`
+        : JSON.stringify({ ...ev, sources, review_status: 'unreviewed', created_at: now, updated_at: now });
+      dataRows.push([seq, data]);
+      cRows.push([seq, ev.document_id, coded]);
+      const names = actorNames(ev);
+      for (const n of names) actorNamesAll.add(n);
+      eventNames.push(names);
+      withSeq.push([seq, view]);
     }
     await this.db.insertMany('events', ['seq', 'id', ...EVENT_COLUMNS, 'edits', 'created_at', 'updated_at'], evRows, tx);
     await this.db.insertMany('event_data', ['seq', 'data'], dataRows, tx);
@@ -1131,7 +1155,9 @@ export class CoreStore implements Store {
       const [r] = await tx.all<{ id: number | string }>('SELECT id FROM actors WHERE name_lc = ?', [name]);
       known.set(name, Number(r!.id));
     }
-    for (const [s, e] of withSeq) for (const n of actorNames(e)) actorRows.push([known.get(n)!, s]);
+    withSeq.forEach(([s], i) => {
+      for (const n of eventNames[i]!) actorRows.push([known.get(n)!, s]);
+    });
     this.aggregate(tx, withSeq.map(([, e]) => [e, 1] as const));
     await this.db.insertMany('event_actors', ['actor_id', 'event_seq'], actorRows, tx);
     return events.length;

@@ -75,7 +75,7 @@ export interface Db extends Tx {
   insertMany(table: string, columns: string[], rows: Param[][], tx: Tx): Promise<void>;
   /**
    * Bulk path (optional): inside tx, drop the secondary indexes of the tables bulkInsert writes (events,
-   * event_data, contributions, event_actors) and stop the per-row index upkeep (SQLite: R*Tree and FTS5
+   * event_data, contributions, event_actors, the stats aggregates) and stop the per-row index upkeep (SQLite: R*Tree and FTS5
    * triggers); the function returned, called in the same transaction, builds them again once over every
    * row, exactly as they were defined. Worth it when the rows inserted outnumber the rows already there.
    */

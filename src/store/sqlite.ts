@@ -353,7 +353,8 @@ export class SqliteDb implements Db {
   }
 
   /**
-   * Bulk path (see Db.suspendIndexes): drops the secondary indexes of the tables bulkInsert writes and the
+   * Bulk path (see Db.suspendIndexes): drops the secondary indexes of the tables bulkInsert writes (with the
+   * stats aggregates'; bulkInsert writes its aggregate changes before calling the rebuild) and the
    * per-row R*Tree and (deferred) FTS5 triggers on events; the returned function creates the indexes and
    * triggers again from their own SQL in sqlite_master, and indexes the new rows' points and notes in one
    * pass each, in seq order, as the triggers and the end-of-transaction FTS flush would have.
@@ -363,7 +364,7 @@ export class SqliteDb implements Db {
     const schema = this.db
       .prepare(
         `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (
-           (type = 'index' AND tbl_name IN ('events', 'event_data', 'contributions', 'event_actors'))
+           (type = 'index' AND (tbl_name IN ('events', 'event_data', 'contributions', 'event_actors') OR tbl_name LIKE 'stats\\_%' ESCAPE '\\'))
            OR (type = 'trigger' AND name IN ('events_rtree_ai', 'events_fts_ai_deferred'))) ORDER BY rowid`,
       )
       .all() as { type: 'index' | 'trigger'; name: string; sql: string }[];
