@@ -77,7 +77,12 @@ export function findDates(text: string, anchor: Date, base = 0): DateMention[] {
   for (const w of windows) {
     const chunk = text.slice(w[0], w[1]);
     let allSimple = true;
-    for (const m of chunk.matchAll(HINT_G)) if (!SIMPLE_RE.test(m[0])) allSimple = false;
+    for (const m of chunk.matchAll(HINT_G)) {
+      if (!SIMPLE_RE.test(m[0])) {
+        allSimple = false;
+        break;
+      }
+    }
     (allSimple ? simple : hard).push(w);
   }
   for (const [a, b] of simple) {
