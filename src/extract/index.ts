@@ -313,7 +313,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (casualties.length && PROVISIONAL.test(s.text)) for (const c of casualties) c.provisional = true;
       for (const c of casualties) c.sentence = index;
       return {
-        ...s,
+        // (the sentence's fields written out: spreading it and adding more makes a slow, dictionary-mode object)
+        start: s.start,
+        end: s.end,
+        text: s.text,
         index,
         dates,
         actors: live || casualties.length ? findActors(s.text, s.start) : [],

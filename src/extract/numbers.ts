@@ -3,7 +3,7 @@
  * "two children and a woman were wounded", "at least 12 dead", "dozens injured"). Pure.
  */
 
-import { LETTER, wordMatches } from './lexicon.js';
+import { LETTER, plainTwin, wordMatches } from './lexicon.js';
 
 const SMALL: Record<string, number> = {
   a: 1, an: 1, one: 1, single: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
@@ -149,7 +149,7 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
   const excluded = (idx: number) => /\b(?:including|among them|among whom|of whom|of them|such as)\s*$/i.test(text.slice(Math.max(0, idx - 24), idx));
   // "as many as 30 may have died": an upper bound or a guess is not the conservative toll
   const speculative = (s: number, e: number) => /\b(?:may|might|could|would)\s+have\b|\bas many as\b|\bup to\b|\bfeared\b|\bexpected to\b/i.test(text.slice(Math.max(0, s - 12), e));
-  for (const m of /death toll/i.test(text) ? text.matchAll(TOLL) : []) {
+  for (const m of /death toll/i.test(text) ? text.matchAll(plainTwin(TOLL, text)) : []) {
     const n = parseNumber(m[1]!);
     if (n) push({ kind: 'killed', value: n.value, approximate: n.approximate, victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
@@ -173,16 +173,17 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
     push({ kind, value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[2]!.trim(), start: base + m.index!, end: base + m.index! + m[0].length });
   }
   // an excluded subset ("including a woman and …") must not swallow the next toll: rescan after the subset
-  PASSIVE.lastIndex = 0;
-  for (let m = PASSIVE.exec(text); m; m = PASSIVE.exec(text)) {
+  const passive = plainTwin(PASSIVE, text);
+  passive.lastIndex = 0;
+  for (let m = passive.exec(text); m; m = passive.exec(text)) {
     if (m.index > 0 && /[\p{L}\p{N}]/u.test(text[m.index - 1]!)) {
-      PASSIVE.lastIndex = m.index + 1; // not a word start in the Unicode sense
+      passive.lastIndex = m.index + 1; // not a word start in the Unicode sense
       continue;
     }
     if (excluded(m.index)) {
       // "including a woman and a boy, 4 people were killed": an item after a bare comma starts a new toll
       const comma = m[1]!.lastIndexOf(', ');
-      PASSIVE.lastIndex = m.index + (comma > 0 && !/^,\s+and\b/.test(m[1]!.slice(comma)) ? comma + 2 : m[1]!.length);
+      passive.lastIndex = m.index + (comma > 0 && !/^,\s+and\b/.test(m[1]!.slice(comma)) ? comma + 2 : m[1]!.length);
       continue;
     }
     const g = sumGroup(m[1]!);

@@ -4,7 +4,7 @@
  * Idlib"). Uses the geocoder's fast name lookups (candidates/isPrefix); resolution happens later.
  */
 import type { Geocoder, Place } from '../geo/types.js';
-import { LETTER, wordMatches } from './lexicon.js';
+import { LETTER, plainTwin, wordMatches } from './lexicon.js';
 
 export interface PlaceMention {
   /** The bare name, e.g. "Nayrab". */
@@ -116,7 +116,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
 
   const listHasKnown = (pos: number): boolean => {
     for (let guard = 0; guard < 30; guard++) {
-      const m = LIST_NEXT.exec(sentence.slice(pos));
+      const m = plainTwin(LIST_NEXT, sentence).exec(sentence.slice(pos));
       if (!m) return false;
       const nm = cleanName(m[1]!);
       if (nm && longestKnown(geocoder, nm.split(' ')) > 0 && !deps.isActorName(nm)) return true;
@@ -221,7 +221,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
         // skip "(also known as …)" asides
         const aside = /^\s*\([^)]{0,60}\)/.exec(sentence.slice(pos));
         if (aside) pos += aside[0].length;
-        const m = LIST_NEXT.exec(sentence.slice(pos));
+        const m = plainTwin(LIST_NEXT, sentence).exec(sentence.slice(pos));
         if (!m) break;
         const nm = cleanName(m[1]!);
         const s = pos + m[0].length - m[1]!.length;
@@ -245,7 +245,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     consider(run, relStart, strong, true);
   }
   // (the place noun is what makes an AFTER_RE match: sentences without one skip its costly scan)
-  for (const m of AFTER_NOUN.test(sentence) ? sentence.matchAll(AFTER_RE) : []) {
+  for (const m of plainTwin(AFTER_NOUN, sentence).test(sentence) ? sentence.matchAll(plainTwin(AFTER_RE, sentence)) : []) {
     const run = m[1]!;
     const words = run.split(' ');
     // "…in the Fanigol village": keep the last words that are not cue words
