@@ -304,6 +304,27 @@ export class PostgresDb implements Db {
     }
   }
 
+  /**
+   * Bulk path (see Db.suspendIndexes): drops the indexes of the tables bulkInsert writes (events,
+   * event_data, contributions, event_actors, the stats aggregates) that back no constraint (the primary
+   * keys and unique ids stay: inserts and upserts check them), and builds them again from their own
+   * definitions (pg_get_indexdef). DROP INDEX locks the table until the transaction ends.
+   */
+  async suspendIndexes(tx: Tx): Promise<() => Promise<void>> {
+    const indexes = await tx.all<{ name: string; def: string }>(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+         FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+        WHERE t.relnamespace = current_schema()::regnamespace
+          AND (t.relname IN ('events', 'event_data', 'contributions', 'event_actors') OR t.relname LIKE 'stats\\_%')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        ORDER BY i.indexrelid`,
+    );
+    for (const ix of indexes) await tx.run(`DROP INDEX ${ix.name}`);
+    return async () => {
+      for (const ix of indexes) await tx.run(ix.def);
+    };
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -102,7 +102,7 @@ async function tables(db: Db): Promise<Record<string, unknown[]>> {
 async function schema(db: Db): Promise<unknown[]> {
   return db.kind === 'sqlite'
     ? db.all("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
-    : db.all("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname");
+    : db.all("SELECT tablename, indexname, replace(indexdef, current_schema() || '.', '') AS def FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname");
 }
 
 const FILTERS: EventFilter[] = [
