@@ -413,6 +413,28 @@ export function storeSuite(name: string, openFresh: OpenFresh) {
           tunable.probeLimit = saved;
         }
       });
+      it('q gives the same results, pages and order whichever plan the store picks (text index or row by row)', async () => {
+        const tunable = store as Store & { probeLimit?: number };
+        const queries = [
+          { q: 'checkpoint' }, { q: 'zeppelin' }, { q: 'fuel depot' }, { q: 'salar*' }, { q: 'fuel depot', country: 'syria' },
+          { q: 'strike', limit: 1 }, { q: 'strike', limit: 1, sort: 'date_asc' }, { q: 'strike', sort: 'fatalities_desc', limit: 1 },
+          { q: 'strike', country: 'Syria', limit: 1 },
+        ];
+        const saved = tunable.probeLimit!;
+        try {
+          for (const query of queries) {
+            tunable.probeLimit = saved;
+            const indexed = await ids(query);
+            tunable.probeLimit = 0;
+            assert.deepEqual(await ids(query), indexed, JSON.stringify(query));
+            assert.ok(indexed.length > 0, JSON.stringify(query));
+          }
+          tunable.probeLimit = 0;
+          assert.deepEqual(await ids({ q: 'no-such-word' }), []);
+        } finally {
+          tunable.probeLimit = saved;
+        }
+      });
       it('min_fatalities, review_status and combined filters', async () => {
         assert.deepEqual(await ids({ min_fatalities: '2' }), ['L4', 'L3', 'L2']);
         assert.deepEqual(await ids({ review_status: 'unreviewed', country: 'Syria', event_type: 'Battles', min_fatalities: 5, from: '2024-07-01' }), ['L3']);
