@@ -13,6 +13,7 @@ import { CoreStore } from '../../src/store/core.js';
 import { SqliteDb } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/types.js';
 import { buildServer, type ServerOptions } from '../../src/server/index.js';
+import { freshPgUrl, pgUrl } from '../helpers/pg.js';
 
 export interface Backend {
   name: 'sqlite' | 'postgres';
@@ -22,8 +23,22 @@ export interface Backend {
 export const BACKENDS: Backend[] = [
   // Explicit SQLite (openStore would pick PostgreSQL whenever FRONTLINE_DATABASE_URL is set).
   { name: 'sqlite', open: async () => new CoreStore(new SqliteDb(':memory:')) },
-  ...(process.env.FRONTLINE_DATABASE_URL
-    ? [{ name: 'postgres' as const, open: () => openStore({ url: process.env.FRONTLINE_DATABASE_URL }) }]
+  // PostgreSQL: a fresh schema per store (dropped on close), so that events of other test files in the same
+  // database never merge with this file's reports
+  ...(pgUrl
+    ? [{
+        name: 'postgres' as const,
+        open: async (): Promise<Store> => {
+          const fresh = await freshPgUrl();
+          const store = await openStore({ url: fresh.url });
+          const close = store.close.bind(store);
+          store.close = async () => {
+            await close();
+            await fresh.drop();
+          };
+          return store;
+        },
+      }]
     : []),
 ];
 
