@@ -194,12 +194,13 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
       /countryside of (?:the )?$/i.test(before);
     let query = name;
     const mBefore = /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
+    // "a base south-west of the capital Mogadishu": near the place, not in it (precision 2)
+    const compassOf = /\b((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s+(?:the\s+)?$/i.exec(before);
+    const settlementOf = /\b(town|village|hamlet)\s+of\s+$/i.exec(before);
     if (mBefore) query = `${mBefore[0]}${name}`;
     else if (/\bnear\s+(?:the\s+)?$/i.test(before)) query = `near ${name}`;
-    else if (/\b(?:north|south|east|west)(?:[- ]?(?:east|west))?\s+of\s+(?:the\s+)?$/i.test(before)) {
-      // "a base south-west of the capital Mogadishu": near the place, not in it (precision 2)
-      query = `${/\b((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s+(?:the\s+)?$/i.exec(before)![1]!.replace(' ', '-')} of ${name}`;
-    } else if (/\b(?:town|village|hamlet)\s+of\s+$/i.test(before)) query = `the ${/(town|village|hamlet)\s+of\s+$/i.exec(before)![1]!.toLowerCase()} of ${name}`;
+    else if (compassOf) query = `${compassOf[1]!.replace(' ', '-')} of ${name}`;
+    else if (settlementOf) query = `the ${settlementOf[1]!.toLowerCase()} of ${name}`;
     else if (/^\s+countryside\b/i.test(after)) query = `${name} countryside`;
     else {
       const dir = /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);
