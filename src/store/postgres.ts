@@ -4,7 +4,10 @@
  * Write transactions take a transaction-scoped advisory lock, so merge decisions are serialised across
  * processes sharing one database. Versioned migrations are applied at open under a session lock.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { nearBox, searchTerms, statsTablesSql, actorPlaceStatsSql, type Db, type Dialect, type Param, type Row, type Tx } from './db.js';
 
 const WRITE_LOCK = 0x6672_6f6e; // "fron"
@@ -215,11 +218,45 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/** The connection of each transaction's Tx: insertMany streams its rows through COPY on it. */
+const txClients = new WeakMap<Tx, pg.PoolClient>();
+
 function clientTx(c: pg.PoolClient | pg.Pool): Tx {
-  return {
+  const tx: Tx = {
     all: async <T>(sql: string, params?: readonly Param[]) => (await c.query(numbered(sql), params as unknown[])).rows as T[],
     run: async (sql: string, params?: readonly Param[]) => (await c.query(numbered(sql), params as unknown[])).rowCount ?? 0,
   };
+  if (!(c instanceof pg.Pool)) txClients.set(tx, c);
+  return tx;
+}
+
+/** One value in COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
+function copyValue(v: Param): string {
+  if (v === null) return '\\N';
+  if (typeof v !== 'string') return String(v);
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]!) : v;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+/** Rows from which insertMany uses COPY instead of INSERT statements (a bulk load). */
+const COPY_MIN_ROWS = 200;
+/** COPY text handed to the connection per write (bounded memory for any number of rows). */
+const COPY_CHUNK_CHARS = 1 << 20;
+
+/** COPY rows into a table on the transaction's connection (text format). */
+async function copyRows(client: pg.PoolClient, table: string, columns: string[], rows: Param[][]): Promise<void> {
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  function* chunks(): Generator<string> {
+    let buf = '';
+    for (const r of rows) {
+      buf += r.map(copyValue).join('\t') + '\n';
+      if (buf.length >= COPY_CHUNK_CHARS) {
+        yield buf;
+        buf = '';
+      }
+    }
+    if (buf) yield buf;
+  }
+  await pipeline(Readable.from(chunks()), stream);
 }
 
 export class PostgresDb implements Db {
@@ -304,8 +341,10 @@ export class PostgresDb implements Db {
   }
 
   async insertMany(table: string, columns: string[], rows: Param[][], tx: Tx): Promise<void> {
-    const per = Math.max(1, Math.floor(30000 / columns.length));
-    for (let i = 0; i < rows.length; i += per) {
+    const client = txClients.get(tx);
+    // a bulk load streams through COPY (several times faster than multi-row INSERTs with bound parameters)
+    if (client && rows.length >= COPY_MIN_ROWS) await copyRows(client, table, columns, rows);
+    else for (let i = 0, per = Math.max(1, Math.floor(30000 / columns.length)); i < rows.length; i += per) {
       const chunk = rows.slice(i, i + per);
       const values = chunk.map((r) => `(${r.map(() => '?').join(', ')})`).join(', ');
       await tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, chunk.flat());

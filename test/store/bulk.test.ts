@@ -149,6 +149,24 @@ function suite(name: string, open: () => Promise<{ store: CoreStore; db: Db; cle
         await fast.cleanup();
       }
     });
+
+    it('keeps text with backslashes, tabs, line breaks and a literal \\N exactly as given (PostgreSQL loads it with COPY)', async () => {
+      const { store, cleanup } = await open();
+      try {
+        const odd = ['C:\\temp\\N and \\N alone', 'tab\there', 'two\nlines\r\nand CR\r', 'quote " and \' and ; ,', 'Ḥamā — حماة ✓', '\\'];
+        const load = events(7, 260).map((e, i) => ({ ...e, event_id_cnty: `ODD-${i}`, notes: odd[i % odd.length]!, admin1: i % 5 === 0 ? null : e.admin1 }));
+        assert.equal(await store.bulkInsert(load), 260);
+        for (const i of [0, 1, 2, 3, 4, 5, 10, 259]) {
+          const got = await store.getEvent(`ODD-${i}`);
+          assert.equal(got?.notes, odd[i % odd.length], `ODD-${i}`);
+          assert.equal(got?.admin1, load[i]!.admin1, `ODD-${i} admin1`);
+          assert.deepEqual(got?.evidence, load[i]!.evidence);
+        }
+        assert.equal((await allEvents(store, { q: 'lines' })).length, Math.ceil((260 - 2) / odd.length));
+      } finally {
+        await cleanup();
+      }
+    });
   });
 }
 
