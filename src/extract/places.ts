@@ -262,7 +262,8 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     consider(words.join(' '), relStart, strongNoun, false, feature);
   }
   // "on the Kandahar-Herat highway", "the Damascus-Homs road": the road's first city places it, near (precision 2)
-  for (const m of sentence.matchAll(ROAD_BETWEEN)) {
+  // (a road's noun is what makes a ROAD_BETWEEN match: sentences without one skip its costly scan)
+  for (const m of ROAD_NOUN.test(sentence) ? sentence.matchAll(plainTwin(ROAD_BETWEEN, sentence)) : []) {
     const name = m[1]!;
     const relStart = m.index!;
     if (seen.has(relStart) || knownCount(geocoder, name) === 0 || deps.isActorName(name)) continue;
@@ -285,6 +286,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
   return out;
 }
 
+const ROAD_NOUN = /highway|road|motorway|expressway/;
 const ROAD_BETWEEN = /(?<![\p{L}-])(\p{Lu}[\p{L}’']+(?: \p{Lu}[\p{L}’']+)?)[-–](?:\p{Lu}[\p{L}’']+(?: \p{Lu}[\p{L}’']+)?)\s+(?:highway|road|motorway|expressway)\b/gu;
 const NAME_PREFIX = /^(?:al|el|ad|ar|as|ash|at|az|an|ed|ez|abu|abou|umm?|bani|beni|beit|bayt|deir|dayr|kafr|kfar|tal|tell?|ain|ayn|jabal|jebel|wadi|ras|khirbet|khirbat|bir|sheikh|shaykh)$/i;
 export const CONTAINED_GAP = /^\s*(?:neighbou?rhood|village|area|camp|town|hamlet)?\s*,?\s*in\s+(?:the\s+)?$/i;
