@@ -145,7 +145,11 @@ function addStats(deltas: StatsDeltas, changes: readonly (readonly [StoredEvent,
  * `fixedSizes` (SQLite, whose statements are prepared once and cached by text): only 200 rows or a power
  * of two per statement, so a few statement texts serve every batch size.
  */
-async function flushStats(tx: Tx, deltas: StatsDeltas, fixedSizes: boolean): Promise<void> {
+/** Changes of one aggregate table from which flushStats hands them to Db.addRows (a bulk load) when the store has it. */
+const ADD_ROWS_MIN = 500;
+
+async function flushStats(db: Db, tx: Tx, deltas: StatsDeltas): Promise<void> {
+  const fixedSizes = db.kind === 'sqlite';
   const byTable = new Map<StatsTable, { key: string[]; n: number; f: number }[]>();
   for (const d of deltas.values()) {
     if (d.n === 0 && d.f === 0) continue; // e.g. an update that changed none of the aggregated columns
@@ -154,6 +158,10 @@ async function flushStats(tx: Tx, deltas: StatsDeltas, fixedSizes: boolean): Pro
   deltas.clear();
   for (const [table, rows] of byTable) {
     const withF = STATS_TABLES[table].f;
+    if (db.addRows && rows.length >= ADD_ROWS_MIN) {
+      await db.addRows(table, STATS_TABLES[table].key, withF ? ['n', 'f'] : ['n'], rows.map((d) => (withF ? [...d.key, d.n, d.f] : [...d.key, d.n])), tx);
+      continue;
+    }
     for (let i = 0; i < rows.length;) {
       const left = rows.length - i;
       const size = left >= 200 || !fixedSizes ? Math.min(200, left) : 2 ** Math.floor(Math.log2(left));
@@ -440,7 +448,7 @@ export class CoreStore implements Store {
         this.statsDeltas.set(tx, deltas);
         try {
           const out = await fn(tx);
-          await flushStats(tx, deltas, this.db.kind === 'sqlite');
+          await flushStats(this.db, tx, deltas);
           return out;
         } catch (err) {
           this.actorIds.clear();
@@ -1072,7 +1080,7 @@ export class CoreStore implements Store {
         }
         total += await this.insertBatch(tx, events, stored);
         // the batch's aggregate changes now (bounded memory over a long load; written before the rebuild)
-        await flushStats(tx, this.statsDeltas.get(tx)!, this.db.kind === 'sqlite');
+        await flushStats(this.db, tx, this.statsDeltas.get(tx)!);
         wrote = true;
       }
       if (rebuild) await rebuild();

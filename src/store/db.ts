@@ -80,6 +80,12 @@ export interface Db extends Tx {
    * row, exactly as they were defined. Worth it when the rows inserted outnumber the rows already there.
    */
   suspendIndexes?(tx: Tx): Promise<() => Promise<void>>;
+  /**
+   * Bulk path (optional): add many rows to an aggregate table whose primary key is `key`: a row whose key
+   * is stored adds its `sums` columns to the stored ones, a new key is inserted. Keys are distinct within
+   * rows. Worth it for hundreds of rows (PostgreSQL: one COPY and one INSERT … ON CONFLICT per call).
+   */
+  addRows?(table: string, key: readonly string[], sums: readonly string[], rows: Param[][], tx: Tx): Promise<void>;
   close(): Promise<void>;
 }
 

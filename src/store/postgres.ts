@@ -355,6 +355,19 @@ export class PostgresDb implements Db {
     }
   }
 
+  /** See Db.addRows: the rows are COPYed into a temporary table of the transaction, then upserted at once. */
+  async addRows(table: string, key: readonly string[], sums: readonly string[], rows: Param[][], tx: Tx): Promise<void> {
+    const client = txClients.get(tx);
+    if (!client) throw new Error('addRows: not inside a transaction of this store');
+    const cols = [...key, ...sums];
+    const stage = `stage_${table}`;
+    await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} ON COMMIT DROP AS SELECT ${cols.join(', ')} FROM ${table} WITH NO DATA`);
+    await copyRows(client, stage, cols, rows);
+    const set = sums.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
+    await client.query(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${stage} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${set}`);
+    await client.query(`TRUNCATE ${stage}`);
+  }
+
   /**
    * Bulk path (see Db.suspendIndexes): drops the indexes of the tables bulkInsert writes (events,
    * event_data, contributions, event_actors, the stats aggregates) that back no constraint (the primary
