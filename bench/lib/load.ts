@@ -17,7 +17,7 @@ function once(url: string, connections: number, limit: { duration: number } | { 
   const times: number[] = [];
   let bad = 0;
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections, pipelining: 1, timeout: 120, ...limit }, (err, result) =>
+    const instance = autocannon({ url, connections, pipelining: 1, timeout: 120, sampleInt: 100, ...limit }, (err, result) =>
       err ? reject(err) : resolve({ times, bad: bad + result.errors + result.timeouts }),
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
