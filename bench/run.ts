@@ -17,7 +17,7 @@
  * is set, and is skipped with a note when no server is installed. Results also go to
  * bench/out/last-run.json; --readme rewrites the figures section of bench/README.md.
  */
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,9 +29,9 @@ import { generateCorpus } from './corpus.js';
 import { runGeoBench } from './geo.bench.js';
 import { benchExtract, benchGeoLoad, benchGeoMentions } from './lib/pipeline.js';
 import { benchIngest, freshSqlite, preExtracted, writeJsonl } from './lib/ingest.js';
-import { deleteStaleEventSets, ensureSqliteEvents, fillRange, pgEventsKey, schemaKey } from './lib/events.js';
+import { deleteStaleEventSets, ensureSqliteEvents, pgEventsDb, schemaKey, staleEventDbs } from './lib/events.js';
 import { startPg, type BenchPg } from './lib/pg.js';
-import { spawnPgFill, type PgFillResult } from './lib/pg-fill.js';
+import { spawnPgFill, type PgFillStep } from './lib/pg-fill.js';
 import { lockBenchOut } from './lib/lock.js';
 import { startServe, type Served } from './lib/serve.js';
 import { load } from './lib/load.js';
@@ -105,6 +105,40 @@ const geo = loadGeocoder();
 const corpus = generateCorpus({ seed: SEED, count: Math.max(CFG.corpus, CFG.ingestDocs, CFG.storeOnlyDocs, CFG.streamDocs), places: geo.gazetteer.places });
 const extractor = createExtractor(geo);
 
+// ---- PostgreSQL --------------------------------------------------------------------------------
+// Started first: on a first run its event sets are filled by another process while this one measures.
+let pgs: BenchPg | null = null;
+const needPg = !args['no-pg'] && ['ingest', 'api', 'stream', 'serve'].some((s) => ONLY.has(s));
+const needEvents = ['api', 'stream', 'serve'].some((s) => ONLY.has(s));
+// one run at a time per checkout: the event sets and the bench cluster live in bench/out (released at exit)
+if (needPg || needEvents) await lockBenchOut(log);
+if (needPg) {
+  const p = await startPg();
+  if ('skip' in p) notes.push(p.skip);
+  else {
+    pgs = p;
+    notes.push(p.note);
+  }
+} else if (args['no-pg']) notes.push('PostgreSQL skipped (--no-pg)');
+const stopPg = () => pgs?.stop();
+process.once('exit', stopPg);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (stopPg(), process.exit(130)));
+
+let pgFill: ReturnType<typeof spawnPgFill> | null = null;
+let pgFillStarted = 0;
+let pgFillEnded = 0;
+if (pgs && needEvents) {
+  const names = await pgs.databases();
+  for (const stale of staleEventDbs(SEED, names)) await pgs.drop(stale);
+  if (CFG.apiSizes.some((n) => !names.includes(pgEventsDb(SEED, n)))) {
+    log(`PostgreSQL: filling the missing event sets of ${CFG.apiSizes.join(', ')} in another process (schema key ${schemaKey('postgres')})`);
+    pgFill = spawnPgFill(pgs.url, SEED, CFG.apiSizes);
+    pgFillStarted = Date.now();
+    pgFill.done.then(() => (pgFillEnded = Date.now()), () => undefined);
+    process.once('exit', pgFill.kill);
+  }
+}
+
 // ---- extract + geocode -------------------------------------------------------------------------
 if (ONLY.has('extract')) {
   log(`extract: ${CFG.corpus} reports × ${CFG.runs} runs (${elapsed()})`);
@@ -130,22 +164,6 @@ if (ONLY.has('geo')) {
   row('geo', `geocode per mention, mixed mentions of bench/geo.bench.ts (${mixed[0]!.mentions}; p99 ${fmt(median(mixed.map((x) => x.p99Ms)), 2)} ms)`, `${fmt(mixedMs, 3)} ms`, '< 1 ms', mixedMs < 1);
 }
 
-// ---- PostgreSQL --------------------------------------------------------------------------------
-let pgs: BenchPg | null = null;
-const needPg = !args['no-pg'] && ['ingest', 'api', 'stream', 'serve'].some((s) => ONLY.has(s));
-if (needPg) {
-  const p = await startPg();
-  if ('skip' in p) notes.push(p.skip);
-  else {
-    pgs = p;
-    notes.push(p.note);
-  }
-} else if (args['no-pg']) notes.push('PostgreSQL skipped (--no-pg)');
-const stopPg = () => pgs?.stop();
-process.once('exit', stopPg);
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => (stopPg(), process.exit(130)));
-
-let pgFill: ReturnType<typeof spawnPgFill> | null = null;
 try {
   // ---- ingest ----------------------------------------------------------------------------------
   // measured per store just before its API rounds: SQLite's while PostgreSQL's event set may still be
@@ -184,30 +202,16 @@ try {
   }
 
   // ---- event sets --------------------------------------------------------------------------------
-  // SQLite's are filled in this process while a child process fills PostgreSQL's (both through the
-  // stores' bulkInsert). SQLite's measurements follow at once; PostgreSQL's wait for its fill. Only a
-  // first run (nothing cached) overlaps the fill with SQLite's measurements, and the table says so.
-  const needEvents = ['api', 'stream', 'serve'].some((s) => ONLY.has(s));
+  // SQLite's are filled in this process while a child process (started before the extract section)
+  // fills PostgreSQL's, both through the stores' bulkInsert. PostgreSQL's measurements of a size wait for
+  // its set. Only a first run (nothing cached) overlaps the fills with measurements, and the table says so.
   const sizes = CFG.apiSizes;
   let sqliteFiles = new Map<number, string>();
-  let pgEventsUrl: string | null = null;
-  let pgFilled: PgFillResult | null = null;
-  let sqliteFillDone = 0;
-  let pgFillEnded = 0;
   if (needEvents) {
-    await lockBenchOut(log); // released at exit
     const stale = deleteStaleEventSets(SEED);
     if (stale.length) log(`deleted ${stale.length} cached event sets of another schema or generator: ${stale.join(', ')}`);
-    log(`event sets ${sizes.join(', ')} (cached in bench/out, schema keys sqlite ${schemaKey('sqlite')}, postgres ${schemaKey('postgres')}) (${elapsed()})`);
+    log(`event sets ${sizes.join(', ')} (SQLite files in bench/out, schema key ${schemaKey('sqlite')}; PostgreSQL databases ${pgEventsDb(SEED, sizes[0]!)}…) (${elapsed()})`);
     const t = Date.now();
-    if (pgs) {
-      pgEventsUrl = await pgs.database('bench_events');
-      if (sizes.some((n) => !existsSync(path.join(OUT, `${pgEventsKey(SEED, n)}.pgdump`)))) {
-        pgFill = spawnPgFill(pgEventsUrl, SEED, sizes);
-        process.once('exit', pgFill.kill);
-        pgFill.done.then(() => (pgFillEnded = Date.now()), () => undefined);
-      }
-    }
     try {
       const r = await ensureSqliteEvents(SEED, sizes, log);
       sqliteFiles = r.files;
@@ -217,7 +221,6 @@ try {
       pgFill?.kill();
       throw err;
     }
-    sqliteFillDone = Date.now();
     json.fillMs = Date.now() - t;
   }
   // ---- API latency -------------------------------------------------------------------------------
@@ -267,41 +270,19 @@ try {
   const targets: { store: string; n: number; rows: Record<string, unknown>[] }[] = [];
   const storesToRun: ('SQLite' | 'PostgreSQL')[] = ['SQLite', ...(pgs ? (['PostgreSQL'] as const) : [])];
   for (const storeName of storesToRun) {
-    if (storeName === 'PostgreSQL' && pgFill) {
-      const w = Date.now();
-      pgFilled = await pgFill.done;
-      log(`PostgreSQL fill done in ${fmt(pgFilled.ms / 1000, 0)} s (waited ${fmt((Date.now() - w) / 1000, 0)} s more for it) (${elapsed()})`);
-      for (const st of pgFilled.steps) {
-        row('events', `bulk insert of synthetic events, PostgreSQL (${st.from.toLocaleString('en')} → ${st.to.toLocaleString('en')}, generated now, alongside SQLite's work)`, `${fmt(st.eventsPerS)} events/s; pg_dump ${fmt(st.dumpMs / 1000, 1)} s`);
-      }
-      json.pgFill = pgFilled;
-      if (pgFillEnded > sqliteFillDone) {
-        notes.push(`first run: PostgreSQL's event sets were still being filled (another process) for the first ${fmt((pgFillEnded - sqliteFillDone) / 1000, 0)} s of the SQLite measurements after SQLite's fill`);
-      }
-    }
     if (ONLY.has('ingest') && (storeName === 'SQLite' || pgs)) await ingestStore(storeName);
     for (const n of sizes) {
       if (!doApi && !(doServe && n === CFG.serveSize) && !(doStream && n === sizes[0])) continue;
       let serveOpts: { db?: string; pgUrl?: string };
       if (storeName === 'SQLite') serveOpts = { db: sqliteFiles.get(n)! };
       else {
-        // the database the fill process grew serves its largest size; the other sizes are restored from
-        // their dumps in bench/out (or, without pg_dump, filled here)
-        const key = pgEventsKey(SEED, n);
-        const t = Date.now();
-        let url: string;
-        if (pgFilled && pgFilled.filledTo === n && pgEventsUrl) url = pgEventsUrl;
-        else if (pgs!.restore((url = await pgs!.database('bench_restore')), key)) {
-          log(`PostgreSQL: ${n.toLocaleString('en')} events restored from bench/out/${key}.pgdump in ${fmt((Date.now() - t) / 1000, 1)} s (${elapsed()})`);
-        } else {
-          const s = await openStore({ url });
-          log(`PostgreSQL: filling to ${n.toLocaleString('en')} events (no dump to restore) (${elapsed()})`);
-          const rate = await fillRange(s, SEED, 0, n, log);
-          await s.close();
-          row('events', `bulk insert of synthetic events, PostgreSQL (0 → ${n.toLocaleString('en')})`, `${fmt(rate)} events/s`);
-          pgs!.dump(url, key);
+        // each size is a database of the bench cluster, filled by the child process on a first run
+        if (pgFill) {
+          const w = Date.now();
+          await pgFill.ready(n);
+          if (Date.now() - w > 1000) log(`waited ${fmt((Date.now() - w) / 1000, 0)} s for PostgreSQL's set of ${n.toLocaleString('en')} events (${elapsed()})`);
         }
-        await pgs!.analyze(url);
+        const url = pgs!.urlOf(pgEventsDb(SEED, n));
         serveOpts = { pgUrl: url };
       }
       log(`serve ${storeName} with ${n.toLocaleString('en')} events (${elapsed()})`);
@@ -339,10 +320,8 @@ try {
           copyFileSync(serveOpts.db!, copy);
           opts = { db: copy };
         } else {
-          // a copy of this size's database, so the cached dumps stay as generated
-          const url = await pgs!.database('bench_stream');
-          if (!pgs!.restore(url, pgEventsKey(SEED, n))) notes.push('PostgreSQL stream latency measured on an empty database (no dump to restore)');
-          await pgs!.analyze(url);
+          // a copy of this size's database, so the cached set stays as generated
+          const url = await pgs!.copy(pgEventsDb(SEED, n), 'bench_stream');
           opts = { pgUrl: url };
         }
         log(`stream latency, ${storeName} (${elapsed()})`);
@@ -354,9 +333,18 @@ try {
           row('stream', `POST /api/documents response time, ${storeName}`, `median ${fmt(st.postP50)} ms`);
         } finally {
           await s.stop();
+          if (storeName === 'PostgreSQL') await pgs!.drop('bench_stream');
         }
       }
     }
+  }
+  if (pgFill) {
+    const steps = await pgFill.done;
+    for (const st of steps) {
+      row('events', `bulk insert of synthetic events, PostgreSQL (${st.from.toLocaleString('en')} → ${st.to.toLocaleString('en')}, generated now in another process, alongside this one's work)`, `${fmt(st.eventsPerS)} events/s; ${fmt(st.ms / 1000, 0)} s with the copy of the smaller set and ANALYZE`);
+    }
+    json.pgFill = steps;
+    notes.push(`first run: PostgreSQL's event sets were filled by another process from ${fmt((pgFillStarted - started) / 1000, 0)} s to ${fmt((pgFillEnded - started) / 1000, 0)} s into the run; what was measured meanwhile shared the two cores with it`);
   }
   json.api = api;
   json.memory = memory;

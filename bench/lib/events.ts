@@ -81,8 +81,8 @@ export async function fillRange(store: Store, seed: number, from: number, to: nu
   return ((to - from) / Math.max(1, Date.now() - t0)) * 1000;
 }
 
-/** SQLite batches: 10^5 events per transaction (see the top comment). */
-export const SQLITE_BATCH = 100_000;
+/** Fill batches: 10^5 events per batch (see the top comment; on PostgreSQL, one COPY per table and batch). */
+export const FILL_BATCH = 100_000;
 /**
  * Page cache of the generating connection, in MB. SqliteDb sets 64 MB for serving; the fill raises it on
  * its own connection only (the file and its schema are the store's; `serve` opens it with its defaults).
@@ -111,14 +111,25 @@ export function fillSqliteDb(file: string): SqliteDb {
 }
 
 export const sqliteEventsPath = (seed: number, n: number) => path.join(OUT, `events-s${seed}-n${n}-${schemaKey('sqlite')}.db`);
-export const pgEventsKey = (seed: number, n: number) => `events-s${seed}-n${n}-pg-${schemaKey('postgres')}`;
+/** The PostgreSQL database holding the set of n events of seed (bench/lib/pg-fill.ts). */
+export const pgEventsDb = (seed: number, n: number) => `ev_s${seed}_n${n}_${schemaKey('postgres')}`;
+
+/** Databases of PostgreSQL event sets of this seed made for another schema or generator (to drop). */
+export function staleEventDbs(seed: number, names: string[]): string[] {
+  const re = new RegExp(`^ev_s${seed}_n\\d+_([0-9a-f]{8})(?:_part)?$`);
+  return names.filter((n) => {
+    const m = re.exec(n);
+    return !!m && m[1] !== schemaKey('postgres');
+  });
+}
 
 /**
  * Delete cached event sets of this seed made for another schema or generator (their names carry another
  * key, or none: the sets of before the key). Returns the names deleted.
  */
 export function deleteStaleEventSets(seed: number, dir = OUT): string[] {
-  const keep = new Set([schemaKey('sqlite'), `pg-${schemaKey('postgres')}`]);
+  // PostgreSQL sets were dumps in bench/out until they became databases of the bench cluster: every dump is stale
+  const keep = new Set([schemaKey('sqlite')]);
   const re = new RegExp(`^events-s${seed}-n\\d+(?:-(pg-[0-9a-f]{8}|pg|[0-9a-f]{8}))?\\.(?:db|pgdump)(?:\\.part)?(?:-wal|-shm)?$`);
   const gone: string[] = [];
   for (const f of readdirSync(dir)) {
@@ -170,7 +181,7 @@ export async function ensureSqliteEvents(seed: number, sizes: number[], log: (s:
       log(`SQLite: generating ${n.toLocaleString('en')} synthetic events (seed ${seed}) into ${path.relative(process.cwd(), file)}${have ? `, from the cached ${have.toLocaleString('en')}` : ''}`);
       const store = new CoreStore(fillSqliteDb(part));
       const t = Date.now();
-      await fillRange(store, seed, have, n, log, SQLITE_BATCH);
+      await fillRange(store, seed, have, n, log, FILL_BATCH);
       await store.close();
       ms += Date.now() - t;
       inserted += n - have;

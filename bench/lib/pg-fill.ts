@@ -1,94 +1,127 @@
 /**
  * Fills the PostgreSQL event sets of the bench in a process of its own, so that it runs alongside the
- * SQLite fill of bench/run.ts (better-sqlite3 holds the bench process's thread; PostgreSQL's work is
- * in its server processes anyway). Started by `spawnPgFill`, or by hand:
+ * work of bench/run.ts (better-sqlite3 holds the bench process's thread; PostgreSQL's work is in its
+ * server processes anyway). Started by `spawnPgFill`, or by hand:
  *
- *   npx tsx bench/lib/pg-fill.ts --url postgres://…/bench_events --seed 1 --sizes 10000,100000,1000000 --out FILE
+ *   npx tsx bench/lib/pg-fill.ts --url postgres://…/postgres --seed 1 --sizes 10000,100000,1000000
  *
- * Grows the (empty) database at --url size by size with the store's bulkInsert: from the largest cached
- * dump below the first missing size (restored first), through every size, writing the dump of each size
- * that has none (bench/out/<pgEventsKey>.pgdump). Progress goes to stderr; the result (insert rates per
- * step, the size the database holds at the end) to --out as JSON.
+ * Each size is a database of its own on the server (`pgEventsDb`: ev_s<seed>_n<size>_<schema key>),
+ * kept between runs. A missing size is grown from the next smaller one: a file copy of that database
+ * (CREATE DATABASE … TEMPLATE), then the store's bulkInsert of the events in between (COPY, indexes
+ * rebuilt once), ANALYZE, and a rename from <name>_part to <name> once complete, so a killed fill leaves
+ * no set that looks finished. A size is announced ready (an IPC message, or a line on stderr) once no
+ * copy will be made of it any more: the template of a copy may have no other connections.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../src/store/index.js';
-import { CHUNK, fillRange, pgEventsKey } from './events.js';
-import { dumpDb, hasDump, restoreDb } from './pg.js';
-import { REPO, TMP } from './paths.js';
+import { FILL_BATCH, fillRange, pgEventsDb } from './events.js';
+import { startPgAt, type BenchPg } from './pg.js';
+import { REPO } from './paths.js';
 
-export interface PgFillResult {
-  /** Events the database at the given URL holds at the end (the largest size filled). */
-  filledTo: number;
-  restoredFrom: number;
-  steps: { from: number; to: number; eventsPerS: number; dumpMs: number }[];
+export interface PgFillStep {
+  from: number;
+  to: number;
+  eventsPerS: number;
+  /** Time of this step, copy of the smaller set and ANALYZE included. */
   ms: number;
 }
 
-export async function pgFill(url: string, seed: number, sizes: number[], log: (s: string) => void): Promise<PgFillResult> {
-  const t0 = Date.now();
+/** Grow the missing sets; `ready(sizes)` is called as sets become usable (cached ones first). */
+export async function pgFill(pgs: BenchPg, seed: number, sizes: number[], log: (s: string) => void, ready: (sizes: number[], step?: PgFillStep) => void): Promise<PgFillStep[]> {
   const asc = [...new Set(sizes)].sort((a, b) => a - b);
-  const missing = asc.filter((n) => !hasDump(pgEventsKey(seed, n)));
-  const out: PgFillResult = { filledTo: 0, restoredFrom: 0, steps: [], ms: 0 };
-  if (!missing.length) return out;
-  const base = asc.filter((n) => n < missing[0]! && hasDump(pgEventsKey(seed, n))).pop();
-  if (base && restoreDb(url, pgEventsKey(seed, base))) {
-    out.restoredFrom = base;
-    log(`PostgreSQL fill: restored ${base.toLocaleString('en')} events from bench/out/${pgEventsKey(seed, base)}.pgdump`);
-  }
-  let have = out.restoredFrom;
-  const store = await openStore({ url });
-  try {
-    for (const n of asc.filter((x) => x > have && x <= missing.at(-1)!)) {
-      log(`PostgreSQL fill: ${have.toLocaleString('en')} → ${n.toLocaleString('en')} events (its own process, alongside the SQLite work)`);
-      const rate = await fillRange(store, seed, have, n, log, CHUNK);
-      let dumpMs = 0;
-      if (!hasDump(pgEventsKey(seed, n))) {
-        const t = Date.now();
-        dumpDb(url, pgEventsKey(seed, n));
-        dumpMs = Date.now() - t;
-      }
-      out.steps.push({ from: have, to: n, eventsPerS: rate, dumpMs });
-      have = n;
+  const have = new Set(await pgs.databases());
+  const steps: PgFillStep[] = [];
+  let pending: number[] = [];
+  let prev: { n: number; name: string } | null = null;
+  for (const n of asc) {
+    const name = pgEventsDb(seed, n);
+    if (have.has(name)) {
+      pending.push(n);
+      prev = { n, name };
+      continue;
     }
-  } finally {
-    await store.close();
+    const t = Date.now();
+    const part = `${name}_part`;
+    const url = prev ? await pgs.copy(prev.name, part) : await pgs.database(part);
+    if (pending.length) ready(pending);
+    pending = [];
+    const from = prev?.n ?? 0;
+    log(`PostgreSQL fill: ${from.toLocaleString('en')} → ${n.toLocaleString('en')} events into ${name} (its own process)`);
+    const store = await openStore({ url });
+    let eventsPerS: number;
+    try {
+      eventsPerS = await fillRange(store, seed, from, n, log, FILL_BATCH);
+    } finally {
+      await store.close();
+    }
+    await pgs.analyze(url);
+    await pgs.rename(part, name);
+    prev = { n, name };
+    const step = { from, to: n, eventsPerS, ms: Date.now() - t };
+    steps.push(step);
+    pending = [n];
+    if (n === asc.at(-1)) ready(pending, step);
+    else ready([], step);
   }
-  out.filledTo = have;
-  out.ms = Date.now() - t0;
-  return out;
+  if (pending.length && steps.at(-1)?.to !== asc.at(-1)) ready(pending);
+  return steps;
 }
 
-/** Run pgFill in a child process; resolves with its result (rejects when it fails). `kill` stops it. */
-export function spawnPgFill(url: string, seed: number, sizes: number[]): { done: Promise<PgFillResult>; kill: () => void } {
-  const file = path.join(TMP, `pg-fill-${process.pid}.json`);
-  rmSync(file, { force: true });
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--url', url, '--seed', String(seed), '--sizes', sizes.join(','), '--out', file], {
+export interface PgFillHandle {
+  /** Resolves once the set of n events can be used (rejects when the fill fails first). */
+  ready(n: number): Promise<void>;
+  /** Resolves with the steps filled now, when the process ends. */
+  done: Promise<PgFillStep[]>;
+  kill(): void;
+}
+
+/** Run pgFill in a child process on the server at `url` (its `postgres` database). */
+export function spawnPgFill(url: string, seed: number, sizes: number[]): PgFillHandle {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--url', url, '--seed', String(seed), '--sizes', sizes.join(',')], {
     cwd: REPO,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  const done = new Promise<PgFillResult>((resolve, reject) => {
+  const readySizes = new Set<number>();
+  const waiting = new Map<number, (() => void)[]>();
+  const steps: PgFillStep[] = [];
+  child.on('message', (m: { ready?: number[]; step?: PgFillStep }) => {
+    if (m.step) steps.push(m.step);
+    for (const n of m.ready ?? []) {
+      readySizes.add(n);
+      for (const f of waiting.get(n) ?? []) f();
+      waiting.delete(n);
+    }
+  });
+  const done = new Promise<PgFillStep[]>((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0) {
-        try {
-          resolve(JSON.parse(readFileSync(file, 'utf8')) as PgFillResult);
-        } catch (err) {
-          reject(err as Error);
-        }
-      } else reject(new Error(`PostgreSQL fill process exited with ${signal ?? code}`));
-    });
+    child.on('exit', (code, signal) => (code === 0 ? resolve(steps) : reject(new Error(`PostgreSQL fill process exited with ${signal ?? code}`))));
   });
-  return { done, kill: () => child.exitCode === null && child.signalCode === null && child.kill('SIGTERM') };
+  done.catch(() => undefined);
+  return {
+    ready: (n) =>
+      readySizes.has(n)
+        ? Promise.resolve()
+        : Promise.race([
+            new Promise<void>((resolve) => waiting.set(n, [...(waiting.get(n) ?? []), resolve])),
+            done.then(() => {
+              if (!readySizes.has(n)) throw new Error(`PostgreSQL fill ended without the set of ${n} events`);
+            }),
+          ]),
+    done,
+    kill: () => child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { url: { type: 'string' }, seed: { type: 'string' }, sizes: { type: 'string' }, out: { type: 'string' } } });
-  if (!values.url || !values.sizes || !values.out) throw new Error('usage: pg-fill.ts --url URL --seed N --sizes A,B,C --out FILE');
+  const { values } = parseArgs({ options: { url: { type: 'string' }, seed: { type: 'string' }, sizes: { type: 'string' } } });
+  if (!values.url || !values.sizes) throw new Error('usage: pg-fill.ts --url URL --seed N --sizes A,B,C');
   const sizes = values.sizes.split(',').map(Number);
-  const res = await pgFill(values.url, Number(values.seed ?? 1), sizes, (s) => process.stderr.write(`bench: ${s}\n`));
-  writeFileSync(values.out, JSON.stringify(res));
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  await pgFill(startPgAt(values.url), Number(values.seed ?? 1), sizes, log, (ready, step) => {
+    if (process.send) process.send({ ready, step });
+    else if (ready.length) log(`PostgreSQL fill: ready ${ready.join(', ')}`);
+  });
+  process.disconnect?.();
 }

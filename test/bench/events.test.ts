@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CHUNK, deleteStaleEventSets, fillRange, fillSqliteDb, schemaKey, syntheticEvents } from '../../bench/lib/events.js';
+import { CHUNK, deleteStaleEventSets, fillRange, fillSqliteDb, pgEventsDb, schemaKey, staleEventDbs, syntheticEvents } from '../../bench/lib/events.js';
 import { CoreStore } from '../../src/store/core.js';
 
 const idx = (id: string) => Number(id.replace('BENCH', ''));
@@ -44,8 +44,9 @@ test('fillRange: bulk inserts through the SQLite store, in batches, and the even
 test('deleteStaleEventSets: removes sets of another schema key or without one, keeps the current ones and other files', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-out-'));
   try {
-    const cur = [`events-s1-n10000-${schemaKey('sqlite')}.db`, `events-s1-n10000-pg-${schemaKey('postgres')}.pgdump`];
-    const stale = ['events-s1-n10000.db', 'events-s1-n10000-pg.pgdump', 'events-s1-n1000-0123abcd.db', 'events-s1-n1000-0123abcd.db.part-wal', 'events-s1-n100-pg-0123abcd.pgdump'];
+    const cur = [`events-s1-n10000-${schemaKey('sqlite')}.db`];
+    // PostgreSQL dumps of any key are stale: its sets are databases of the bench cluster now
+    const stale = ['events-s1-n10000.db', 'events-s1-n10000-pg.pgdump', 'events-s1-n1000-0123abcd.db', 'events-s1-n1000-0123abcd.db.part-wal', 'events-s1-n100-pg-0123abcd.pgdump', `events-s1-n10000-pg-${schemaKey('postgres')}.pgdump`];
     const other = ['events-s2-n10000.db', 'corpus-s1-n200.jsonl', 'last-run.json'];
     for (const f of [...cur, ...stale, ...other]) writeFileSync(path.join(dir, f), '');
     assert.deepEqual(deleteStaleEventSets(1, dir).sort(), [...stale].sort());
@@ -53,4 +54,12 @@ test('deleteStaleEventSets: removes sets of another schema key or without one, k
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('staleEventDbs: PostgreSQL sets of another schema key (finished or not) are stale; the current ones and other databases are not', () => {
+  const cur = [pgEventsDb(1, 10_000), pgEventsDb(1, 1_000_000), `${pgEventsDb(1, 100_000)}_part`];
+  const stale = ['ev_s1_n10000_0123abcd', 'ev_s1_n1000000_0123abcd_part'];
+  const other = ['postgres', 'bench_ingest', 'ev_s2_n10000_0123abcd', 'template1'];
+  assert.match(pgEventsDb(1, 10_000), /^ev_s1_n10000_[0-9a-f]{8}$/);
+  assert.deepEqual(staleEventDbs(1, [...cur, ...stale, ...other]), stale);
 });
