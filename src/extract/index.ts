@@ -382,14 +382,13 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       let trig = s.triggers.filter((t) => !t.hedged);
       if (!trig.length) continue;
       const specific = trig.filter((t) => !GENERIC.has(t.cls));
-      const clauseOf = (pos: number) => clauseStartOf(s, pos) - s.start;
       trig = trig.filter((t) => {
         // "defused an explosive device planted on the road", "intercepted a drone": the device named after the
         // disruption is what was stopped, not a second event
-        if (REMOTE.has(t.cls) && trig.some((o) => o.cls === 'disrupt' && o.end <= t.start && t.start - o.end < 80 && clauseOf(o.start) === clauseOf(t.start))) return false;
+        if (REMOTE.has(t.cls) && trig.some((o) => o.cls === 'disrupt' && o.end <= t.start && t.start - o.end < 80 && clauseStartOf(s, o.start) === clauseStartOf(s, t.start))) return false;
         if (!GENERIC.has(t.cls)) return true;
         if (t.cls === 'kill' && (specific.length || trig.some((o) => o.cls === 'attack'))) return false;
-        return !specific.some((o) => clauseOf(o.start) === clauseOf(t.start));
+        return !specific.some((o) => clauseStartOf(s, o.start) === clauseStartOf(s, t.start));
       });
       // merge neighbouring triggers of one class
       let cur: Frame | null = null;
@@ -478,11 +477,11 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
       return starterNames;
     };
+    const between = (a: number, b: number): string => text.slice(a, b);
     const codeFrame = (f: Frame): void => {
       const s = f.sentence;
       const actors = s.actors.filter((a) => !a.source);
       const clauseStart = clauseStartOf(s, f.start);
-      const between = (a: number, b: number) => text.slice(a, b);
       // agent: "by X" after the trigger, else the nearest actor before it in the clause, else in the sentence
       let agent: ActorMention | null = null;
       let assoc: ActorMention | null = null;
@@ -512,14 +511,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         }
       }
       const victimSpans = [...f.casualties].map((c) => [c.start, c.end] as const);
-      const isVictim = (a: ActorMention) => victimSpans.some(([x, y]) => a.start >= x && a.end <= y);
-      // "Fourteen militiamen … were killed in the shelling": the subject of a passive harm verb suffers the event
-      const sufferer = (a: ActorMention) => {
-        const gap = between(a.end, f.start);
-        return f.cls !== 'clash' && gap.length < 120 && !CLAUSE_BREAK.test(gap) && PASSIVE_HARM.test(gap);
-      };
       if (!agent) {
-        const before = actors.filter((a) => a.start < f.start && !isVictim(a) && (f.cls === 'protest' || f.cls === 'riot' || !(a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters'))) && !/\b(?:against|on|targeting|at|of)\s+(?:the\s+)?$/i.test(between(Math.max(0, a.start - 14), a.start)) && !sufferer(a));
+        const before = actors.filter((a) => a.start < f.start && !insideSpans(a, victimSpans) && (f.cls === 'protest' || f.cls === 'riot' || !(a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters'))) && !/\b(?:against|on|targeting|at|of)\s+(?:the\s+)?$/i.test(between(Math.max(0, a.start - 14), a.start)) && !suffers(text, a, f));
         const inClause = before.filter((a) => a.start >= clauseStart);
         const pool = inClause.length ? inClause : before;
         let k = pool.length - 1;
@@ -544,19 +537,17 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
             // symmetric fighting: the sides in the order the text gives them
           }
         }
-        if (!other) other = rest.find((a) => a.start > f.start && a !== agent) ?? rest.find((a) => a !== agent && !isVictim(a)) ?? null;
+        if (!other) other = rest.find((a) => a.start > f.start && a !== agent) ?? rest.find((a) => a !== agent && !insideSpans(a, victimSpans)) ?? null;
       } else {
         // civilians are a target only when the text says so ("targeting civilians", "on residents"), not when merely mentioned
-        const civilNoun = (a: ActorMention) => a.ref.kind === 'pattern' && a.ref.pattern === 'civilians';
         other =
           rest.find(
             (a) =>
-              (a.start >= f.end || (a.start >= f.triggers[0]!.end && TARGET_AFTER.test(text.slice(a.end, a.end + 24)))) && (!agent || (a.start !== agent.start && JSON.stringify(a.ref) !== JSON.stringify(agent.ref))) && !isVictim(a) && a.start < f.end + 140 &&
-              (!civilNoun(a) || /(?:target\w*|attack\w*|against|on|at|hit\w*|shell\w*|struck|strik\w+|fire on|killing|injuring|wounding)\s+(?:the\s+)?(?:[\w-]+\s+)?$/i.test(between(Math.max(f.end, a.start - 40), a.start))),
+              (a.start >= f.end || (a.start >= f.triggers[0]!.end && TARGET_AFTER.test(text.slice(a.end, a.end + 24)))) && (!agent || (a.start !== agent.start && JSON.stringify(a.ref) !== JSON.stringify(agent.ref))) && !insideSpans(a, victimSpans) && a.start < f.end + 140 &&
+              (!isPattern(a, 'civilians') || /(?:target\w*|attack\w*|against|on|at|hit\w*|shell\w*|struck|strik\w+|fire on|killing|injuring|wounding)\s+(?:the\s+)?(?:[\w-]+\s+)?$/i.test(between(Math.max(f.end, a.start - 40), a.start))),
           ) ?? null;
       }
-      const passive = (a: ActorMention | null) => !!a && a.ref.kind === 'pattern' && (a.ref.pattern === 'civilians' || a.ref.pattern === 'protesters');
-      if (passive(agent) && f.cls !== 'protest' && f.cls !== 'riot') agent = null;
+      if ((isPattern(agent, 'civilians') || isPattern(agent, 'protesters')) && f.cls !== 'protest' && f.cls !== 'riot') agent = null;
       if (!agent && lastAgent && (f.cls === 'shell' || f.cls === 'air' || f.cls === 'clash' || f.cls === 'capture')) agent = lastAgent;
       if (agent && !f.places.length) {
         // keep, but frames without a place produce no event
@@ -661,8 +652,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       if (cls === 'riot' && (!agent || agent.ref.kind !== 'pattern' || agent.ref.pattern !== 'rioters')) {
         agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'rioters', country: null }, source: false };
       }
-      const unidentified = (a: ActorMention | null) => !!a && a.ref.kind === 'pattern' && a.ref.pattern === 'unidentified';
-      if (claimant && (!agent || unidentified(agent)) && cls !== 'protest' && cls !== 'riot') agent = claimant;
+      if (claimant && (!agent || isPattern(agent, 'unidentified')) && cls !== 'protest' && cls !== 'riot') agent = claimant;
       if (!agent && (cls === 'vac' || cls === 'abduct' || REMOTE.has(cls) || cls === 'clash')) {
         if (cls === 'ied' || cls === 'vac' || cls === 'abduct') {
           agent = { start: f.start, end: f.end, text: f.triggers[0]!.text, ref: { kind: 'pattern', pattern: 'unidentified', country: null }, source: false };
@@ -674,7 +664,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
       // "two militants were killed while planting an IED": the device was their own (ACLED codes the planters as
       // actor1 of the explosion, with no actor2)
-      if (cls === 'ied' && (other || victimActor) && (!agent || unidentified(agent)) && OWN_DEVICE.test(text.slice(s.start, s.end))) {
+      if (cls === 'ied' && (other || victimActor) && (!agent || isPattern(agent, 'unidentified')) && OWN_DEVICE.test(text.slice(s.start, s.end))) {
         const span: Span = other ?? victimActor!.span;
         const ref = other?.ref ?? victimActor!.ref;
         if (!(ref.kind === 'pattern' && ref.pattern === 'civilians')) {
@@ -737,8 +727,6 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
 
       // date
       const own0 = s.dates.filter((d) => !d.old && !d.since);
-      // "announced on Saturday that … on Friday": the day of the statement is not the day of the event
-      const reporting = (d: DateMention) => /\b(?:said|says|announced|reported|told|stated|added|confirmed|claimed|acknowledged|published|issued|quoted|released|statement)\b[^.;]{0,24}$/i.test(text.slice(Math.max(s.start, d.start - 40), d.start));
       // an explicit date in a recent sentence whose own event was not coded still dates what follows
       for (let k = s.index - 1; k >= Math.max(0, s.index - 3) && (!lastDate || k > lastDate.sentence); k--) {
         const prev = sentences[k]!;
@@ -750,13 +738,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
           break;
         }
       }
-      // "GAZA, Feb 25 (WAFA) –": a dateline gives the day of the report
-      // ("date 2024-02-25", "Published: …": a page's own stamp says when it was published, not what happened)
-      const dateline = (d: DateMention) =>
-        /(?:^|[(\s–-])\p{Lu}[\p{Lu}\s.'-]{2,},\s*$/u.test(text.slice(Math.max(s.start, d.start - 30), d.start)) ||
-        /\b(?:date|dated|published|updated|posted|last updated)\s*:?\s*$/i.test(text.slice(Math.max(s.start, d.start - 20), d.start));
-      const own1 = own0.filter((d) => !dateline(d));
-      const own = own1.some((d) => !reporting(d)) ? own1.filter((d) => !reporting(d)) : own1;
+      const own1 = own0.filter((d) => !isDateline(text, s, d));
+      const own = own1.some((d) => !isReportingDate(text, s, d)) ? own1.filter((d) => !isReportingDate(text, s, d)) : own1;
       if (own.length) {
         let best = own[0]!;
         let bd = Infinity;
@@ -930,13 +913,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const cand = f.places.map((p) => ({ p, r: resolve(p, f.sentence) }));
       // sentence-level places a frame could use when it has none of its own
       const usable = cand.filter(({ p, r }) => r || p.strong || p.listed);
-      // "X neighbourhood near Y": Y only says where X is
-      const landmark = (p: PlaceMention) => {
-        const i = f.sentence.places.indexOf(p);
-        const q = i > 0 ? f.sentence.places[i - 1]! : null;
-        return p.near && !!q && f.places.includes(q) && NEAR_GAP.test(text.slice(q.end, p.start));
-      };
-      let specific = usable.filter(({ p, r }) => !isAreaRes(r, p) && !landmark(p));
+      let specific = usable.filter(({ p, r }) => !isAreaRes(r, p) && !isLandmark(text, f, p));
       if (!specific.length) {
         // the most specific area: the last one mentioned ("Daglica district of Hakkari province" → Daglica)
         const areas = usable.filter(({ r }) => r && r.country);
@@ -966,11 +943,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
             (!TERRITORY_CHANGE.has(o.frame.sub!) || TERRITORY_CHANGE.has(d.frame.sub!)) &&
             (d.frame.date?.span === null || o.frame.date?.key === d.frame.date?.key || Math.abs(Date.parse(o.frame.date!.key) - Date.parse(d.frame.date!.key)) <= 86400000),
         );
-        const tolls = (x: Draft) => x.frame.casualties.length + x.frame.foreignCasualties.length;
-        const killedOf = (x: Draft) => [...x.frame.casualties, ...x.frame.foreignCasualties].filter((c) => c.kind === 'killed').reduce((a, c) => a + c.value, 0);
         const directional = /\b(?:north|south|east|west)\w*\s+of\s+(?:the\s+)?$/i.test(text.slice(Math.max(0, d.place.start - 30), d.place.start));
         const otherDay = !!d.frame.date?.span && !!host?.frame.date?.span && d.frame.date.key !== host.frame.date?.key;
-        if (host && (directional || otherDay) && tolls(host) && d.frame !== host.frame && d.frame.casualties.length && d.frame.sentence !== host.frame.sentence && killedOf(d) !== killedOf(host)) {
+        if (host && (directional || otherDay) && tollCount(host.frame) && d.frame !== host.frame && d.frame.casualties.length && d.frame.sentence !== host.frame.sentence && killedIn(d.frame) !== killedIn(host.frame)) {
           keep.push(d); // two separate tolls (another direction, another stated day): two events
           return;
         }
@@ -1038,7 +1013,6 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const a2 = a2ref ? resolveActor(lex, a2ref, country) : null;
       const cas = d.own ? tally(f, d.own, d.first) : d.first ? tally(f) : { killed: 0, injured: 0, approx: false, kSpan: null, iSpan: null };
       // one toll phrase counts for one event only (a strike and a clash told around the same victims)
-      const spanKey = (sp: Pos | null) => (sp ? `${sp.start}:${sp.end}` : '');
       if (cas.kSpan && usedTolls.has(spanKey(cas.kSpan))) Object.assign(cas, { killed: 0, approx: false, kSpan: null });
       if (cas.iSpan && usedTolls.has(spanKey(cas.iSpan))) Object.assign(cas, { injured: 0, iSpan: null });
       // the same figure again at the same place and day (a strike and the battle around it): the same victims, told twice
@@ -1118,14 +1092,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       // one place whatever its spelling ("Deir-ez-Zor", "Deir ez-Zor"): its coordinates, else the name
       const placeKey = geo && geo.latitude !== null && geo.longitude !== null && !placedInArea.has(geo) ? `@${geo.latitude.toFixed(3)},${geo.longitude.toFixed(3)}` : normKey(location);
       const key = [placeKey, f.date?.key ?? '', sub].join('|');
-      // the same actors in either order, or one side left unnamed in one telling
-      const sameSides = (o: CodedEvent) => {
-        const a = new Set([o.actor1, o.actor2].filter(Boolean));
-        const b = [event.actor1, event.actor2].filter(Boolean) as string[];
-        const bs = new Set(b);
-        return (b.every((x) => a.has(x)) || [...a].every((x) => bs.has(x as string))) && (a.has(event.actor1) || bs.has(o.actor1));
-      };
-      let prev = (byKey.get(key) ?? []).find(sameSides);
+      let prev = (byKey.get(key) ?? []).find((o) => sameSides(o, event));
       if (!prev && TERRITORY_CHANGE.has(sub)) {
         // a place changes hands once: "X retook the town" (dated by the report) and "X captured the town late
         // yesterday" a day apart are one event, dated by the telling that states its day
@@ -1222,9 +1189,9 @@ function tally(f: Frame, own: CasualtyMention[] = f.casualties, withForeign = tr
   let iSpan: Pos | null = null;
   const ownK = own.filter((c) => c.kind === 'killed');
   const ownI = own.filter((c) => c.kind === 'injured');
-  const sum = (l: CasualtyMention[]) => l.reduce((a, c) => a + c.value, 0);
+  const sum = tollSum;
   // bodies found so far and provisional tolls give way to a stated, final toll
-  const weak = (c: CasualtyMention) => !!c.bodies || !!c.provisional;
+  const weak = isWeakToll;
   let killedWeak = false;
   if (ownK.length) {
     killed = sum(ownK);
@@ -1272,4 +1239,77 @@ function tally(f: Frame, own: CasualtyMention[] = f.casualties, withForeign = tr
     kSpan = f.triggers[0]!;
   }
   return { killed, injured, approx, kSpan, iSpan, weak: killedWeak };
+}
+
+/** The sum of casualty figures. */
+function tollSum(l: CasualtyMention[]): number {
+  return l.reduce((a, c) => a + c.value, 0);
+}
+/** Bodies found so far and provisional tolls give way to a stated, final toll. */
+function isWeakToll(c: CasualtyMention): boolean {
+  return !!c.bodies || !!c.provisional;
+}
+
+// (helpers of extract() at module level: named closures made per sentence, frame or event cost a __name call each under tsx)
+
+/** A span told inside one of the victim phrases. */
+function insideSpans(a: Pos, spans: (readonly [number, number])[]): boolean {
+  return spans.some(([x, y]) => a.start >= x && a.end <= y);
+}
+
+/** "Fourteen militiamen … were killed in the shelling": the subject of a passive harm verb suffers the event. */
+function suffers(text: string, a: ActorMention, f: Frame): boolean {
+  const gap = text.slice(a.end, f.start);
+  return f.cls !== 'clash' && gap.length < 120 && !CLAUSE_BREAK.test(gap) && PASSIVE_HARM.test(gap);
+}
+
+/** An actor mention of this generic pattern ("civilians", "protesters", "unidentified"). */
+function isPattern(a: ActorMention | null, pattern: string): boolean {
+  return !!a && a.ref.kind === 'pattern' && a.ref.pattern === pattern;
+}
+
+/** "announced on Saturday that … on Friday": the day of the statement is not the day of the event. */
+function isReportingDate(text: string, s: Sentence, d: DateMention): boolean {
+  return /\b(?:said|says|announced|reported|told|stated|added|confirmed|claimed|acknowledged|published|issued|quoted|released|statement)\b[^.;]{0,24}$/i.test(text.slice(Math.max(s.start, d.start - 40), d.start));
+}
+
+/**
+ * "GAZA, Feb 25 (WAFA) –": a dateline gives the day of the report ("date 2024-02-25", "Published: …": a page's
+ * own stamp says when it was published, not what happened).
+ */
+function isDateline(text: string, s: Sentence, d: DateMention): boolean {
+  return (
+    /(?:^|[(\s–-])\p{Lu}[\p{Lu}\s.'-]{2,},\s*$/u.test(text.slice(Math.max(s.start, d.start - 30), d.start)) ||
+    /\b(?:date|dated|published|updated|posted|last updated)\s*:?\s*$/i.test(text.slice(Math.max(s.start, d.start - 20), d.start))
+  );
+}
+
+/** "X neighbourhood near Y": Y only says where X is. */
+function isLandmark(text: string, f: Frame, p: PlaceMention): boolean {
+  const i = f.sentence.places.indexOf(p);
+  const q = i > 0 ? f.sentence.places[i - 1]! : null;
+  return p.near && !!q && f.places.includes(q) && NEAR_GAP.test(text.slice(q.end, p.start));
+}
+
+/** How many casualty phrases a frame holds (its own and later sentences'). */
+function tollCount(f: Frame): number {
+  return f.casualties.length + f.foreignCasualties.length;
+}
+
+/** A frame's killed, its own and later sentences' figures added. */
+function killedIn(f: Frame): number {
+  return [...f.casualties, ...f.foreignCasualties].filter((c) => c.kind === 'killed').reduce((a, c) => a + c.value, 0);
+}
+
+/** A toll phrase's key. */
+function spanKey(sp: Pos | null): string {
+  return sp ? `${sp.start}:${sp.end}` : '';
+}
+
+/** The same actors in either order, or one side left unnamed in one telling. */
+function sameSides(o: CodedEvent, event: CodedEvent): boolean {
+  const a = new Set([o.actor1, o.actor2].filter(Boolean));
+  const b = [event.actor1, event.actor2].filter(Boolean) as string[];
+  const bs = new Set(b);
+  return (b.every((x) => a.has(x)) || [...a].every((x) => bs.has(x as string))) && (a.has(event.actor1) || bs.has(o.actor1));
 }

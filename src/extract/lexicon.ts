@@ -214,6 +214,11 @@ export function* wordMatches(re: RegExp, text: string, before: RegExp = LETTER_O
   }
 }
 
+/** Ties between actor hits: a named actor beats a country pattern, and an alias that does not start with "the" wins. */
+function hitRank(h: { i: number; len: number; ref: ActorRef }, lower: string[]): number {
+  return h.len * 4 + (h.ref.kind === 'named' ? 2 : 0) + (lower[h.i] === 'the' ? 0 : 1);
+}
+
 export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
   // tokens: start, end, text (curly apostrophes made straight), lower-cased
   const starts: number[] = [];
@@ -251,9 +256,7 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
     }
     if (best) hits.push({ i, len: best.len, ref: best.ref });
   }
-  // ties: a named actor beats a country pattern, and an alias that does not start with "the" wins
-  const rank = (h: { i: number; len: number; ref: ActorRef }) => h.len * 4 + (h.ref.kind === 'named' ? 2 : 0) + (lower[h.i] === 'the' ? 0 : 1);
-  hits.sort((a, b) => rank(b) - rank(a) || a.i - b.i);
+  hits.sort((a, b) => hitRank(b, lower) - hitRank(a, lower) || a.i - b.i);
   const used = new Uint8Array(n);
   // (one scan for all phrases first: most sentences hold none)
   if (lex.actorPhrases.length && (!lex.actorPhraseAny || plainTwin(lex.actorPhraseAny, text).test(text))) for (const ph of lex.actorPhrases) {

@@ -132,31 +132,35 @@ function kindOf(word: string): 'killed' | 'injured' {
   return INJURED_WORD.test(word) ? 'injured' : 'killed';
 }
 
+/** The text before `idx` lists a subset ("including", "among them"). */
+function excludedAt(text: string, idx: number): boolean {
+  return /\b(?:including|among them|among whom|of whom|of them|such as)\s*$/i.test(text.slice(Math.max(0, idx - 24), idx));
+}
+/** "as many as 30 may have died": an upper bound or a guess is not the conservative toll. */
+function speculativeAt(text: string, s: number, e: number): boolean {
+  return /\b(?:may|might|could|would)\s+have\b|\bas many as\b|\bup to\b|\bfeared\b|\bexpected to\b/i.test(text.slice(Math.max(0, s - 12), e));
+}
+/** Keep a mention unless it overlaps one already taken; a speculative one only blocks its span. */
+function pushMention(text: string, base: number, taken: [number, number][], out: CasualtyMention[], m: CasualtyMention): void {
+  const s = m.start - base;
+  const e = m.end - base;
+  if (taken.some(([a, b]) => s < b && e > a)) return;
+  taken.push([s, e]);
+  if (!speculativeAt(text, s, e)) out.push(m);
+}
+
 /** Casualty mentions in a sentence; offsets are relative to `text` plus `base`. */
 export function findCasualties(text: string, base = 0): CasualtyMention[] {
   const out: CasualtyMention[] = [];
   const taken: [number, number][] = [];
-  const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
-  const push = (m: CasualtyMention) => {
-    if (overlaps(m.start - base, m.end - base)) return;
-    if (speculative(m.start - base, m.end - base)) {
-      taken.push([m.start - base, m.end - base]);
-      return;
-    }
-    taken.push([m.start - base, m.end - base]);
-    out.push(m);
-  };
-  const excluded = (idx: number) => /\b(?:including|among them|among whom|of whom|of them|such as)\s*$/i.test(text.slice(Math.max(0, idx - 24), idx));
-  // "as many as 30 may have died": an upper bound or a guess is not the conservative toll
-  const speculative = (s: number, e: number) => /\b(?:may|might|could|would)\s+have\b|\bas many as\b|\bup to\b|\bfeared\b|\bexpected to\b/i.test(text.slice(Math.max(0, s - 12), e));
   for (const m of /death toll/i.test(text) ? text.matchAll(plainTwin(TOLL, text)) : []) {
     const n = parseNumber(m[1]!);
-    if (n) push({ kind: 'killed', value: n.value, approximate: n.approximate, victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
+    if (n) pushMention(text, base, taken, out, { kind: 'killed', value: n.value, approximate: n.approximate, victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
   for (const m of /bodies|corpses/i.test(text) ? wordMatches(BODIES, text) : []) {
     const n = parseNumber(m[1]!.replace(/^(?:at least|more than|over|nearly|about|around|some) /i, ''));
-    if (!n || excluded(m.index!)) continue;
-    push({ kind: 'killed', value: n.value, approximate: n.approximate || /^(?:at least|more than|over|nearly|about|around|some) /i.test(m[1]!), victims: 'civilian', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length, bodies: true });
+    if (!n || excludedAt(text, m.index!)) continue;
+    pushMention(text, base, taken, out, { kind: 'killed', value: n.value, approximate: n.approximate || /^(?:at least|more than|over|nearly|about|around|some) /i.test(m[1]!), victims: 'civilian', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length, bodies: true });
   }
   for (const m of wordMatches(ACTIVE, text, LETTER)) {
     const g = sumGroup(m[2]!);
@@ -170,7 +174,7 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
     if (/^(?:killed|wounded|injured)$/.test(verb) && !m[2]!.match(/[a-z]{3,}/i)) continue;
     // "executed ten airstrikes", "shot dead two dogs" are no victims: these verbs need people after the number
     if (/^(?:shot|shooting|executed|executing|murdered|murdering)/.test(verb) && NON_VICTIM_AFTER.test(text.slice(m.index! + m[0].length, m.index! + m[0].length + 30))) continue;
-    push({ kind, value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[2]!.trim(), start: base + m.index!, end: base + m.index! + m[0].length });
+    pushMention(text, base, taken, out, { kind, value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[2]!.trim(), start: base + m.index!, end: base + m.index! + m[0].length });
   }
   // an excluded subset ("including a woman and …") must not swallow the next toll: rescan after the subset
   const passive = plainTwin(PASSIVE, text);
@@ -180,7 +184,7 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
       passive.lastIndex = m.index + 1; // not a word start in the Unicode sense
       continue;
     }
-    if (excluded(m.index)) {
+    if (excludedAt(text, m.index)) {
       // "including a woman and a boy, 4 people were killed": an item after a bare comma starts a new toll
       const comma = m[1]!.lastIndexOf(', ');
       passive.lastIndex = m.index + (comma > 0 && !/^,\s+and\b/.test(m[1]!.slice(comma)) ? comma + 2 : m[1]!.length);
@@ -188,19 +192,19 @@ export function findCasualties(text: string, base = 0): CasualtyMention[] {
     }
     const g = sumGroup(m[1]!);
     if (!g.ok) continue;
-    push({ kind: kindOf(m[2]!), value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[1]!, start: base + m.index!, end: base + m.index! + m[0].length });
+    pushMention(text, base, taken, out, { kind: kindOf(m[2]!), value: g.value, approximate: g.approximate, victims: g.victims, victimText: m[1]!, start: base + m.index!, end: base + m.index! + m[0].length });
   }
   for (const m of wordMatches(SHORT, text)) {
-    if (excluded(m.index!)) continue;
+    if (excludedAt(text, m.index!)) continue;
     const n = parseNumber(m[1]!.replace(/^(?:at least|more than|over|nearly|about|around|some) /i, ''));
     if (!n || /^(?:an?|his|her)$/i.test(m[1]!)) continue;
-    push({ kind: kindOf(m[2]!), value: n.value, approximate: n.approximate || /^(?:at least|more than|over|nearly|about|around|some) /i.test(m[1]!), victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
+    pushMention(text, base, taken, out, { kind: kindOf(m[2]!), value: n.value, approximate: n.approximate || /^(?:at least|more than|over|nearly|about|around|some) /i.test(m[1]!), victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
   for (const m of wordMatches(BARE, text)) {
-    if (excluded(m.index!)) continue;
+    if (excludedAt(text, m.index!)) continue;
     const n = parseNumber(m[1]!.replace(/^(?:at least|more than|over|nearly|about|around|some) /i, ''));
     if (!n) continue;
-    push({ kind: kindOf(m[2]!), value: n.value, approximate: n.approximate || /at least|more than|over|nearly|about|around|some/i.test(m[1]!), victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
+    pushMention(text, base, taken, out, { kind: kindOf(m[2]!), value: n.value, approximate: n.approximate || /at least|more than|over|nearly|about|around|some/i.test(m[1]!), victims: 'unknown', victimText: '', start: base + m.index!, end: base + m.index! + m[0].length });
   }
   return out.sort((a, b) => a.start - b.start);
 }

@@ -109,141 +109,155 @@ function knownPrefix(g: Geocoder, name: string): boolean {
   return memo(prefixMemo, g, name, () => g.isPrefix(name));
 }
 
+/** One sentence's place scan: what findPlaces and its helpers share (module-level helpers, not closures made per sentence). */
+interface Scan {
+  sentence: string;
+  base: number;
+  deps: PlaceFinderDeps;
+  geocoder: Geocoder;
+  out: PlaceMention[];
+  seen: Set<number>;
+}
+
+function listHasKnown(scan: Scan, pos: number): boolean {
+  const { sentence, geocoder, deps } = scan;
+  for (let guard = 0; guard < 30; guard++) {
+    const m = plainTwin(LIST_NEXT, sentence).exec(sentence.slice(pos));
+    if (!m) return false;
+    const nm = cleanName(m[1]!);
+    if (nm && longestKnown(geocoder, nm.split(' ')) > 0 && !deps.isActorName(nm)) return true;
+    pos += m[0].length;
+  }
+  return false;
+}
+function consider(scan: Scan, raw: string, relStart: number, strong: boolean, listFollow: boolean, feature: string | null = null): void {
+  const { sentence, base, deps, geocoder, out, seen } = scan;
+  let name = cleanName(raw);
+  if (!name) return;
+  // drop leading stop words ("The", "On")
+  let words = name.split(' ');
+  // (unless the words with it are a place: "the village of Arab Hassan")
+  while (words.length && STOP.has(words[0]!.toLowerCase()) && !(words.length > 1 && /^\p{Lu}/u.test(words[0]!) && strong && knownCount(geocoder, words.join(' ')) > 0)) {
+    relStart += words[0]!.length + 1;
+    words = words.slice(1);
+  }
+  if (!words.length) return;
+  name = words.join(' ');
+  if (/^\p{Lu}{4,}$/u.test(name) && !strong) return; // DATELINE capitals
+  if (STOP.has(name.toLowerCase())) return;
+  let known = longestKnown(geocoder, words);
+  let listed = false;
+  if (known === 0 && !strong) {
+    // an unknown name is a place when a list goes on to known places, or when it sits in a named area
+    // ("the attack on Silgadji in Soum province")
+    const tail = sentence.slice(relStart + name.length, relStart + name.length + 60);
+    const inArea = /^\s*(?:,\s*|\s+in\s+(?:the\s+)?)(?:[\p{Lu}][\p{L}'’-]*\s+){1,3}(?:province|region|district|governorate|state|county|department|prefecture|territory)\b/u.test(tail);
+    if (!inArea && (!listFollow || !listHasKnown(scan, relStart + name.length))) return;
+    listed = true;
+  }
+  // "Hayyaat Tahrir Al-Sham", "Ahrar al-Sham Movement": a known first word followed by more names is an organisation
+  if (known > 0 && words.length - known >= 2 && !strong) return;
+  if (known > 0 && known < words.length && !strong) {
+    words = words.slice(0, known);
+    name = words.join(' ');
+  }
+  // ("southern Lebanon", "northeast Nigeria": a part of a country is a place, though the country's name is an actor's)
+  // (only where the gazetteer knows that part as a region of its own: else the country is no place to code)
+  const dirBefore = /\b((?:north|south|east|west)(?:ern|[- ]?(?:east|west)(?:ern)?)?)\s+$/i.exec(sentence.slice(Math.max(0, relStart - 16), relStart));
+  const partOfCountry = !!dirBefore && candidatesOf(geocoder, name).some((c) => c.kind === 'country') &&
+    geocoder.resolve(`${dirBefore[1]} ${name}`)?.place?.kind === 'region';
+  if (!partOfCountry && (deps.isActorName(name) || deps.isActorName(raw.trim()))) return;
+  const afterName = sentence.slice(relStart + name.length, relStart + name.length + 30);
+  if (/^\s+(?:village|town|hamlet)\b/i.test(afterName)) strong = true;
+  // "an official in Mogadishu told", "Karama Square", "Manbij Military Council": not where the event is
+  if (/^\s*(?:,\s*)?(?:told|said|says|reported|added|confirmed|stated)\b/i.test(afterName)) return;
+  if (/\baccording to\s+$/i.test(sentence.slice(Math.max(0, relStart - 14), relStart))) return;
+  if (!strong && /^\s+(?:square|street|roundabout|avenue|university|stadium|military council|council|front|brigade|media|news|press|observatory|center|centre|road|highway|motorway)\b/i.test(afterName)) return;
+  // "the al-Ades family", "the Obeidat tribe": people, not a place
+  if (/^\s+(?:family|families|clan|clans|tribe|tribes|household)\b/i.test(afterName)) return;
+  // "a man from X was killed": where the victim comes from, not where the event was
+  if (!strong && /\b(?:a|an|the|two|three|one|young|elderly)\s+(?:[\w-]+\s+)?(?:man|woman|men|women|boy|girl|youth|child|children|person|people|resident|residents|native|civilian|civilians|farmer|shepherd|member|members)\s+(?:hailing\s+)?from\s+(?:the\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 50), relStart))) return;
+  // "Abou Khasahb desert" with the second word misspelt: a name prefix alone is no place
+  if (words.length === 1 && NAME_PREFIX.test(name) && /^\s+\p{Lu}/u.test(afterName)) return;
+  // "between the cities of Gao and Ansongo": the first one places the event
+  if (/\band\s+$/i.test(sentence.slice(Math.max(0, relStart - 6), relStart)) && /\bbetween\s+(?:the\s+)?(?:(?:\w+\s+){0,2}(?:cities|towns|villages)\s+of\s+)?\S+(?:\s+\S+)?\s+and\s+$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
+  if (/\b(?:launched|fired|coming|came|originating|flew|fleeing|fled|displaced|returned|returning|withdrew|escaped)\s+from\s+(?:the\s+)?(?:\w+\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart))) return;
+  // "transported to Gao", "taken to a hospital near Tal Tamir": where the wounded went, not where the event was
+  if (/\b(?:transported|taken|transferred|evacuated|rushed|moved|brought|fled|displaced)\s+(?:to|towards)\s+(?:an?\s+|the\s+)?(?:(?:\w+\s+){0,2}(?:hospital|clinic|hospitals)\s+(?:in|near|of)\s+(?:the\s+)?)?$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
+  if (seen.has(relStart)) return;
+  seen.add(relStart);
+  const before = sentence.slice(Math.max(0, relStart - 40), relStart);
+  const after = sentence.slice(relStart + name.length, relStart + name.length + 14);
+  // the place just before this one, by position (cue and suffix matches are found in two passes)
+  let prevPlace: PlaceMention | null = null;
+  for (const q of out) if (q.end - base <= relStart && (!prevPlace || q.end > prevPlace.end)) prevPlace = q;
+  const containerNoun = !!prevPlace && /^\s*(?:neighbou?rhood|village|area|camp|town)?\s*,?\s*in\s+(?:the\s+)?$/i.test(sentence.slice(prevPlace.end - base, relStart)) &&
+    /^\s+(?:district|sub-?district|province|governorate|region|county|area|desert|plain|valley|countryside)\b/i.test(sentence.slice(relStart + name.length, relStart + name.length + 16));
+  const container = containerNoun || !!prevPlace && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(prevPlace.end - base, relStart));
+  const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
+  const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
+    /\b(?:north|south|east|west)(?:[- ]?(?:east|west))?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
+    (/^\s+(?:countryside|governorate|province|region|territory)\b/i.test(after) && !/^\s+(?:region|district)\s+of\b/i.test(after)) ||
+    /countryside of (?:the )?$/i.test(before);
+  let query = name;
+  const mBefore = /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
+  // "a base south-west of the capital Mogadishu": near the place, not in it (precision 2)
+  const compassOf = /\b((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s+(?:the\s+)?$/i.exec(before);
+  const settlementOf = /\b(town|village|hamlet)\s+of\s+$/i.exec(before);
+  if (mBefore) query = `${mBefore[0]}${name}`;
+  else if (/\bnear\s+(?:the\s+)?$/i.test(before)) query = `near ${name}`;
+  else if (compassOf) query = `${compassOf[1]!.replace(' ', '-')} of ${name}`;
+  else if (settlementOf) query = `the ${settlementOf[1]!.toLowerCase()} of ${name}`;
+  else if (/^\s+countryside\b/i.test(after)) query = `${name} countryside`;
+  else {
+    const dir = /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);
+    if (dir) query = `${dir[1]} ${name}`;
+  }
+  if (feature) {
+    const full = `${name} ${feature}`;
+    const own = candidatesOf(geocoder, name);
+    if (knownCount(geocoder, full) || !own.some((c) => c.kind === 'region' || c.kind === 'admin1' || c.kind === 'admin2')) {
+      // ("Fanigol village in the Abu Khashab desert": the desert contains the village, it is not a second place hit)
+      out.push({ name: full, query: full, start: base + relStart, end: base + relStart + full.length, strong, near, area: container, listed });
+      return;
+    }
+  }
+  out.push({ name, query, start: base + relStart, end: base + relStart + name.length, strong, near, area, listed });
+  if (listFollow && !/\bbetween\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i.test(sentence.slice(Math.max(0, relStart - 50), relStart))) {
+    let pos = relStart + name.length;
+    for (let guard = 0; guard < 30; guard++) {
+      // skip "(also known as …)" asides
+      const aside = /^\s*\([^)]{0,60}\)/.exec(sentence.slice(pos));
+      if (aside) pos += aside[0].length;
+      const m = plainTwin(LIST_NEXT, sentence).exec(sentence.slice(pos));
+      if (!m) break;
+      const nm = cleanName(m[1]!);
+      const s = pos + m[0].length - m[1]!.length;
+      if (!nm || STOP.has(nm.split(' ')[0]!.toLowerCase())) break;
+
+      if (deps.isActorName(nm)) break;
+      if (!seen.has(s)) {
+        seen.add(s);
+        out.push({ name: nm, query: nm, start: base + s, end: base + s + nm.length, strong, near: false, area: false, listed: true });
+      }
+      pos = s + m[1]!.length;
+    }
+  }
+}
+
 export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps): PlaceMention[] {
   const out: PlaceMention[] = [];
   const seen = new Set<number>();
   const { geocoder } = deps;
 
-  const listHasKnown = (pos: number): boolean => {
-    for (let guard = 0; guard < 30; guard++) {
-      const m = plainTwin(LIST_NEXT, sentence).exec(sentence.slice(pos));
-      if (!m) return false;
-      const nm = cleanName(m[1]!);
-      if (nm && longestKnown(geocoder, nm.split(' ')) > 0 && !deps.isActorName(nm)) return true;
-      pos += m[0].length;
-    }
-    return false;
-  };
-  const consider = (raw: string, relStart: number, strong: boolean, listFollow: boolean, feature: string | null = null) => {
-    let name = cleanName(raw);
-    if (!name) return;
-    // drop leading stop words ("The", "On")
-    let words = name.split(' ');
-    // (unless the words with it are a place: "the village of Arab Hassan")
-    while (words.length && STOP.has(words[0]!.toLowerCase()) && !(words.length > 1 && /^\p{Lu}/u.test(words[0]!) && strong && knownCount(geocoder, words.join(' ')) > 0)) {
-      relStart += words[0]!.length + 1;
-      words = words.slice(1);
-    }
-    if (!words.length) return;
-    name = words.join(' ');
-    if (/^\p{Lu}{4,}$/u.test(name) && !strong) return; // DATELINE capitals
-    if (STOP.has(name.toLowerCase())) return;
-    let known = longestKnown(geocoder, words);
-    let listed = false;
-    if (known === 0 && !strong) {
-      // an unknown name is a place when a list goes on to known places, or when it sits in a named area
-      // ("the attack on Silgadji in Soum province")
-      const tail = sentence.slice(relStart + name.length, relStart + name.length + 60);
-      const inArea = /^\s*(?:,\s*|\s+in\s+(?:the\s+)?)(?:[\p{Lu}][\p{L}'’-]*\s+){1,3}(?:province|region|district|governorate|state|county|department|prefecture|territory)\b/u.test(tail);
-      if (!inArea && (!listFollow || !listHasKnown(relStart + name.length))) return;
-      listed = true;
-    }
-    // "Hayyaat Tahrir Al-Sham", "Ahrar al-Sham Movement": a known first word followed by more names is an organisation
-    if (known > 0 && words.length - known >= 2 && !strong) return;
-    if (known > 0 && known < words.length && !strong) {
-      words = words.slice(0, known);
-      name = words.join(' ');
-    }
-    // ("southern Lebanon", "northeast Nigeria": a part of a country is a place, though the country's name is an actor's)
-    // (only where the gazetteer knows that part as a region of its own: else the country is no place to code)
-    const dirBefore = /\b((?:north|south|east|west)(?:ern|[- ]?(?:east|west)(?:ern)?)?)\s+$/i.exec(sentence.slice(Math.max(0, relStart - 16), relStart));
-    const partOfCountry = !!dirBefore && candidatesOf(geocoder, name).some((c) => c.kind === 'country') &&
-      geocoder.resolve(`${dirBefore[1]} ${name}`)?.place?.kind === 'region';
-    if (!partOfCountry && (deps.isActorName(name) || deps.isActorName(raw.trim()))) return;
-    const afterName = sentence.slice(relStart + name.length, relStart + name.length + 30);
-    if (/^\s+(?:village|town|hamlet)\b/i.test(afterName)) strong = true;
-    // "an official in Mogadishu told", "Karama Square", "Manbij Military Council": not where the event is
-    if (/^\s*(?:,\s*)?(?:told|said|says|reported|added|confirmed|stated)\b/i.test(afterName)) return;
-    if (/\baccording to\s+$/i.test(sentence.slice(Math.max(0, relStart - 14), relStart))) return;
-    if (!strong && /^\s+(?:square|street|roundabout|avenue|university|stadium|military council|council|front|brigade|media|news|press|observatory|center|centre|road|highway|motorway)\b/i.test(afterName)) return;
-    // "the al-Ades family", "the Obeidat tribe": people, not a place
-    if (/^\s+(?:family|families|clan|clans|tribe|tribes|household)\b/i.test(afterName)) return;
-    // "a man from X was killed": where the victim comes from, not where the event was
-    if (!strong && /\b(?:a|an|the|two|three|one|young|elderly)\s+(?:[\w-]+\s+)?(?:man|woman|men|women|boy|girl|youth|child|children|person|people|resident|residents|native|civilian|civilians|farmer|shepherd|member|members)\s+(?:hailing\s+)?from\s+(?:the\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 50), relStart))) return;
-    // "Abou Khasahb desert" with the second word misspelt: a name prefix alone is no place
-    if (words.length === 1 && NAME_PREFIX.test(name) && /^\s+\p{Lu}/u.test(afterName)) return;
-    // "between the cities of Gao and Ansongo": the first one places the event
-    if (/\band\s+$/i.test(sentence.slice(Math.max(0, relStart - 6), relStart)) && /\bbetween\s+(?:the\s+)?(?:(?:\w+\s+){0,2}(?:cities|towns|villages)\s+of\s+)?\S+(?:\s+\S+)?\s+and\s+$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
-    if (/\b(?:launched|fired|coming|came|originating|flew|fleeing|fled|displaced|returned|returning|withdrew|escaped)\s+from\s+(?:the\s+)?(?:\w+\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart))) return;
-    // "transported to Gao", "taken to a hospital near Tal Tamir": where the wounded went, not where the event was
-    if (/\b(?:transported|taken|transferred|evacuated|rushed|moved|brought|fled|displaced)\s+(?:to|towards)\s+(?:an?\s+|the\s+)?(?:(?:\w+\s+){0,2}(?:hospital|clinic|hospitals)\s+(?:in|near|of)\s+(?:the\s+)?)?$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
-    if (seen.has(relStart)) return;
-    seen.add(relStart);
-    const before = sentence.slice(Math.max(0, relStart - 40), relStart);
-    const after = sentence.slice(relStart + name.length, relStart + name.length + 14);
-    // the place just before this one, by position (cue and suffix matches are found in two passes)
-    let prevPlace: PlaceMention | null = null;
-    for (const q of out) if (q.end - base <= relStart && (!prevPlace || q.end > prevPlace.end)) prevPlace = q;
-    const containerNoun = !!prevPlace && /^\s*(?:neighbou?rhood|village|area|camp|town)?\s*,?\s*in\s+(?:the\s+)?$/i.test(sentence.slice(prevPlace.end - base, relStart)) &&
-      /^\s+(?:district|sub-?district|province|governorate|region|county|area|desert|plain|valley|countryside)\b/i.test(sentence.slice(relStart + name.length, relStart + name.length + 16));
-    const container = containerNoun || !!prevPlace && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(prevPlace.end - base, relStart));
-    const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
-    const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
-      /\b(?:north|south|east|west)(?:[- ]?(?:east|west))?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
-      (/^\s+(?:countryside|governorate|province|region|territory)\b/i.test(after) && !/^\s+(?:region|district)\s+of\b/i.test(after)) ||
-      /countryside of (?:the )?$/i.test(before);
-    let query = name;
-    const mBefore = /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
-    // "a base south-west of the capital Mogadishu": near the place, not in it (precision 2)
-    const compassOf = /\b((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s+(?:the\s+)?$/i.exec(before);
-    const settlementOf = /\b(town|village|hamlet)\s+of\s+$/i.exec(before);
-    if (mBefore) query = `${mBefore[0]}${name}`;
-    else if (/\bnear\s+(?:the\s+)?$/i.test(before)) query = `near ${name}`;
-    else if (compassOf) query = `${compassOf[1]!.replace(' ', '-')} of ${name}`;
-    else if (settlementOf) query = `the ${settlementOf[1]!.toLowerCase()} of ${name}`;
-    else if (/^\s+countryside\b/i.test(after)) query = `${name} countryside`;
-    else {
-      const dir = /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);
-      if (dir) query = `${dir[1]} ${name}`;
-    }
-    if (feature) {
-      const full = `${name} ${feature}`;
-      const own = candidatesOf(geocoder, name);
-      if (knownCount(geocoder, full) || !own.some((c) => c.kind === 'region' || c.kind === 'admin1' || c.kind === 'admin2')) {
-        // ("Fanigol village in the Abu Khashab desert": the desert contains the village, it is not a second place hit)
-        out.push({ name: full, query: full, start: base + relStart, end: base + relStart + full.length, strong, near, area: container, listed });
-        return;
-      }
-    }
-    out.push({ name, query, start: base + relStart, end: base + relStart + name.length, strong, near, area, listed });
-    if (listFollow && !/\bbetween\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i.test(sentence.slice(Math.max(0, relStart - 50), relStart))) {
-      let pos = relStart + name.length;
-      for (let guard = 0; guard < 30; guard++) {
-        // skip "(also known as …)" asides
-        const aside = /^\s*\([^)]{0,60}\)/.exec(sentence.slice(pos));
-        if (aside) pos += aside[0].length;
-        const m = plainTwin(LIST_NEXT, sentence).exec(sentence.slice(pos));
-        if (!m) break;
-        const nm = cleanName(m[1]!);
-        const s = pos + m[0].length - m[1]!.length;
-        if (!nm || STOP.has(nm.split(' ')[0]!.toLowerCase())) break;
-
-        if (deps.isActorName(nm)) break;
-        if (!seen.has(s)) {
-          seen.add(s);
-          out.push({ name: nm, query: nm, start: base + s, end: base + s + nm.length, strong, near: false, area: false, listed: true });
-        }
-        pos = s + m[1]!.length;
-      }
-    }
-  };
+  const scan: Scan = { sentence, base, deps, geocoder, out, seen };
 
   for (const m of wordMatches(CUE_RE, sentence, LETTER)) {
     const run = m[1]!;
     const relStart = m.index! + m[0].length - run.length;
     const strong = STRONG_BEFORE.test(sentence.slice(Math.max(0, relStart - 40), relStart)) &&
       !/(?:provinces?|governorates?|regions?|districts?|countryside|outskirts|vicinity|areas?|state) of[ ]+(?:the[ ]+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart));
-    consider(run, relStart, strong, true);
+    consider(scan, run, relStart, strong, true);
   }
   // (the place noun is what makes an AFTER_RE match: sentences without one skip its costly scan)
   for (const m of plainTwin(AFTER_NOUN, sentence).test(sentence) ? sentence.matchAll(plainTwin(AFTER_RE, sentence)) : []) {
@@ -259,7 +273,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
     const strongNoun = !!nounAfter;
     // natural features keep their noun: "the Hamma desert" is a place of its own, not the town of Hama
     const feature = nounAfter && /^(?:desert|plain|valley|mountains?)$/i.test(nounAfter[1]!) ? nounAfter[1]! : null;
-    consider(words.join(' '), relStart, strongNoun, false, feature);
+    consider(scan, words.join(' '), relStart, strongNoun, false, feature);
   }
   // "on the Kandahar-Herat highway", "the Damascus-Homs road": the road's first city places it, near (precision 2)
   // (a road's noun is what makes a ROAD_BETWEEN match: sentences without one skip its costly scan)
