@@ -20,7 +20,7 @@ import {
   type SubEventType,
   VIOLENT_EVENT_TYPES,
 } from '../model/index.js';
-import { loadLexicon, matchActors, normKey, resolveActor, wordMatches, type ActorRef } from './lexicon.js';
+import { loadLexicon, matchActors, normKey, plainTwin, resolveActor, wordMatches, type ActorRef } from './lexicon.js';
 import { splitSentences, type Sentence } from './sentences.js';
 import { findDates, parsePublished, type DateMention } from './dates.js';
 import { findCasualties, type CasualtyMention } from './numbers.js';
@@ -1026,8 +1026,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const inter2 = a2 && a2.name !== a1.name ? a2.inter : 0;
       const targets: string[] = [];
       const targetSpans: Span[] = [];
-      const tail = text.slice(f.end, f.sentence.end);
-      for (const m of tail.matchAll(TARGET_NOUNS)) {
+      // (only matches starting in the first 120 characters count, and none is longer than about 30: the scan reads
+      // at most 200 characters, where a cut word can only make a match past 120, which ends the loop as before)
+      const tail = text.slice(f.end, Math.min(f.sentence.end, f.end + 200));
+      for (const m of tail.matchAll(plainTwin(TARGET_NOUNS, tail))) {
         if (m.index! > 120) break;
         const t = m[1]!.toLowerCase();
         if (!targets.includes(t)) {
