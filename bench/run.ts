@@ -13,7 +13,7 @@
  * 10^4..10^6 stored events, on both stores, with autocannon on loopback at 1 and 50 clients against
  * `frontline serve` in its own process; POST /api/documents → /api/stream latency; serve's start-up
  * time and peak RSS with 10^6 events. Synthetic event sets are cached in bench/out/ (keyed by seed
- * and size); PostgreSQL runs in a throwaway cluster (scripts/pg-up.sh) unless FRONTLINE_DATABASE_URL
+ * and size); PostgreSQL runs in the bench's own cluster in bench/out/pg-cluster unless FRONTLINE_DATABASE_URL
  * is set, and is skipped with a note when no server is installed. Results also go to
  * bench/out/last-run.json; --readme rewrites the figures section of bench/README.md.
  */
@@ -31,7 +31,7 @@ import { benchExtract, benchGeoLoad, benchGeoMentions } from './lib/pipeline.js'
 import { benchIngest, freshSqlite, preExtracted, writeJsonl } from './lib/ingest.js';
 import { deleteStaleEventSets, ensureSqliteEvents, pgEventsDb, schemaKey, staleEventDbs } from './lib/events.js';
 import { startPg, type BenchPg } from './lib/pg.js';
-import { spawnPgFill, type PgFillStep } from './lib/pg-fill.js';
+import { spawnPgFill } from './lib/pg-fill.js';
 import { lockBenchOut } from './lib/lock.js';
 import { startServe, type Served } from './lib/serve.js';
 import { load } from './lib/load.js';

@@ -61,11 +61,10 @@ export async function pgFill(pgs: BenchPg, seed: number, sizes: number[], log: (
     prev = { n, name };
     const step = { from, to: n, eventsPerS, ms: Date.now() - t };
     steps.push(step);
-    pending = [n];
-    if (n === asc.at(-1)) ready(pending, step);
-    else ready([], step);
+    ready([], step);
+    pending = [n]; // announced once the next size has been copied from it, or at the end
   }
-  if (pending.length && steps.at(-1)?.to !== asc.at(-1)) ready(pending);
+  if (pending.length) ready(pending);
   return steps;
 }
 

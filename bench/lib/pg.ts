@@ -8,7 +8,7 @@
  * maintenance memory for index builds); the databases it holds are regenerated when lost.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,7 +55,7 @@ function withDb(url: string, name: string): string {
   return u.toString();
 }
 
-export async function admin<T = unknown>(url: string, sql: string[]): Promise<T[]> {
+async function admin<T = unknown>(url: string, sql: string[]): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -131,24 +131,6 @@ async function startCluster(dir = path.join(OUT, 'pg-cluster')): Promise<{ url: 
     rmSync(sock, { recursive: true, force: true });
   };
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, created };
-}
-
-/** Size on disk of the bench cluster (0 when there is none). */
-export function clusterBytes(dir = path.join(OUT, 'pg-cluster')): number {
-  let total = 0;
-  const walk = (d: string) => {
-    for (const f of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, f.name);
-      try {
-        if (f.isDirectory()) walk(p);
-        else total += statSync(p).size;
-      } catch {
-        /* vanished while walking */
-      }
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return total;
 }
 
 export async function startPg(): Promise<BenchPg | { skip: string }> {

@@ -140,14 +140,15 @@ function addStats(deltas: StatsDeltas, changes: readonly (readonly [StoredEvent,
   }
 }
 
-/**
- * Write a transaction's pending aggregate changes: multi-row upserts per table, at most 200 rows each.
- * `fixedSizes` (SQLite, whose statements are prepared once and cached by text): only 200 rows or a power
- * of two per statement, so a few statement texts serve every batch size.
- */
 /** Changes of one aggregate table from which flushStats hands them to Db.addRows (a bulk load) when the store has it. */
 const ADD_ROWS_MIN = 500;
 
+/**
+ * Write a transaction's pending aggregate changes: per table, Db.addRows for ADD_ROWS_MIN changes or
+ * more when the store has it (PostgreSQL), else multi-row upserts of at most 200 rows each. On SQLite
+ * (statements prepared once and cached by text) only 200 rows or a power of two per statement, so a few
+ * statement texts serve every batch size.
+ */
 async function flushStats(db: Db, tx: Tx, deltas: StatsDeltas): Promise<void> {
   const fixedSizes = db.kind === 'sqlite';
   const byTable = new Map<StatsTable, { key: string[]; n: number; f: number }[]>();
