@@ -29,6 +29,7 @@ import type {
   Store,
   StoredDocument,
   BulkInsertOptions,
+  ExtractFn,
 } from './types.js';
 
 /** A caller's mistake (bad cursor, bad edit): the server answers 400 with this message. */
@@ -392,8 +393,8 @@ function parseDocument(input: SourceDocument): SourceDocument {
 }
 
 /** Run the extractor on a stored document and check what it returned; every event gets the stored id. */
-function extractEvents(extract: (doc: SourceDocument) => CodedEvent[], doc: SourceDocument, storedId: string): CodedEvent[] {
-  return extract({ ...doc, id: storedId }).map((e, i) => {
+async function extractEvents(extract: ExtractFn, doc: SourceDocument, storedId: string): Promise<CodedEvent[]> {
+  return (await extract({ ...doc, id: storedId })).map((e, i) => {
     const r = CodedEventSchema.safeParse(e);
     if (!r.success) throw new Error(`extractor returned an invalid event #${i}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
     return { ...r.data, document_id: storedId };
@@ -470,13 +471,13 @@ export class CoreStore implements Store {
 
   // -------------------------------------------------------------------------------------------- ingest
 
-  async ingest(input: SourceDocument, extract: (doc: SourceDocument) => CodedEvent[]): Promise<IngestResult> {
+  async ingest(input: SourceDocument, extract: ExtractFn): Promise<IngestResult> {
     const doc = parseDocument(input);
     // 1. Store the document before extraction (committed on its own), or find it by content.
     const stored = await this.storeDocument(this.db, doc, contentHash(doc.text));
     if (stored.status === 'done') return { document_id: stored.id, duplicate: true, events: [] };
     // 2. Extract outside any transaction.
-    const coded = extractEvents(extract, doc, stored.id);
+    const coded = await extractEvents(extract, doc, stored.id);
     // 3. All of the document's events in one transaction.
     const changes: EventChange[] = [];
     const result = await this.write(async (tx) => {
@@ -498,7 +499,7 @@ export class CoreStore implements Store {
    * When a batch transaction fails, its documents are ingested one by one instead (so one bad document
    * fails alone).
    */
-  async ingestMany(inputs: readonly SourceDocument[], extract: (doc: SourceDocument) => CodedEvent[]): Promise<(IngestResult | Error)[]> {
+  async ingestMany(inputs: readonly SourceDocument[], extract: ExtractFn): Promise<(IngestResult | Error)[]> {
     const out: (IngestResult | Error | undefined)[] = new Array(inputs.length).fill(undefined);
     const docs: { i: number; doc: SourceDocument; hash: string }[] = [];
     inputs.forEach((input, i) => {
@@ -532,23 +533,36 @@ export class CoreStore implements Store {
     } catch {
       return oneByOne();
     }
-    // 2. Extract outside any transaction; a content seen earlier in the batch is a duplicate once that
-    // earlier document's events are extracted (as it would be once they were written, one by one).
-    const work: { i: number; id: string; coded: CodedEvent[] }[] = [];
-    const extracted = new Set<string>();
+    // 2. Extract outside any transaction (all of the batch at once: an asynchronous extractor runs them in
+    // parallel); a content seen earlier in the batch is a duplicate once that earlier document's events
+    // are extracted (as it would be once they were written, one by one), or fails as it did.
+    const first = new Map<string, number>(); // stored id → index in `pending` of its first extraction
+    const pending: { i: number; id: string; coded: Promise<CodedEvent[]> }[] = [];
+    const copies: { i: number; id: string; of: number }[] = [];
     docs.forEach((d, k) => {
       const s = stored[k]!;
-      if (s.status === 'done' || extracted.has(s.id)) {
+      if (s.status === 'done') {
         out[d.i] = { document_id: s.id, duplicate: true, events: [] };
         return;
       }
-      try {
-        work.push({ i: d.i, id: s.id, coded: extractEvents(extract, d.doc, s.id) });
-        extracted.add(s.id);
-      } catch (err) {
-        out[d.i] = err as Error;
+      const of = first.get(s.id);
+      if (of !== undefined) {
+        copies.push({ i: d.i, id: s.id, of });
+        return;
       }
+      first.set(s.id, pending.length);
+      pending.push({ i: d.i, id: s.id, coded: extractEvents(extract, d.doc, s.id) });
     });
+    const settled = await Promise.allSettled(pending.map((p) => p.coded));
+    const work: { i: number; id: string; coded: CodedEvent[] }[] = [];
+    settled.forEach((r, k) => {
+      if (r.status === 'fulfilled') work.push({ i: pending[k]!.i, id: pending[k]!.id, coded: r.value });
+      else out[pending[k]!.i] = r.reason as Error;
+    });
+    for (const c of copies) {
+      const r = settled[c.of]!;
+      out[c.i] = r.status === 'fulfilled' ? { document_id: c.id, duplicate: true, events: [] } : (r.reason as Error);
+    }
     if (!work.length) return out as (IngestResult | Error)[];
     // 3. All the documents' events in one transaction, document after document.
     const changes: EventChange[] = [];

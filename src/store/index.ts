@@ -22,7 +22,7 @@ import { CoreStore } from './core.js';
 import { SqliteDb } from './sqlite.js';
 import type { Store } from './types.js';
 
-export type { Store, EventChange, IngestResult, ReviewAction, StoredDocument, EventDetail, ReviewRecord, MergeRecord } from './types.js';
+export type { Store, EventChange, IngestResult, ExtractFn, ReviewAction, StoredDocument, EventDetail, ReviewRecord, MergeRecord } from './types.js';
 export { StoreInputError, contentHash, DEFAULT_NEAR_KM } from './core.js';
 
 export interface OpenStoreOptions {

@@ -11,6 +11,9 @@ import type {
   StoredEvent,
 } from '../model/index.js';
 
+/** What the store runs on a stored document: the extractor, in this thread or in a pool of workers. */
+export type ExtractFn = (doc: SourceDocument) => CodedEvent[] | Promise<CodedEvent[]>;
+
 export interface IngestResult {
   document_id: string;
   duplicate: boolean; // the same content was already stored: nothing added
@@ -69,13 +72,14 @@ export interface EventDetail extends StoredEvent {
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Store the document (before extraction), then its extracted events in one transaction, merging duplicates. */
-  ingest(doc: SourceDocument, extract: (doc: SourceDocument) => CodedEvent[]): Promise<IngestResult>;
+  ingest(doc: SourceDocument, extract: ExtractFn): Promise<IngestResult>;
   /**
    * `ingest` for a batch of documents, with the same guarantees and the same result as ingesting them
    * one by one in order, in fewer transactions. One result per document: its IngestResult, or the Error
-   * `ingest` would have thrown for it.
+   * `ingest` would have thrown for it. An asynchronous `extract` (a pool of extraction workers) is called
+   * for all of the batch's new documents at once and awaited together.
    */
-  ingestMany(docs: readonly SourceDocument[], extract: (doc: SourceDocument) => CodedEvent[]): Promise<(IngestResult | Error)[]>;
+  ingestMany(docs: readonly SourceDocument[], extract: ExtractFn): Promise<(IngestResult | Error)[]>;
   /** An event with its sources, evidence, and the full text of its source documents. */
   getEvent(id: string): Promise<EventDetail | null>;
   listEvents(query: EventListQuery): Promise<{ events: StoredEvent[]; next_cursor: string | null }>;
