@@ -2,14 +2,16 @@
  * ingest: documents in. Reads plain text (.txt, .md and any other explicitly named file), HTML (.html,
  * .htm, reduced to text with html-to-text), JSON Lines batches (.jsonl/.ndjson, one
  * `{"id","url","title","published","source","text"}` per line) and folders (recursively, in name order),
- * and hands the documents to the store with the extractor, in batches (`store.ingestMany`). Owns file
+ * and hands the documents to the store with the extractor (in this thread, or a pool of extraction
+ * workers: `createExtractorPool`), in batches (`store.ingestMany`), one batch written while the next is
+ * extracted. Owns file
  * reading, decoding, headers, per-file errors and the progress line; must not touch the database
  * directly (only the Store) nor code events (only the Extractor).
  *
  * Guarantees (from the store): the document is stored before extraction, its events in one transaction,
  * identical content is stored once (content hash), so re-running an interrupted ingest (even after
  * kill -9) completes it into the same database as one uninterrupted run: the documents already done are
- * not extracted again, those of the interrupted batch are (they are stored, pending). A bad file or line (binary,
+ * not extracted again, those of the interrupted batches are (they are stored, pending). A bad file or line (binary,
  * invalid UTF-8, too large, malformed JSON) is reported in `summary.errors` and the rest goes on.
  *
  * Plain files may start with a header block, ended by a blank line, e.g.
@@ -27,10 +29,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { convert } from 'html-to-text';
 import iconv from 'iconv-lite';
-import type { Extractor } from '../extract/types.js';
 import { decodeText, MAX_DOCUMENT_BYTES } from '../model/text.js';
 import type { SourceDocument } from '../model/index.js';
-import type { Store } from '../store/types.js';
+import type { ExtractFn, Store } from '../store/types.js';
+
+/** The extractor in this thread (createExtractor) or a pool of extraction workers (createExtractorPool). */
+export interface IngestExtractor {
+  extract: ExtractFn;
+}
 
 export interface IngestProgress {
   files_done: number;
@@ -78,6 +84,8 @@ const KNOWN_EXT = new Set([...TEXT_EXT, ...HTML_EXT, ...JSONL_EXT]);
 /** Documents handed to the store at once (store.ingestMany), up to this many characters of text. */
 const BATCH_DOCS = 64;
 const BATCH_CHARS = 4_000_000;
+/** Batches extracted or written at the same time. */
+const MAX_IN_FLIGHT = 2;
 
 /** Normalise a date given by a header, meta tag or JSON field to YYYY-MM-DD (or YYYY-MM / YYYY); null if unusable. */
 export function normalisePublished(v: unknown): string | null {
@@ -243,7 +251,7 @@ class ProgressLine {
  * Ingest files and folders into the store with the extractor. Never throws for a bad file or document:
  * those go into `summary.errors`. Throws only when the store itself fails (e.g. the database is gone).
  */
-export async function ingestPaths(store: Store, paths: string[], extractor: Extractor, opts: IngestOptions = {}): Promise<IngestSummary> {
+export async function ingestPaths(store: Store, paths: string[], extractor: IngestExtractor, opts: IngestOptions = {}): Promise<IngestSummary> {
   const maxBytes = opts.maxBytes ?? MAX_DOCUMENT_BYTES;
   const defaultPublished = opts.published ? normalisePublished(opts.published) : null;
   const defaultSource = opts.source?.trim() || null;
@@ -278,12 +286,21 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
   };
   let batch: { doc: SourceDocument; where: Omit<IngestError, 'error'>; unit: number }[] = [];
   let batchBytes = 0;
-  const flush = async (): Promise<void> => {
-    if (!batch.length) return;
-    const items = batch;
-    batch = [];
-    batchBytes = 0;
-    const results = await store.ingestMany(items.map((it) => it.doc), (d) => extractor.extract(d));
+  // Up to two batches are in flight: while one batch's events are written (this thread), the next one is
+  // extracted (by a pool's workers) and files are read on. The store serialises the writes in order.
+  // A batch's events are written after the previous batch's (its extractions wait for that batch), so
+  // events merge in input order whatever order the workers finish in.
+  const inFlight: Promise<void>[] = [];
+  let previous: Promise<unknown> = Promise.resolve();
+  const written = async (items: typeof batch, after: Promise<unknown>): Promise<void> => {
+    const results = await store.ingestMany(
+      items.map((it) => it.doc),
+      async (d) => {
+        const events = await extractor.extract(d);
+        await after;
+        return events;
+      },
+    );
     results.forEach((r, k) => {
       if (r instanceof Error) {
         const e = r as Error & { statusCode?: number; code?: string };
@@ -301,6 +318,21 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
       }
       report();
     });
+  };
+  const flush = async (): Promise<void> => {
+    if (batch.length) {
+      const items = batch;
+      batch = [];
+      batchBytes = 0;
+      const p = written(items, previous);
+      previous = p.catch(() => {}); // (awaited below; a failure must not be an unhandled rejection meanwhile)
+      inFlight.push(p);
+    }
+    while (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
+  };
+  const drain = async (): Promise<void> => {
+    await flush();
+    while (inFlight.length) await inFlight.shift();
   };
   const ingestOne = async (doc: SourceDocument, where: Omit<IngestError, 'error'>): Promise<void> => {
     batch.push({ doc, where, unit });
@@ -401,8 +433,10 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Extr
       progress.files_done++;
       report();
     }
-    await flush();
+    await drain();
   } finally {
+    // (after a failure: let the batches in flight end before the counts are read)
+    await Promise.allSettled(inFlight);
     unsubscribe();
     summary.events_created = created;
     summary.events_merged = Math.max(0, updated - created);

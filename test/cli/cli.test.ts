@@ -120,3 +120,22 @@ test('output into a reader that stops early (| head) ends quietly with status 0'
   assert.equal(r.stdout.length, 20);
   assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
 });
+
+test('ingest --workers N extracts in N worker threads and stores what the main thread would; a bad N is refused', () => {
+  const samples = path.join(ROOT, 'data/samples/reports.jsonl');
+  const summaries = [0, 2].map((n) => {
+    const r = run(['ingest', samples, '--db', path.join(tmp, `workers-${n}.db`), '--workers', String(n), '--quiet']);
+    assert.equal(r.code, 0, r.err);
+    return JSON.parse(r.out) as { documents: number; events_created: number };
+  });
+  assert.deepEqual(summaries[1], summaries[0]);
+  assert.ok(summaries[0]!.events_created > 0);
+  const exported = [0, 2].map((n) => {
+    const r = run(['export', '--db', path.join(tmp, `workers-${n}.db`), '--format', 'jsonl']);
+    return r.out.replace(/"(?:created|updated)_at":"[^"]*"/g, '');
+  });
+  assert.equal(exported[1], exported[0]);
+  const bad = run(['ingest', samples, '--db', path.join(tmp, 'workers-x.db'), '--workers', 'many']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--workers must be a whole number/);
+});
