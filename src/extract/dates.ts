@@ -49,39 +49,64 @@ function chronoMayMatch(text: string, anchor: Date): boolean {
 }
 
 function iso(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  const y = d.getUTCFullYear();
+  // (toISOString's own form for years of four digits; other years, and invalid dates, go through it)
+  if (!(y >= 1000 && y <= 9999)) return d.toISOString().slice(0, 10);
+  const m = d.getUTCMonth() + 1;
+  const day = d.getUTCDate();
+  return `${y}-${m < 10 ? '0' : ''}${m}-${day < 10 ? '0' : ''}${day}`;
 }
 
 const RELATIVE_DAY = /\b(?:today|yesterday|tonight|last night|this morning|this evening|this afternoon|overnight|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/i;
 
 const HINT_G = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weeks|weekend|month|months|year|years|day|days|hours?|now|earlier|later|\d{4}|\d{1,2}[/.-]\d{1,2})\b/gi;
 
+const WORD_CHAR = /\w/;
+/** A date word at the start of a window cut inside a word (no word boundary before it there), or at its end. */
+const HINT_AT_START = new RegExp(`^${HINT_G.source.slice(2)}`, 'i');
+const HINT_AT_END = new RegExp(`${HINT_G.source.slice(0, -2)}$`, 'i');
+
 /**
  * Dates in `text`, parsing only windows around date words (chrono's cost grows with the text it reads).
  * Offsets are relative to text plus base.
  */
 export function findDates(text: string, anchor: Date, base = 0): DateMention[] {
+  // windows around date words, each marked simple when all its date words are weekdays, today/yesterday or
+  // parts of day (one scan: a word belongs to the window it widened or opened)
   const windows: [number, number][] = [];
-  for (const m of text.matchAll(HINT_G)) {
-    const a = Math.max(0, m.index! - 32);
-    const b = Math.min(text.length, m.index! + m[0].length + 40);
-    const last = windows[windows.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else windows.push([a, b]);
+  const simpleW: boolean[] = [];
+  HINT_G.lastIndex = 0;
+  for (let m = HINT_G.exec(text); m; m = HINT_G.exec(text)) {
+    const a = Math.max(0, m.index - 32);
+    const b = Math.min(text.length, m.index + m[0].length + 40);
+    const isSimple = SIMPLE_RE.test(m[0]);
+    const k = windows.length - 1;
+    if (k >= 0 && a <= windows[k]![1]) {
+      windows[k]![1] = Math.max(windows[k]![1], b);
+      if (!isSimple) simpleW[k] = false;
+    } else {
+      windows.push([a, b]);
+      simpleW.push(isSimple);
+    }
   }
   const out: DateMention[] = [];
+  if (!windows.length) return out;
   // fast path: windows whose only date words are weekdays and today/yesterday are resolved here
   // (the nearest past or present day, as chrono resolves them), everything else goes to chrono
   const simple: [number, number][] = [];
   const hard: [number, number][] = [];
-  for (const w of windows) {
-    const chunk = text.slice(w[0], w[1]);
-    let allSimple = true;
-    for (const m of chunk.matchAll(HINT_G)) {
-      if (!SIMPLE_RE.test(m[0])) {
-        allSimple = false;
-        break;
-      }
+  for (let k = 0; k < windows.length; k++) {
+    const w = windows[k]!;
+    let allSimple = simpleW[k]!;
+    // (a window cut inside a word also holds, read on its own, a date word made of the cut word's end or start:
+    // "birth|day", "may|or"; such words count too, as they did when each window was scanned apart)
+    if (allSimple && w[0] > 0 && WORD_CHAR.test(text[w[0] - 1]!) && WORD_CHAR.test(text[w[0]]!)) {
+      const m = HINT_AT_START.exec(text.slice(w[0], Math.min(w[1], w[0] + 12)));
+      if (m && !SIMPLE_RE.test(m[0])) allSimple = false;
+    }
+    if (allSimple && w[1] < text.length && WORD_CHAR.test(text[w[1] - 1]!) && WORD_CHAR.test(text[w[1]]!)) {
+      const m = HINT_AT_END.exec(text.slice(Math.max(w[0], w[1] - 12), w[1]));
+      if (m && !SIMPLE_RE.test(m[0])) allSimple = false;
     }
     (allSimple ? simple : hard).push(w);
   }
