@@ -1,6 +1,7 @@
 /**
  * Ingest throughput: the corpus as one JSONL file through src/ingest's ingestPaths into a fresh store
- * (SQLite file or a fresh PostgreSQL database), with the real extractor, and again with the events
+ * (SQLite file or a fresh PostgreSQL database), with the real extractor in this thread, with a pool of
+ * extraction workers (what `frontline ingest` does with large inputs), and again with the events
  * extracted beforehand (store, merging and transactions only).
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,8 @@ import path from 'node:path';
 import type { CodedEvent, SourceDocument } from '../../src/model/index.js';
 import type { Extractor } from '../../src/extract/types.js';
 import type { Store } from '../../src/store/types.js';
-import { ingestPaths } from '../../src/ingest/index.js';
+import { ingestPaths, type IngestExtractor } from '../../src/ingest/index.js';
+import { createExtractorPool, type ExtractorPool } from '../../src/extract/pool.js';
 import { openStore } from '../../src/store/index.js';
 import { median } from './stats.js';
 import { TMP } from './paths.js';
@@ -39,9 +41,17 @@ export function preExtracted(inner: Extractor, docs: SourceDocument[]): Extracto
   return { extract: (d) => cache.get(d.id!) ?? inner.extract(d) };
 }
 
+/** A pool of extraction workers, started and warmed (every worker has extracted a report). */
+export async function startPool(workers: number, docs: SourceDocument[]): Promise<{ pool: ExtractorPool; startMs: number }> {
+  const t = performance.now();
+  const pool = createExtractorPool({ workers });
+  await Promise.all(docs.slice(0, workers * 4).map((d) => pool.extract(d)));
+  return { pool, startMs: performance.now() - t };
+}
+
 export async function benchIngest(opts: {
   jsonl: string;
-  extractor: Extractor;
+  extractor: IngestExtractor;
   runs: number;
   /** A fresh empty store per run. */
   freshStore: (run: number) => Promise<Store>;
