@@ -5,7 +5,10 @@
  * Must not touch storage, the network or the filesystem beyond loading its dictionaries once
  * (data/actors/, data/triggers/); geocoding goes through the Geocoder it is given.
  */
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
+const { createHash } = nodeCrypto;
+/** crypto.hash (one-shot, Node 20.12+), when this Node has it. */
+const cryptoHash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 import { haversineKm } from '../model/distance.js';
 import type { Extractor } from './types.js';
 import type { Geocoder, GeoResolution } from '../geo/types.js';
@@ -20,7 +23,7 @@ import {
   type SubEventType,
   VIOLENT_EVENT_TYPES,
 } from '../model/index.js';
-import { loadLexicon, matchActors, normKey, plainTwin, resolveActor, wordMatches, type ActorRef } from './lexicon.js';
+import { actorPhrasesIn, loadLexicon, matchActors, normKey, plainTwin, resolveActor, wordMatches, type ActorRef } from './lexicon.js';
 import { splitSentences, type Sentence } from './sentences.js';
 import { findDates, parsePublished, type DateMention } from './dates.js';
 import { findCasualties, type CasualtyMention } from './numbers.js';
@@ -99,9 +102,8 @@ const CLAUSE_BREAK = /[;:]|,\s+(?:as|while|whereas|but|after|before|when|which|w
 const TARGET_NOUNS =
   /(?<![\p{L}])((?:military |army |security |police |observation |medical |residential |civilian )?(?:outposts?|bases?|checkpoints?|hospitals?|schools?|convoys?|vehicles?|houses?|homes?|markets?|mosques?|camps?|headquarters|positions?|fuel tanks?|power (?:station|plant)s?|bakery|bakeries|cars?|trucks?|patrols?|airports?|ambulances?|shops?|farms?|fields|buildings?|barracks|depots?|warehouses?|bridges?|tents?|gas station|school)(?![\p{L}]))/giu;
 
-/** Cheap prefilters: only sentences with these words go through chrono or the casualty patterns. */
-const DATE_HINT = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weeks|weekend|month|months|year|years|day|days|hours?|now|earlier|later|\d{4}|\d{1,2}[/.-]\d{1,2})\b/i;
 const PROVISIONAL = /\b(?:provisional|preliminary|initial|first) (?:toll|figures?|count|reports?|death toll|tally)\b|\btoll (?:is|was) (?:\w+ )?provisional\b|\bvery provisional\b/i;
+/** Cheap prefilter: only sentences with these words go through the casualty patterns (findDates looks for its own date words). */
 const CASUALTY_HINT = /kill|dead|bodies|corpses|massacr|behead|slaughter|gunned|died|death|wound|injur|hurt|lives|slain|perish|toll|casualt|murder|execut/i;
 /** Strategic developments coded only when the sentence itself dates them (otherwise they are mostly background). */
 const STRATEGIC_NEEDS_DATE = new Set(['agreement', 'change', 'hq', 'transfer', 'other', 'loot']);
@@ -122,6 +124,8 @@ const NEAR_GAP = /^\s*(?:neighbou?rhood|village|area|camp|town|hamlet|district)?
 /** "struck Hezbollah targets": a group named before what was hit is the target's side */
 const TARGET_AFTER = /^\s+(?:targets|positions|posts|bases?|sites|headquarters|facilities|infrastructure|depots?|checkpoints?|outposts?|strongholds?)\b/i;
 const OWN_DEVICE = /\b(?:killed|died|dead|injured|wounded|blown up)\b[^.;]{0,40}\b(?:while|when|as)\s+(?:(?:he|they) (?:was|were)\s+)?(?:(?:trying|attempting) to\s+)?(?:plant|lay|plac|set(?:ting)? up|prepar|assembl|mak|manufactur|rig|transport|handl)\w*\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}(?:IEDs?|improvised explosive devices?|explosive devices?|explosives?|bombs?|(?:land)?mines?|booby[- ]?traps?|explosive charges?)\b/i;
+const CLAIM = /\b(?:claim(?:ed|s|ing)?|took|takes|admitted)\s+responsibility\b|\bclaimed\s+(?:the|an?)\s+(?:attack|bombing|strike)/i;
+const CLAIM_WORD = /responsibility|claimed/i;
 const CLAUSE_BREAK_G = new RegExp(CLAUSE_BREAK.source, 'g');
 const clauseCache = new WeakMap<Sentence, number[]>();
 /** Document offset where the clause holding `pos` starts (after ";", ":", ", as", ", while" …). */
@@ -139,7 +143,18 @@ function clauseStartOf(s: Sentence, pos: number): number {
 }
 
 function sha(s: string): string {
-  return createHash('sha1').update(s).digest('hex');
+  return typeof cryptoHash === 'function' ? cryptoHash('sha1', s, 'hex') : createHash('sha1').update(s).digest('hex');
+}
+
+const nearKeys = new WeakMap<{ lat: number; lon: number }, string>();
+/** A nearby point's part of a geocoder cache key (2 decimals), made once per point. */
+function nearKey(n: { lat: number; lon: number }): string {
+  let k = nearKeys.get(n);
+  if (k === undefined) {
+    k = `${n.lat.toFixed(2)},${n.lon.toFixed(2)}`;
+    nearKeys.set(n, k);
+  }
+  return k;
 }
 
 function isoOf(d: Date): string {
@@ -163,8 +178,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
   // geocoder answers are pure functions of their inputs: cache them across documents (bounded)
   const geoCache = new Map<string, GeoResolution | null>();
   const cachedResolve = (q: string, country: string | null, hints: string[], near: { lat: number; lon: number }[]): GeoResolution | null => {
-    const key = `${q}\u0001${country ?? ''}\u0001${hints.join('\u0002')}\u0001${near.map((n) => `${n.lat.toFixed(2)},${n.lon.toFixed(2)}`).join(';')}`;
-    if (geoCache.has(key)) return geoCache.get(key)!;
+    let key = `${q}\u0001${country ?? ''}\u0001${hints.join('\u0002')}\u0001`;
+    for (let i = 0; i < near.length; i++) key += (i ? ';' : '') + nearKey(near[i]!);
+    const hit = geoCache.get(key);
+    if (hit !== undefined) return hit;
     let r: GeoResolution | null = null;
     try {
       r = geocoder.resolve(q, { country, areaHints: hints, nearby: near });
@@ -199,9 +216,11 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     return v;
   };
 
+  /** Whether the phrase patterns of actors can match in the current document (set by extract). */
+  let docPhrases = true;
   function findActors(text: string, base: number): ActorMention[] {
     const out: ActorMention[] = [];
-    for (const m of matchActors(lex, text)) {
+    for (const m of matchActors(lex, text, docPhrases)) {
       const after = text.slice(m.end, m.end + 80);
       // a speaker telling what it did itself ("the army said it struck …", "… claimed its fighters killed …") is the agent
       const self = SELF_REPORT.test(after);
@@ -293,6 +312,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const fullText = doc.text ?? '';
     const text = fullText.length > maxChars ? fullText.slice(0, maxChars) : fullText;
     if (!text.trim()) return [];
+    docPhrases = actorPhrasesIn(lex, text);
     // a publication month alone cannot anchor "on Saturday": such dates stay unknown
     const published = /^\d{4}-\d{2}-\d{2}/.test(doc.published ?? '') ? parsePublished(doc.published) : null;
     const anchor = published ?? parsePublished(doc.published ?? null) ?? new Date(Date.UTC(2000, 0, 15, 12));
@@ -302,7 +322,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const sentences: SentenceInfo[] = splitSentences(text).map((s, index) => {
       const triggers = findTriggers(s.text, s.start);
       const live = triggers.some((t) => !t.hedged);
-      const dates = live && DATE_HINT.test(s.text) ? findDates(s.text, anchor, s.start) : [];
+      const dates = live ? findDates(s.text, anchor, s.start) : []; // (findDates looks for its date words first)
       const sinceDate = dates.some((d) => d.since);
       const recent = dates.some((d) => !d.old && !d.since);
       // without a publication date nothing can be judged old by its distance to it
@@ -333,11 +353,13 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
 
     // "The Taliban claimed responsibility for the attack": the claimant acts where the text names no one else
     let claimant: ActorMention | null = null;
-    for (const s of sentences) {
-      const m = /\b(?:claim(?:ed|s|ing)?|took|takes|admitted)\s+responsibility\b|\bclaimed\s+(?:the|an?)\s+(?:attack|bombing|strike)/i.exec(s.text);
+    // (every claim holds "responsibility" or "claimed": a report with neither has no sentence to look at)
+    if (CLAIM_WORD.test(text)) for (const s of sentences) {
+      const m = CLAIM.exec(s.text);
       if (!m) continue;
       const at = s.start + m.index;
-      const acts = findActors(s.text, s.start).filter((a) => a.end <= at && !(a.ref.kind === 'pattern' && ['civilians', 'protesters', 'rioters', 'state'].includes(a.ref.pattern)));
+      // (the sentence's actors when they were looked for: those of a live sentence or one with a toll)
+      const acts = (s.triggers.some((t) => !t.hedged) || s.casualties.length ? s.actors : findActors(s.text, s.start)).filter((a) => a.end <= at && !(a.ref.kind === 'pattern' && ['civilians', 'protesters', 'rioters', 'state'].includes(a.ref.pattern)));
       if (acts.length && !/\b(?:no|not|nobody|none)\b/i.test(s.text.slice(0, m.index))) {
         claimant = { ...acts[acts.length - 1]!, source: false };
         break;
