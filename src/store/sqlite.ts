@@ -198,15 +198,18 @@ END;
   },
 ];
 
-/** Index the rows noted in fts_pending (see migration 8), then leave deferred mode. */
-const FTS_FLUSH_SQL = `
-INSERT INTO events_fts (events_fts, rowid, notes) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'events' AND old IS NOT NULL;
-INSERT INTO events_fts (rowid, notes) SELECT e.seq, e.notes FROM fts_pending p JOIN events e ON e.seq = p.seq WHERE p.tbl = 'events' ORDER BY e.seq;
-INSERT INTO documents_fts (documents_fts, rowid, text) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'documents' AND old IS NOT NULL;
-INSERT INTO documents_fts (rowid, text) SELECT d.seq, d.text FROM fts_pending p JOIN documents d ON d.seq = p.seq WHERE p.tbl = 'documents' ORDER BY d.seq;
-DELETE FROM fts_pending;
-DELETE FROM fts_deferred;
-`;
+/**
+ * Index the rows noted in fts_pending (see migration 8), then leave deferred mode: one statement each,
+ * prepared once per connection (SqliteDb.transaction) instead of compiled from one text at every commit.
+ */
+const FTS_FLUSH_STATEMENTS = [
+  "INSERT INTO events_fts (events_fts, rowid, notes) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'events' AND old IS NOT NULL",
+  "INSERT INTO events_fts (rowid, notes) SELECT e.seq, e.notes FROM fts_pending p JOIN events e ON e.seq = p.seq WHERE p.tbl = 'events' ORDER BY e.seq",
+  "INSERT INTO documents_fts (documents_fts, rowid, text) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'documents' AND old IS NOT NULL",
+  "INSERT INTO documents_fts (rowid, text) SELECT d.seq, d.text FROM fts_pending p JOIN documents d ON d.seq = p.seq WHERE p.tbl = 'documents' ORDER BY d.seq",
+  'DELETE FROM fts_pending',
+  'DELETE FROM fts_deferred',
+];
 
 function ftsQuery(q: string): string | null {
   const terms = searchTerms(q);
@@ -277,6 +280,8 @@ export class SqliteDb implements Db {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly mutex = new Mutex();
   private readonly tx: Tx;
+  /** The statements of every write transaction, prepared once (after the migrations). */
+  private readonly txStatements: { begin: Database.Statement; defer: Database.Statement; flush: Database.Statement[]; commit: Database.Statement };
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -290,6 +295,12 @@ export class SqliteDb implements Db {
       run: async (sql: string, params?: readonly Param[]) => this.stmt(sql).run(...bind(params)).changes,
     };
     this.migrate();
+    this.txStatements = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      defer: this.db.prepare('INSERT INTO fts_deferred (on_) VALUES (1)'),
+      flush: FTS_FLUSH_STATEMENTS.map((sql) => this.db.prepare(sql)),
+      commit: this.db.prepare('COMMIT'),
+    };
   }
 
   private stmt(sql: string): Database.Statement {
@@ -333,12 +344,13 @@ export class SqliteDb implements Db {
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.mutex.lock(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
+      const st = this.txStatements;
+      st.begin.run();
       try {
-        this.db.exec('INSERT INTO fts_deferred (on_) VALUES (1)');
+        st.defer.run();
         const out = await fn(this.tx);
-        this.db.exec(FTS_FLUSH_SQL);
-        this.db.exec('COMMIT');
+        for (const f of st.flush) f.run();
+        st.commit.run();
         return out;
       } catch (err) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
