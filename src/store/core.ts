@@ -705,20 +705,20 @@ export class CoreStore implements Store {
     const now = new Date().toISOString();
     // combine() of one report is a copy of that report; `ev` is this store's own parsed copy (nothing
     // else keeps or changes it), so it is used without a deep copy
-    const event: StoredEvent = {
-      ...ev,
-      event_id_cnty: '',
-      sources: [{
-        document_id: ev.document_id,
-        source: doc?.source ?? ev.source ?? 'unknown',
-        url: doc?.url ?? null,
-        title: doc?.title ?? null,
-        published: doc?.published ?? null,
-      }],
-      review_status: 'unreviewed',
-      created_at: now,
-      updated_at: now,
-    };
+    // (a copy by a lone spread, then the added fields: V8 copies `{ ...ev }` by its shape, while a literal
+    // with more fields after the spread is built field by field, ~10 times slower; same fields, same order)
+    const event = { ...ev } as StoredEvent;
+    event.event_id_cnty = '';
+    event.sources = [{
+      document_id: ev.document_id,
+      source: doc?.source ?? ev.source ?? 'unknown',
+      url: doc?.url ?? null,
+      title: doc?.title ?? null,
+      published: doc?.published ?? null,
+    }];
+    event.review_status = 'unreviewed';
+    event.created_at = now;
+    event.updated_at = now;
     const cols = Object.values(eventColumns(event)) as Param[];
     const base = ev.event_id_cnty.trim() || 'EVT';
     let seq = 0;
@@ -786,14 +786,13 @@ export class CoreStore implements Store {
         published: p.row.published,
       });
     }
-    const event: StoredEvent = {
-      ...combined,
-      event_id_cnty: row.id,
-      sources,
-      review_status: row.review_status as StoredEvent['review_status'],
-      created_at: row.created_at,
-      updated_at: new Date().toISOString(),
-    };
+    // (a lone spread, then the fields: see createEvent)
+    const event = { ...combined } as StoredEvent;
+    event.event_id_cnty = row.id;
+    event.sources = sources;
+    event.review_status = row.review_status as StoredEvent['review_status'];
+    event.created_at = row.created_at;
+    event.updated_at = new Date().toISOString();
     const old = row.old === null ? null : (JSON.parse(row.old) as StoredEvent);
     await this.writeEvent(tx, seq, event, old);
     return event;
