@@ -37,9 +37,23 @@ const CUE_RE = new RegExp(
   `\\b(?:(?:${PLACE_NOUN}) of|(?:village|town|hamlet|locality)(?:,| called| named| known as)|in|at|on|near|around|outside|into|toward|towards|from|across|along|between|control of|targeting|targeted|target|hit|hitting|struck|striking|shelled|shelling|bombed|bombing|pounded|attacked|attacking|stormed|captured|seized|recaptured|retook|entered|reached|raided|besieged|of|east of|west of|north of|south of|northeast of|northwest of|southeast of|southwest of|close to|to|(?:north|south|east|west)(?:ern|east|west|eastern|western)?)[ ]+(?:the[ ]+)?(?:(?:[a-z][a-z-]+)[ ]+){0,2}?(${RUN})`,
   'gu',
 );
-const AFTER_NOUN = new RegExp(`[ ](?:${PLACE_NOUN_AFTER})(?![\\p{L}])`, 'u');
+const AFTER_NOUN_G = new RegExp(`[ ](?:${PLACE_NOUN_AFTER})(?![\\p{L}])`, 'gu');
 const AFTER_RE = new RegExp(`(?<![\\p{L}])(${RUN})[ ]+(?:${PLACE_NOUN_AFTER})(?![\\p{L}])`, 'gu');
 const LIST_NEXT = new RegExp(`^(?:,[ ]*(?:and[ ]+|or[ ]+)?|[ ]+and[ ]+|[ ]+or[ ]+|[ ]*&[ ]*)(?:the[ ]+)?(?:(?:villages?|towns?|areas?|cities) of[ ]+)?(${RUN})`, 'u');
+/**
+ * Whether the text before `end` (white space dropped) ends as a STRONG_BEFORE match must: "of", ",", "called",
+ * "named", "as" or "the" (any case). A cheap test first: most cue matches follow none of these.
+ */
+function strongEnding(sentence: string, end: number): boolean {
+  let e = end;
+  while (e > 0 && sentence.charCodeAt(e - 1) === 32) e--;
+  if (e === 0) return false;
+  const c = sentence.charCodeAt(e - 1) | 32; // last character, lower-cased when a letter
+  if (c === 44) return true; // "," (and a form feed, 12 | 32: a superset)
+  if (c === 102) return e >= 2 && (sentence.charCodeAt(e - 2) | 32) === 111; // "of"
+  if (c === 100 || c === 115 || c === 101) return true; // "called", "named", "as", "the" (and more: a superset)
+  return false;
+}
 const STRONG_BEFORE = new RegExp(`(?:(?:${PLACE_NOUN}) of|(?:village|town|hamlet|locality)(?:,| called| named| known as))[ ]+(?:the[ ]+)?$`, 'i');
 
 const STOP = new Set(
@@ -109,6 +123,29 @@ function knownPrefix(g: Geocoder, name: string): boolean {
   return memo(prefixMemo, g, name, () => g.isPrefix(name));
 }
 
+/** ECMAScript white space and line terminators (what \s matches and trimEnd drops). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+/**
+ * The last characters before `end`, white space dropped, lower-cased. A regex that ends with a word then "\s+$"
+ * or "\s*$" (case-insensitive, without the u flag: that word's ASCII letters in either case) can match the text
+ * before `end` only where this tail ends with that word.
+ */
+function tailBefore(sentence: string, end: number): string {
+  let e = end;
+  while (e > 0 && isSpace(sentence.charCodeAt(e - 1))) e--;
+  return sentence.slice(Math.max(0, e - 12), e).toLowerCase();
+}
+function endsWithAny(tail: string, words: readonly string[]): boolean {
+  for (const w of words) if (tail.endsWith(w)) return true;
+  return false;
+}
+/** What the text before a name can end with where the regexes of these names match. */
+const DIR_ENDS = ['north', 'south', 'east', 'west', 'ern'];
+const TO_ENDS = ['to', 'towards', 'a', 'an', 'the', 'in', 'near', 'of'];
+const NEAR_ENDS = ['near', 'outside', 'of', 'around', 'to', 'toward', 'towards', 'the', 'ern', 'town', 'village', 'city'];
+
 /** One sentence's place scan: what findPlaces and its helpers share (module-level helpers, not closures made per sentence). */
 interface Scan {
   sentence: string;
@@ -163,7 +200,10 @@ function consider(scan: Scan, raw: string, relStart: number, strong: boolean, li
   }
   // ("southern Lebanon", "northeast Nigeria": a part of a country is a place, though the country's name is an actor's)
   // (only where the gazetteer knows that part as a region of its own: else the country is no place to code)
-  const dirBefore = /\b((?:north|south|east|west)(?:ern|[- ]?(?:east|west)(?:ern)?)?)\s+$/i.exec(sentence.slice(Math.max(0, relStart - 16), relStart));
+  // (the regexes below that end at the name, with "\s+$" after a word, are tried only when the text before the
+  // name ends in a word they could end with: `tail`, lower-cased, without the white space)
+  const tail = tailBefore(sentence, relStart);
+  const dirBefore = !endsWithAny(tail, DIR_ENDS) ? null : /\b((?:north|south|east|west)(?:ern|[- ]?(?:east|west)(?:ern)?)?)\s+$/i.exec(sentence.slice(Math.max(0, relStart - 16), relStart));
   const partOfCountry = !!dirBefore && candidatesOf(geocoder, name).some((c) => c.kind === 'country') &&
     geocoder.resolve(`${dirBefore[1]} ${name}`)?.place?.kind === 'region';
   if (!partOfCountry && (deps.isActorName(name) || deps.isActorName(raw.trim()))) return;
@@ -171,19 +211,19 @@ function consider(scan: Scan, raw: string, relStart: number, strong: boolean, li
   if (/^\s+(?:village|town|hamlet)\b/i.test(afterName)) strong = true;
   // "an official in Mogadishu told", "Karama Square", "Manbij Military Council": not where the event is
   if (/^\s*(?:,\s*)?(?:told|said|says|reported|added|confirmed|stated)\b/i.test(afterName)) return;
-  if (/\baccording to\s+$/i.test(sentence.slice(Math.max(0, relStart - 14), relStart))) return;
+  if (tail.endsWith('to') && /\baccording to\s+$/i.test(sentence.slice(Math.max(0, relStart - 14), relStart))) return;
   if (!strong && /^\s+(?:square|street|roundabout|avenue|university|stadium|military council|council|front|brigade|media|news|press|observatory|center|centre|road|highway|motorway)\b/i.test(afterName)) return;
   // "the al-Ades family", "the Obeidat tribe": people, not a place
   if (/^\s+(?:family|families|clan|clans|tribe|tribes|household)\b/i.test(afterName)) return;
   // "a man from X was killed": where the victim comes from, not where the event was
-  if (!strong && /\b(?:a|an|the|two|three|one|young|elderly)\s+(?:[\w-]+\s+)?(?:man|woman|men|women|boy|girl|youth|child|children|person|people|resident|residents|native|civilian|civilians|farmer|shepherd|member|members)\s+(?:hailing\s+)?from\s+(?:the\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 50), relStart))) return;
+  if (!strong && (tail.endsWith('from') || tail.endsWith('the')) && /\b(?:a|an|the|two|three|one|young|elderly)\s+(?:[\w-]+\s+)?(?:man|woman|men|women|boy|girl|youth|child|children|person|people|resident|residents|native|civilian|civilians|farmer|shepherd|member|members)\s+(?:hailing\s+)?from\s+(?:the\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 50), relStart))) return;
   // "Abou Khasahb desert" with the second word misspelt: a name prefix alone is no place
   if (words.length === 1 && NAME_PREFIX.test(name) && /^\s+\p{Lu}/u.test(afterName)) return;
   // "between the cities of Gao and Ansongo": the first one places the event
-  if (/\band\s+$/i.test(sentence.slice(Math.max(0, relStart - 6), relStart)) && /\bbetween\s+(?:the\s+)?(?:(?:\w+\s+){0,2}(?:cities|towns|villages)\s+of\s+)?\S+(?:\s+\S+)?\s+and\s+$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
-  if (/\b(?:launched|fired|coming|came|originating|flew|fleeing|fled|displaced|returned|returning|withdrew|escaped)\s+from\s+(?:the\s+)?(?:\w+\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart))) return;
+  if (tail.endsWith('and') && /\band\s+$/i.test(sentence.slice(Math.max(0, relStart - 6), relStart)) && /\bbetween\s+(?:the\s+)?(?:(?:\w+\s+){0,2}(?:cities|towns|villages)\s+of\s+)?\S+(?:\s+\S+)?\s+and\s+$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
+  if (sentence.slice(Math.max(0, relStart - 40), relStart).toLowerCase().includes('from') && /\b(?:launched|fired|coming|came|originating|flew|fleeing|fled|displaced|returned|returning|withdrew|escaped)\s+from\s+(?:the\s+)?(?:\w+\s+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart))) return;
   // "transported to Gao", "taken to a hospital near Tal Tamir": where the wounded went, not where the event was
-  if (/\b(?:transported|taken|transferred|evacuated|rushed|moved|brought|fled|displaced)\s+(?:to|towards)\s+(?:an?\s+|the\s+)?(?:(?:\w+\s+){0,2}(?:hospital|clinic|hospitals)\s+(?:in|near|of)\s+(?:the\s+)?)?$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
+  if (endsWithAny(tail, TO_ENDS) && /\b(?:transported|taken|transferred|evacuated|rushed|moved|brought|fled|displaced)\s+(?:to|towards)\s+(?:an?\s+|the\s+)?(?:(?:\w+\s+){0,2}(?:hospital|clinic|hospitals)\s+(?:in|near|of)\s+(?:the\s+)?)?$/i.test(sentence.slice(Math.max(0, relStart - 60), relStart))) return;
   if (seen.has(relStart)) return;
   seen.add(relStart);
   const before = sentence.slice(Math.max(0, relStart - 40), relStart);
@@ -194,23 +234,24 @@ function consider(scan: Scan, raw: string, relStart: number, strong: boolean, li
   const containerNoun = !!prevPlace && /^\s*(?:neighbou?rhood|village|area|camp|town)?\s*,?\s*in\s+(?:the\s+)?$/i.test(sentence.slice(prevPlace.end - base, relStart)) &&
     /^\s+(?:district|sub-?district|province|governorate|region|county|area|desert|plain|valley|countryside)\b/i.test(sentence.slice(relStart + name.length, relStart + name.length + 16));
   const container = containerNoun || !!prevPlace && /^\s*(?:neighbou?rhood|village|district|area|camp|town)?\s*,?\s*(?:of|in)\s+the\s+(?:\w+\s+)?(?:town|city|district|sub-?district|province|governorate|area|region|countryside)\s+of\s+$/i.test(sentence.slice(prevPlace.end - base, relStart));
-  const near = NEAR_CUES.test(before) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
+  const ofThe = tail.endsWith('of') || tail.endsWith('the');
+  const near = (endsWithAny(tail, NEAR_ENDS) && NEAR_CUES.test(before)) || /^\s+(?:countryside|outskirts|area|surroundings|axis|front)\b/i.test(after);
   const area = container || /\b(?:north|south|east|west)(?:ern|east|west)?(?:\s+and\s+\w+)?\s+(?:countryside\s+of\s+)?(?:the\s+)?$/i.test(before) ||
-    /\b(?:north|south|east|west)(?:[- ]?(?:east|west))?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before) ||
+    (ofThe && /\b(?:north|south|east|west)(?:[- ]?(?:east|west))?\s+of\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$/i.test(before)) ||
     (/^\s+(?:countryside|governorate|province|region|territory)\b/i.test(after) && !/^\s+(?:region|district)\s+of\b/i.test(after)) ||
-    /countryside of (?:the )?$/i.test(before);
+    (ofThe && /countryside of (?:the )?$/i.test(before));
   let query = name;
-  const mBefore = /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
+  const mBefore = !ofThe ? null : /(?:the\s+)?(?:(?:north|south|east|west)(?:ern|east|west)?\s+)?(?:outskirts|vicinity|countryside|suburbs|surroundings)\s+of\s+(?:the\s+)?$/i.exec(before);
   // "a base south-west of the capital Mogadishu": near the place, not in it (precision 2)
-  const compassOf = /\b((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s+(?:the\s+)?$/i.exec(before);
-  const settlementOf = /\b(town|village|hamlet)\s+of\s+$/i.exec(before);
+  const compassOf = !ofThe ? null : /\b((?:north|south|east|west)(?:[- ]?(?:east|west))?)\s+of\s+(?:the\s+)?$/i.exec(before);
+  const settlementOf = !tail.endsWith('of') ? null : /\b(town|village|hamlet)\s+of\s+$/i.exec(before);
   if (mBefore) query = `${mBefore[0]}${name}`;
-  else if (/\bnear\s+(?:the\s+)?$/i.test(before)) query = `near ${name}`;
+  else if ((tail.endsWith('near') || tail.endsWith('the')) && /\bnear\s+(?:the\s+)?$/i.test(before)) query = `near ${name}`;
   else if (compassOf) query = `${compassOf[1]!.replace(' ', '-')} of ${name}`;
   else if (settlementOf) query = `the ${settlementOf[1]!.toLowerCase()} of ${name}`;
   else if (/^\s+countryside\b/i.test(after)) query = `${name} countryside`;
   else {
-    const dir = /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);
+    const dir = !endsWithAny(tail, DIR_ENDS) ? null : /\b((?:north|south|east|west)(?:ern|east|west)?)\s+$/i.exec(before);
     if (dir) query = `${dir[1]} ${name}`;
   }
   if (feature) {
@@ -255,12 +296,13 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
   for (const m of wordMatches(CUE_RE, sentence, LETTER)) {
     const run = m[1]!;
     const relStart = m.index! + m[0].length - run.length;
-    const strong = STRONG_BEFORE.test(sentence.slice(Math.max(0, relStart - 40), relStart)) &&
+    const strong = strongEnding(sentence, relStart) && STRONG_BEFORE.test(sentence.slice(Math.max(0, relStart - 40), relStart)) &&
       !/(?:provinces?|governorates?|regions?|districts?|countryside|outskirts|vicinity|areas?|state) of[ ]+(?:the[ ]+)?$/i.test(sentence.slice(Math.max(0, relStart - 40), relStart));
     consider(scan, run, relStart, strong, true);
   }
-  // (the place noun is what makes an AFTER_RE match: sentences without one skip its costly scan)
-  for (const m of plainTwin(AFTER_NOUN, sentence).test(sentence) ? sentence.matchAll(plainTwin(AFTER_RE, sentence)) : []) {
+  // (the place noun is what makes an AFTER_RE match: sentences without one skip its costly scan, and the scan
+  // starts where the name run before the next noun can start)
+  for (const m of afterMatches(sentence)) {
     const run = m[1]!;
     const words = run.split(' ');
     // "…in the Fanigol village": keep the last words that are not cue words
@@ -277,7 +319,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
   }
   // "on the Kandahar-Herat highway", "the Damascus-Homs road": the road's first city places it, near (precision 2)
   // (a road's noun is what makes a ROAD_BETWEEN match: sentences without one skip its costly scan)
-  for (const m of ROAD_NOUN.test(sentence) ? sentence.matchAll(plainTwin(ROAD_BETWEEN, sentence)) : []) {
+  for (const m of hasRoadNoun(sentence) ? sentence.matchAll(plainTwin(ROAD_BETWEEN, sentence)) : []) {
     const name = m[1]!;
     const relStart = m.index!;
     if (seen.has(relStart) || knownCount(geocoder, name) === 0 || deps.isActorName(name)) continue;
@@ -300,7 +342,41 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
   return out;
 }
 
-const ROAD_NOUN = /highway|road|motorway|expressway/;
+/** A character a name run, or the spaces before its noun, can hold (a superset: letters, marks, ’'‑-, spaces, and either half of a surrogate pair). */
+const RUN_CHAR = /[\p{L}\p{M}’'‑\- \uD800-\uDFFF]/u;
+function isRunChar(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 32 || c === 39 || c === 45;
+  return RUN_CHAR.test(String.fromCharCode(c));
+}
+/**
+ * AFTER_RE's matches in order, as matchAll finds them. A match ends with a place noun after a space (an
+ * AFTER_NOUN match) and holds only run characters before it, so none starts before the run of such characters
+ * that leads to the first noun at or after the scan's position: the scan resumes there (its look-behind still
+ * reads the character before).
+ */
+function* afterMatches(sentence: string): Generator<RegExpExecArray> {
+  const nounRe = plainTwin(AFTER_NOUN_G, sentence);
+  const re = plainTwin(AFTER_RE, sentence);
+  let from = 0;
+  for (;;) {
+    nounRe.lastIndex = from;
+    const n = nounRe.exec(sentence);
+    if (!n) return;
+    let p = n.index;
+    while (p > from && isRunChar(sentence.charCodeAt(p - 1))) p--;
+    re.lastIndex = p;
+    const m = re.exec(sentence);
+    if (!m) return;
+    from = m.index + m[0].length;
+    if (m[0] === '') from++;
+    yield m;
+  }
+}
+
+/** Whether one of ROAD_BETWEEN's nouns occurs (as /highway|road|motorway|expressway/.test, by plain substring searches). */
+function hasRoadNoun(s: string): boolean {
+  return s.includes('road') || s.includes('highway') || s.includes('motorway') || s.includes('expressway');
+}
 const ROAD_BETWEEN = /(?<![\p{L}-])(\p{Lu}[\p{L}’']+(?: \p{Lu}[\p{L}’']+)?)[-–](?:\p{Lu}[\p{L}’']+(?: \p{Lu}[\p{L}’']+)?)\s+(?:highway|road|motorway|expressway)\b/gu;
 const NAME_PREFIX = /^(?:al|el|ad|ar|as|ash|at|az|an|ed|ez|abu|abou|umm?|bani|beni|beit|bayt|deir|dayr|kafr|kfar|tal|tell?|ain|ayn|jabal|jebel|wadi|ras|khirbet|khirbat|bir|sheikh|shaykh)$/i;
 export const CONTAINED_GAP = /^\s*(?:neighbou?rhood|village|area|camp|town|hamlet)?\s*,?\s*in\s+(?:the\s+)?$/i;
