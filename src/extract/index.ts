@@ -23,7 +23,7 @@ import {
   type SubEventType,
   VIOLENT_EVENT_TYPES,
 } from '../model/index.js';
-import { actorPhrasesIn, loadLexicon, matchActors, normKey, plainTwin, resolveActor, wordMatches, type ActorRef } from './lexicon.js';
+import { loadLexicon, matchActors, normKey, plainTwin, resolveActor, wordMatches, type ActorRef } from './lexicon.js';
 import { splitSentences, type Sentence } from './sentences.js';
 import { findDates, parsePublished, type DateMention } from './dates.js';
 import { findCasualties, type CasualtyMention } from './numbers.js';
@@ -216,11 +216,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     return v;
   };
 
-  /** Whether the phrase patterns of actors can match in the current document (set by extract). */
-  let docPhrases = true;
   function findActors(text: string, base: number): ActorMention[] {
     const out: ActorMention[] = [];
-    for (const m of matchActors(lex, text, docPhrases)) {
+    for (const m of matchActors(lex, text)) {
       const after = text.slice(m.end, m.end + 80);
       // a speaker telling what it did itself ("the army said it struck …", "… claimed its fighters killed …") is the agent
       const self = SELF_REPORT.test(after);
@@ -312,7 +310,6 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     const fullText = doc.text ?? '';
     const text = fullText.length > maxChars ? fullText.slice(0, maxChars) : fullText;
     if (!text.trim()) return [];
-    docPhrases = actorPhrasesIn(lex, text);
     // a publication month alone cannot anchor "on Saturday": such dates stay unknown
     const published = /^\d{4}-\d{2}-\d{2}/.test(doc.published ?? '') ? parsePublished(doc.published) : null;
     const anchor = published ?? parsePublished(doc.published ?? null) ?? new Date(Date.UTC(2000, 0, 15, 12));

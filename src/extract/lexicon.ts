@@ -80,8 +80,6 @@ export interface Lexicon {
   actorPhrases: { re: RegExp; ref: ActorRef }[];
   /** Matches wherever some phrase could (their bodies in one alternation, without the word-boundary checks); null: no such shortcut. */
   actorPhraseAny: RegExp | null;
-  /** The phrase bodies hold no look-around, anchor or word boundary: one that matches in a part of a text matches in the whole. */
-  actorPhraseLocal: boolean;
   /** Every proper word prefix of an alias ("free syrian" of "free syrian army"). */
   actorPrefixes: Set<string>;
   /** Country names and demonyms → country. */
@@ -221,19 +219,7 @@ function hitRank(h: { i: number; len: number; ref: ActorRef }, lower: string[]):
   return h.len * 4 + (h.ref.kind === 'named' ? 2 : 0) + (lower[h.i] === 'the' ? 0 : 1);
 }
 
-/**
- * False when no phrase pattern can match anywhere in `doc`, nor so in any part of it (a sentence): the
- * alternation of their bodies finds nothing there, and they have no look-around, anchor or word boundary
- * that could match in a part and not in the whole.
- */
-export function actorPhrasesIn(lex: Lexicon, doc: string): boolean {
-  if (!lex.actorPhrases.length) return false;
-  if (!lex.actorPhraseAny || !lex.actorPhraseLocal) return true;
-  return plainTwin(lex.actorPhraseAny, doc).test(doc);
-}
-
-/** `phrases` false: the caller knows no phrase pattern can match in the text (actorPhrasesIn of its document). */
-export function matchActors(lex: Lexicon, text: string, phrases = true): ActorMatch[] {
+export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
   // tokens: start, end, text (curly apostrophes made straight), lower-cased
   const starts: number[] = [];
   const ends: number[] = [];
@@ -273,7 +259,7 @@ export function matchActors(lex: Lexicon, text: string, phrases = true): ActorMa
   hits.sort((a, b) => hitRank(b, lower) - hitRank(a, lower) || a.i - b.i);
   const used = new Uint8Array(n);
   // (one scan for all phrases first: most sentences hold none)
-  if (phrases && lex.actorPhrases.length && (!lex.actorPhraseAny || plainTwin(lex.actorPhraseAny, text).test(text))) for (const ph of lex.actorPhrases) {
+  if (lex.actorPhrases.length && (!lex.actorPhraseAny || plainTwin(lex.actorPhraseAny, text).test(text))) for (const ph of lex.actorPhrases) {
     const re = plainTwin(ph.re, text);
     re.lastIndex = 0;
     for (const m of text.matchAll(re)) {
@@ -469,7 +455,6 @@ export function loadLexicon(): Lexicon {
       (actor.phrases ?? []).map((p) => ({ re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${p})(?![\\p{L}\\p{N}])`, 'giu'), ref: { kind: 'named', actor } as ActorRef })),
     ),
     actorPhraseAny: phraseAny(a.actors.flatMap((actor) => actor.phrases ?? [])),
-    actorPhraseLocal: a.actors.every((actor) => (actor.phrases ?? []).every((p) => !/\(\?[=!<]|\\[bB]|[\^$]/.test(p))),
     countryRe: altRe([...countryLookup.keys()], 'gu'),
     countryLookup,
     classes,
