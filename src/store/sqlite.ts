@@ -199,17 +199,46 @@ END;
 ];
 
 /**
- * Index the rows noted in fts_pending (see migration 8), then leave deferred mode: one statement each,
- * prepared once per connection (SqliteDb.transaction) instead of compiled from one text at every commit.
+ * Index the rows noted in fts_pending (see migration 8), then leave deferred mode. Statements prepared
+ * once per connection (SqliteDb.transaction); those of a table with nothing pending are not run (an
+ * INSERT … SELECT of no rows into an FTS5 table still opens it: ~70 us a transaction for documents_fts,
+ * which a transaction of ingest's events does not write).
  */
-const FTS_FLUSH_STATEMENTS = [
-  "INSERT INTO events_fts (events_fts, rowid, notes) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'events' AND old IS NOT NULL",
-  "INSERT INTO events_fts (rowid, notes) SELECT e.seq, e.notes FROM fts_pending p JOIN events e ON e.seq = p.seq WHERE p.tbl = 'events' ORDER BY e.seq",
-  "INSERT INTO documents_fts (documents_fts, rowid, text) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'documents' AND old IS NOT NULL",
-  "INSERT INTO documents_fts (rowid, text) SELECT d.seq, d.text FROM fts_pending p JOIN documents d ON d.seq = p.seq WHERE p.tbl = 'documents' ORDER BY d.seq",
-  'DELETE FROM fts_pending',
-  'DELETE FROM fts_deferred',
-];
+const FTS_FLUSH_SQL = {
+  pending: 'SELECT tbl, max(old IS NOT NULL) AS del FROM fts_pending GROUP BY tbl',
+  events: [
+    "INSERT INTO events_fts (events_fts, rowid, notes) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'events' AND old IS NOT NULL",
+    "INSERT INTO events_fts (rowid, notes) SELECT e.seq, e.notes FROM fts_pending p JOIN events e ON e.seq = p.seq WHERE p.tbl = 'events' ORDER BY e.seq",
+  ],
+  documents: [
+    "INSERT INTO documents_fts (documents_fts, rowid, text) SELECT 'delete', seq, old FROM fts_pending WHERE tbl = 'documents' AND old IS NOT NULL",
+    "INSERT INTO documents_fts (rowid, text) SELECT d.seq, d.text FROM fts_pending p JOIN documents d ON d.seq = p.seq WHERE p.tbl = 'documents' ORDER BY d.seq",
+  ],
+  clearPending: 'DELETE FROM fts_pending',
+  clearDeferred: 'DELETE FROM fts_deferred',
+} as const;
+
+type FtsFlush = {
+  pending: Database.Statement;
+  events: Database.Statement[];
+  documents: Database.Statement[];
+  clearPending: Database.Statement;
+  clearDeferred: Database.Statement;
+};
+
+/** The FTS_FLUSH_SQL steps, in its order (events' deletes and inserts, then documents'), skipping the tables with nothing pending. */
+function flushFts(f: FtsFlush): void {
+  const pending = f.pending.all() as { tbl: string; del: number }[];
+  for (const tbl of ['events', 'documents'] as const) {
+    const p = pending.find((r) => r.tbl === tbl);
+    if (!p) continue;
+    const [del, ins] = f[tbl];
+    if (p.del) del!.run();
+    ins!.run();
+  }
+  if (pending.length) f.clearPending.run();
+  f.clearDeferred.run();
+}
 
 function ftsQuery(q: string): string | null {
   const terms = searchTerms(q);
@@ -281,7 +310,7 @@ export class SqliteDb implements Db {
   private readonly mutex = new Mutex();
   private readonly tx: Tx;
   /** The statements of every write transaction, prepared once (after the migrations). */
-  private readonly txStatements: { begin: Database.Statement; defer: Database.Statement; flush: Database.Statement[]; commit: Database.Statement };
+  private readonly txStatements: { begin: Database.Statement; defer: Database.Statement; flush: FtsFlush; commit: Database.Statement };
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -298,7 +327,13 @@ export class SqliteDb implements Db {
     this.txStatements = {
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       defer: this.db.prepare('INSERT INTO fts_deferred (on_) VALUES (1)'),
-      flush: FTS_FLUSH_STATEMENTS.map((sql) => this.db.prepare(sql)),
+      flush: {
+        pending: this.db.prepare(FTS_FLUSH_SQL.pending),
+        events: FTS_FLUSH_SQL.events.map((sql) => this.db.prepare(sql)),
+        documents: FTS_FLUSH_SQL.documents.map((sql) => this.db.prepare(sql)),
+        clearPending: this.db.prepare(FTS_FLUSH_SQL.clearPending),
+        clearDeferred: this.db.prepare(FTS_FLUSH_SQL.clearDeferred),
+      },
       commit: this.db.prepare('COMMIT'),
     };
   }
@@ -349,7 +384,7 @@ export class SqliteDb implements Db {
       try {
         st.defer.run();
         const out = await fn(this.tx);
-        for (const f of st.flush) f.run();
+        flushFts(st.flush);
         st.commit.run();
         return out;
       } catch (err) {
