@@ -51,8 +51,17 @@ export function contentHash(text: string): string {
   return createHash('sha256').update(norm, 'utf8').digest('hex');
 }
 
+const addDaysMemo = new Map<string, string>();
 function addDays(date: string, days: number): string {
-  return new Date(Date.parse(date + 'T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
+  // memoised: ingest asks for the day before and after every event's date, and dates repeat
+  const k = `${date}|${days}`;
+  let out = addDaysMemo.get(k);
+  if (out === undefined) {
+    out = new Date(Date.parse(date + 'T00:00:00Z') + days * 86_400_000).toISOString().slice(0, 10);
+    if (addDaysMemo.size >= 20_000) addDaysMemo.clear();
+    addDaysMemo.set(k, out);
+  }
+  return out;
 }
 
 const EditFieldsSchema = CodedEventSchema.pick(
@@ -83,6 +92,16 @@ function eventColumns(e: StoredEvent) {
 const EVENT_COLUMNS = Object.keys(eventColumns({} as StoredEvent));
 const INSERT_EVENT_SQL = `INSERT INTO events (id, ${EVENT_COLUMNS.join(', ')}, edits, created_at, updated_at)
   VALUES (?, ${EVENT_COLUMNS.map(() => '?').join(', ')}, '{}', ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`;
+
+/**
+ * The stored events a coded event may merge into, on plain columns (findStoredMatch): same country, date
+ * within MAX_DAY_GAP, none with a contribution of the coded event's document. Parameters: the first and
+ * last day, the country, the document id. Follows a SELECT (and a leading column).
+ */
+const CANDIDATE_SELECT = `e.seq, e.latitude, e.longitude, e.location FROM events e
+  WHERE e.sort_date >= ? AND e.sort_date <= ? AND lower(e.country) = lower(CAST(? AS TEXT))
+    AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.event_seq = e.seq AND c.document_id = ?)`;
+type CandidateRow = { seq: number | string; latitude: number | null; longitude: number | null; location: string | null };
 
 function actorNames(e: CodedEvent): string[] {
   const names = [e.actor1, e.actor2, ...(e.assoc_actor_1 ?? '').split(';'), ...(e.assoc_actor_2 ?? '').split(';')];
@@ -623,9 +642,13 @@ export class CoreStore implements Store {
     // in arrival order: an event created here, or a stored event this document merges into
     const touched = new Map<number, { kind: 'created'; event: StoredEvent } | { kind: 'updated' }>();
     const now = new Date().toISOString();
-    for (const ev of coded) {
-      const match = await this.findStoredMatch(tx, ev);
+    const near = await this.candidateRows(tx, documentId, coded);
+    const merged = new Set<number>(); // stored events this document merged into: no longer candidates
+    for (let i = 0; i < coded.length; i++) {
+      const ev = coded[i]!;
+      const match = await this.findStoredMatch(tx, ev, near?.[i]?.filter((r) => !merged.has(Number(r.seq))));
       if (match) {
+        merged.add(match.seq);
         const cseq = await this.insertContribution(tx, match.seq, ev);
         await tx.run('INSERT INTO merge_log (event_id, document_id, contribution_seq, score, reason, at) VALUES (?, ?, ?, ?, ?, ?)', [
           match.id, documentId, cseq, match.result.score, match.result.reason, now,
@@ -649,16 +672,42 @@ export class CoreStore implements Store {
   }
 
   /**
+   * For each of a document's coded events, the rows findStoredMatch would select for it before any of
+   * them is written: one query for the whole document (a UNION ALL of the per-event selects, 16 at most
+   * per statement) instead of one per event. While its events are written, the only rows that stop
+   * qualifying are the stored events it merges into (they gain a contribution of this document, which
+   * addEvents excludes), and the events it creates never qualify for its later events, so these rows less
+   * the merged ones are what each per-event query would have returned. Null when some event names
+   * another document (then each event is queried on its own).
+   */
+  private async candidateRows(tx: Tx, documentId: string, coded: CodedEvent[]): Promise<(CandidateRow[] | null)[] | null> {
+    if (coded.some((ev) => ev.document_id !== documentId)) return null;
+    const out: (CandidateRow[] | null)[] = coded.map(() => null);
+    const dated = coded.flatMap((ev, i) => (ev.event_date ? [i] : []));
+    for (let c = 0; c < dated.length; c += 16) {
+      const chunk = dated.slice(c, c + 16);
+      const params: Param[] = [];
+      const sql = chunk.map((i, k) => {
+        const ev = coded[i]!;
+        out[i] = [];
+        params.push(addDays(ev.event_date!, -MAX_DAY_GAP), addDays(ev.event_date!, MAX_DAY_GAP), ev.country, ev.document_id);
+        return `SELECT ${k} AS k, ${CANDIDATE_SELECT}`;
+      }).join(' UNION ALL ');
+      for (const r of await tx.all<CandidateRow & { k: number | string }>(sql, params)) out[chunk[Number(r.k)]!]!.push(r);
+    }
+    return out;
+  }
+
+  /**
    * The stored event `ev` merges into, if any. Candidates are narrowed on plain columns first (same
    * country, date ±1 day, and a point within merge distance or the same place name, the only ways
-   * `matchEvents` can accept one); only those survivors' JSON is loaded and scored.
+   * `matchEvents` can accept one); only those survivors' JSON is loaded and scored. `rows`: the
+   * candidates' rows when already selected (see candidateRows).
    */
-  private async findStoredMatch(tx: Tx, ev: CodedEvent): Promise<{ seq: number; id: string; result: MatchResult } | null> {
+  private async findStoredMatch(tx: Tx, ev: CodedEvent, rows?: CandidateRow[]): Promise<{ seq: number; id: string; result: MatchResult } | null> {
     if (!ev.event_date) return null;
-    const rows = await tx.all<{ seq: number | string; latitude: number | null; longitude: number | null; location: string | null }>(
-      `SELECT e.seq, e.latitude, e.longitude, e.location FROM events e
-        WHERE e.sort_date >= ? AND e.sort_date <= ? AND lower(e.country) = lower(CAST(? AS TEXT))
-          AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.event_seq = e.seq AND c.document_id = ?)`,
+    rows ??= await tx.all<CandidateRow>(
+      `SELECT ${CANDIDATE_SELECT}`,
       [addDays(ev.event_date, -MAX_DAY_GAP), addDays(ev.event_date, MAX_DAY_GAP), ev.country, ev.document_id],
     );
     if (!rows.length) return null;
