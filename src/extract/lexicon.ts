@@ -76,6 +76,11 @@ export interface Lexicon {
   actorCaseLookup: Map<string, ActorRef>;
   actorMaxTokens: number;
   actorFirstTokens: Set<string>;
+  /**
+   * By length and first character (tokenFilterIndex), 1 where an ASCII token could be an alias's first word: its
+   * lower case in actorFirstTokens, or itself a key of actorCaseLookup. 0: neither (no lookup needed).
+   */
+  actorTokenFilter: Uint8Array;
   /** Phrase patterns of named actors; a phrase match wins over the aliases inside it. */
   actorPhrases: { re: RegExp; ref: ActorRef }[];
   /** Matches wherever some phrase could (their bodies in one alternation, without the word-boundary checks); null: no such shortcut. */
@@ -214,38 +219,55 @@ export function* wordMatches(re: RegExp, text: string, before: RegExp = LETTER_O
   }
 }
 
+/** The lower-cased token i, made once when first asked for. */
+function lowerAt(lower: string[], words: string[], i: number): string {
+  let v = lower[i];
+  if (v === undefined) {
+    v = words[i]!.toLowerCase();
+    lower[i] = v;
+  }
+  return v;
+}
+
+/** Slot of an ASCII token in Lexicon.actorTokenFilter: its length (31 and more share one) and first character. */
+function tokenFilterIndex(w: string): number {
+  return (w.length < 31 ? w.length : 31) * 128 + (w.charCodeAt(0) & 127);
+}
+
 /** Ties between actor hits: a named actor beats a country pattern, and an alias that does not start with "the" wins. */
 function hitRank(h: { i: number; len: number; ref: ActorRef }, lower: string[]): number {
   return h.len * 4 + (h.ref.kind === 'named' ? 2 : 0) + (lower[h.i] === 'the' ? 0 : 1);
 }
 
 export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
-  // tokens: start, end, text (curly apostrophes made straight), lower-cased
+  // tokens: start, end, text (curly apostrophes made straight), lower-cased (when asked for: lowerAt)
   const starts: number[] = [];
   const ends: number[] = [];
   const words: string[] = [];
   const lower: string[] = [];
   const tokRe = plainTwin(TOKEN_RE, text);
+  // (on a plain text every token is ASCII: its length and first character tell most words from any alias's first word)
+  const filter = tokRe !== TOKEN_RE ? lex.actorTokenFilter : null;
   tokRe.lastIndex = 0;
   for (let m = tokRe.exec(text); m; m = tokRe.exec(text)) {
     const w = m[0].includes('’') ? m[0].replace(/’/g, "'") : m[0];
     starts.push(m.index);
     ends.push(m.index + m[0].length);
     words.push(w);
-    lower.push(w.toLowerCase());
   }
   const n = words.length;
   const out: ActorMatch[] = [];
   // longest alias at every token, then the longest ones win ("the Military Police" is one actor, not "the military" + "police")
   const hits: { i: number; len: number; ref: ActorRef }[] = [];
   for (let i = 0; i < n; i++) {
-    if (!lex.actorFirstTokens.has(lower[i]!) && !lex.actorCaseLookup.has(words[i]!)) continue;
+    if (filter && !filter[tokenFilterIndex(words[i]!)]) continue;
+    if (!lex.actorFirstTokens.has(lowerAt(lower, words, i)) && !lex.actorCaseLookup.has(words[i]!)) continue;
     // the longest alias from here, growing the key word by word while it is still the start of some alias
     const max = Math.min(lex.actorMaxTokens, n - i);
     let key = '';
     let best: { len: number; ref: ActorRef } | null = null;
     for (let len = 1; len <= max; len++) {
-      key = len === 1 ? lower[i]! : `${key} ${lower[i + len - 1]!}`;
+      key = len === 1 ? lower[i]! : `${key} ${lowerAt(lower, words, i + len - 1)}`;
       const ci = lex.actorLookup.get(key);
       if (ci) best = { len, ref: ci };
       if (!lex.actorPrefixes.has(key)) break;
@@ -280,7 +302,7 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
     const m = ATTRIBUTED.exec(words[i]!);
     if (!m) continue;
     const how = m[2]!.toLowerCase();
-    const next = lower[i + 1] ?? '';
+    const next = i + 1 < n ? lowerAt(lower, words, i + 1) : '';
     const isEvent = ATTRIBUTED_EVENT.test(next);
     const isGroup = ATTRIBUTED_GROUP.test(next);
     if (!isEvent && !(isGroup && how !== 'backed')) continue;
@@ -291,7 +313,7 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
     // the longest alias ending in the stem ("Islamic State-linked": "islamic" + "state")
     for (let back = Math.min(3, i); back >= 0 && !ref; back--) {
       if ([...Array(back).keys()].some((k) => used[i - back + k])) continue;
-      const key = [...lower.slice(i - back, i), stem.toLowerCase()].join(' ');
+      const key = [...words.slice(i - back, i).map((_, k) => lowerAt(lower, words, i - back + k)), stem.toLowerCase()].join(' ');
       const r = lex.actorLookup.get(key) ?? (back === 0 ? lex.actorCaseLookup.get(stem) : undefined);
       if (r) {
         ref = r;
@@ -436,6 +458,15 @@ export function loadLexicon(): Lexicon {
   const triggerRe = new RegExp(`${B}(?:${t.triggers.map((tr) => `(${tr.re})`).join('|')})${E}`, 'giu');
   const weaponRe = new RegExp(`${B}(?:${t.weapons.map((w) => `(${w.re})`).join('|')})${E}`, 'giu');
 
+  const actorFirstTokens = new Set([...actorLookup.keys()].map((k) => k.split(' ')[0]!));
+  const actorTokenFilter = new Uint8Array(32 * 128);
+  for (const t of actorFirstTokens) {
+    // (a lower-cased ASCII token equals t only when t is ASCII; its first character was either case)
+    if (!/^[\x00-\x7f]*$/.test(t) || !t) continue;
+    actorTokenFilter[tokenFilterIndex(t)] = 1;
+    actorTokenFilter[tokenFilterIndex(t[0]!.toUpperCase() + t.slice(1))] = 1;
+  }
+  for (const k of actorCaseLookup.keys()) if (/^[\x00-\x7f]+$/.test(k)) actorTokenFilter[tokenFilterIndex(k)] = 1;
   cached = {
     countries: c.countries,
     countryByName: new Map(c.countries.map((x) => [x.name, x])),
@@ -444,7 +475,8 @@ export function loadLexicon(): Lexicon {
     actorRe: altRe(['\u0000'], 'gu'),
     actorCaseRe: altRe(['\u0000'], 'gu'),
     actorMaxTokens: Math.max(...[...actorLookup.keys()].map((k) => k.split(' ').length)),
-    actorFirstTokens: new Set([...actorLookup.keys()].map((k) => k.split(' ')[0]!)),
+    actorFirstTokens,
+    actorTokenFilter,
     actorPrefixes: new Set([...actorLookup.keys()].flatMap((k) => {
       const w = k.split(' ');
       return w.slice(1).map((_, j) => w.slice(0, j + 1).join(' '));
