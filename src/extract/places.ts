@@ -319,7 +319,7 @@ export function findPlaces(sentence: string, base: number, deps: PlaceFinderDeps
   }
   // "on the Kandahar-Herat highway", "the Damascus-Homs road": the road's first city places it, near (precision 2)
   // (a road's noun is what makes a ROAD_BETWEEN match: sentences without one skip its costly scan)
-  for (const m of hasRoadNoun(sentence) ? sentence.matchAll(plainTwin(ROAD_BETWEEN, sentence)) : []) {
+  for (const m of ROAD_NOUN.test(sentence) ? sentence.matchAll(plainTwin(ROAD_BETWEEN, sentence)) : []) {
     const name = m[1]!;
     const relStart = m.index!;
     if (seen.has(relStart) || knownCount(geocoder, name) === 0 || deps.isActorName(name)) continue;
@@ -373,10 +373,7 @@ function* afterMatches(sentence: string): Generator<RegExpExecArray> {
   }
 }
 
-/** Whether one of ROAD_BETWEEN's nouns occurs (as /highway|road|motorway|expressway/.test, by plain substring searches). */
-function hasRoadNoun(s: string): boolean {
-  return s.includes('road') || s.includes('highway') || s.includes('motorway') || s.includes('expressway');
-}
+const ROAD_NOUN = /highway|road|motorway|expressway/;
 const ROAD_BETWEEN = /(?<![\p{L}-])(\p{Lu}[\p{L}’']+(?: \p{Lu}[\p{L}’']+)?)[-–](?:\p{Lu}[\p{L}’']+(?: \p{Lu}[\p{L}’']+)?)\s+(?:highway|road|motorway|expressway)\b/gu;
 const NAME_PREFIX = /^(?:al|el|ad|ar|as|ash|at|az|an|ed|ez|abu|abou|umm?|bani|beni|beit|bayt|deir|dayr|kafr|kfar|tal|tell?|ain|ayn|jabal|jebel|wadi|ras|khirbet|khirbat|bir|sheikh|shaykh)$/i;
 export const CONTAINED_GAP = /^\s*(?:neighbou?rhood|village|area|camp|town|hamlet)?\s*,?\s*in\s+(?:the\s+)?$/i;
