@@ -23,7 +23,7 @@ import {
   type SubEventType,
   VIOLENT_EVENT_TYPES,
 } from '../model/index.js';
-import { loadLexicon, matchActors, normKey, plainTwin, resolveActor, wordMatches, type ActorRef } from './lexicon.js';
+import { countryRegex, loadLexicon, matchActors, normKey, plainTwin, resolveActor, wordMatches, type ActorRef } from './lexicon.js';
 import { splitSentences, type Sentence } from './sentences.js';
 import { findDates, parsePublished, type DateMention } from './dates.js';
 import { findCasualties, type CasualtyMention } from './numbers.js';
@@ -275,11 +275,26 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
   }
 
   /** The country a report is about: named countries, demonyms not naming foreign forces, admin areas and places. */
+  // a place name's vote for the report's country: the one country of its admin areas (2), else of all its places (1)
+  const voteCache = new Map<string, [string, number] | null>();
+  const placeVote = (name: string): [string, number] | null => {
+    let v = voteCache.get(name);
+    if (v === undefined) {
+      const cands = candidatesOf(geocoder, name);
+      const admins = new Set(cands.filter((c) => c.kind === 'admin1' || c.kind === 'admin2').map((c) => c.country));
+      const countries = new Set(cands.map((c) => c.country));
+      v = admins.size === 1 ? [[...admins][0]!, 2] : countries.size === 1 ? [[...countries][0]!, 1] : null;
+      if (voteCache.size > 50_000) voteCache.clear();
+      voteCache.set(name, v);
+    }
+    return v;
+  };
+
   function guessCountry(text: string, sentences: { places: PlaceMention[]; actors: ActorMention[] }[]): { best: string | null; mentioned: Set<string> } {
     const counts = new Map<string, number>();
     const bump = (c: string, n: number) => counts.set(c, (counts.get(c) ?? 0) + n);
     const mentioned = new Set<string>();
-    for (const m of text.matchAll(lex.countryRe)) {
+    for (const m of text.matchAll(countryRegex(lex, text))) {
       const c = lex.countryLookup.get(m[0]);
       if (!c) continue;
       mentioned.add(c.name);
@@ -288,14 +303,8 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     }
     for (const s of sentences) {
       for (const p of s.places) {
-        const cands = candidatesOf(geocoder, p.name);
-        const admins = new Set(cands.filter((c) => c.kind === 'admin1' || c.kind === 'admin2').map((c) => c.country));
-        if (admins.size === 1) {
-          bump([...admins][0]!, 2);
-          continue;
-        }
-        const countries = new Set(cands.map((c) => c.country));
-        if (countries.size === 1) bump([...countries][0]!, 1);
+        const vote = placeVote(p.name);
+        if (vote) bump(vote[0], vote[1]);
       }
     }
     // named armed groups tell where a report is (ADF → DR Congo, Houthis → Yemen)

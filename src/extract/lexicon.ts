@@ -89,6 +89,8 @@ export interface Lexicon {
   actorPrefixes: Set<string>;
   /** Country names and demonyms → country. */
   countryRe: RegExp;
+  /** countryRe for plain texts (PLAIN_TEXT): without the names no plain text holds, and u-less; null when it cannot be built. */
+  countryRePlain: RegExp | null;
   countryLookup: Map<string, CountryInfo>;
   classes: Record<string, TriggerClassSpec>;
   triggerRe: RegExp;
@@ -195,6 +197,11 @@ export function plainTwin(re: RegExp, text: string): RegExp {
   }
   if (!gateOk) return re;
   return twinOf(re) ?? re;
+}
+
+/** The regex of country names and demonyms to scan `text` with (the same matches as lex.countryRe). */
+export function countryRegex(lex: Lexicon, text: string): RegExp {
+  return lex.countryRePlain && PLAIN_TEXT.test(text) ? lex.countryRePlain : lex.countryRe;
 }
 
 /** Longest dictionary aliases, left to right, by token n-gram lookup (no giant alternation). */
@@ -488,6 +495,7 @@ export function loadLexicon(): Lexicon {
     ),
     actorPhraseAny: phraseAny(a.actors.flatMap((actor) => actor.phrases ?? [])),
     countryRe: altRe([...countryLookup.keys()], 'gu'),
+    countryRePlain: twinOf(altRe([...countryLookup.keys()].filter((k) => PLAIN_TEXT.test(k)), 'gu')),
     countryLookup,
     classes,
     triggerRe,
