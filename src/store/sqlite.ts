@@ -319,6 +319,12 @@ export class SqliteDb implements Db {
     this.db.pragma('busy_timeout = 10000');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
+    // Checkpoint when the WAL holds 4000 pages (16 MB) instead of SQLite's 1000: a checkpoint copies each
+    // page once however many commits rewrote it (index leaves, stats rows, table tails, page 1), so
+    // ingest's small transactions (~60 pages each) pay for fewer copies. The WAL file stays up to that
+    // size; with synchronous = NORMAL, commits since the last checkpoint are durable against a process
+    // crash but may roll back after a power loss, as before, over up to 16 MB of WAL instead of 4.
+    this.db.pragma('wal_autocheckpoint = 4000');
     this.tx = {
       all: async <T>(sql: string, params?: readonly Param[]) => this.stmt(sql).all(...bind(params)) as T[],
       run: async (sql: string, params?: readonly Param[]) => this.stmt(sql).run(...bind(params)).changes,
