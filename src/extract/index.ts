@@ -204,6 +204,24 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     }
     return re.test(sentence);
   };
+  // the whole admin name a name stands for in a country (a pure function of the gazetteer: remembered)
+  const adminNameCache = new Map<string, string | null>();
+  const adminNameOf = (name: string, country: string | null): string | null => {
+    const key = `${name}\u0001${country ?? ''}`;
+    let v = adminNameCache.get(key);
+    if (v === undefined) {
+      const admins = candidatesOf(geocoder, name).filter((c) => (c.kind === 'admin1' || c.kind === 'admin2' || c.kind === 'admin3') && (!country || c.country === country));
+      if (!admins.length) v = null;
+      else {
+        const rank = { admin1: 0, admin2: 1, admin3: 2 } as Record<string, number>;
+        admins.sort((a, b) => rank[a.kind]! - rank[b.kind]!);
+        v = admins[0]!.name;
+      }
+      if (adminNameCache.size > 50_000) adminNameCache.clear();
+      adminNameCache.set(key, v);
+    }
+    return v;
+  };
   const adminCache = new Map<string, boolean>();
   const isAdminName = (name: string, country: string | null): boolean => {
     const key = `${name}\u0001${country ?? ''}`;
@@ -242,7 +260,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       const s = m.index!;
       // hedging and negation in the same clause before the trigger
       let window = text.slice(Math.max(0, s - 60), s);
-      const cut = Math.max(window.lastIndexOf(';'), window.lastIndexOf(':'), window.search(/,\s+(?:but|while|as)\s[^,]*$/));
+      const cut = Math.max(window.lastIndexOf(';'), window.lastIndexOf(':'), window.indexOf(',') < 0 ? -1 : window.search(/,\s+(?:but|while|as)\s[^,]*$/));
       if (cut > 0) window = window.slice(cut);
       // "30 people may have died in the attack": the hedge is about the toll, not the attack
       window = window.replace(/\b(?:may|might|could|would)\s+have\s+(?:died|been\s+\w+)\b[^,;]*$/i, '');
@@ -807,13 +825,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
      * null when the mention names no admin area (the geocoder only takes whole admin names as hints).
      */
     const hintMemo = new Map<number, string | null>();
-    const adminOf = (name: string): string | null => {
-      const admins = candidatesOf(geocoder, name).filter((c) => (c.kind === 'admin1' || c.kind === 'admin2' || c.kind === 'admin3') && (!docCountry || c.country === docCountry));
-      if (!admins.length) return null;
-      const rank = { admin1: 0, admin2: 1, admin3: 2 } as Record<string, number>;
-      admins.sort((a, b) => rank[a.kind]! - rank[b.kind]!);
-      return admins[0]!.name;
-    };
+    const adminOf = (name: string): string | null => adminNameOf(name, docCountry);
     const hintName = (p: PlaceMention): string | null => {
       let v = hintMemo.get(p.start);
       if (v !== undefined) return v;
