@@ -30,6 +30,21 @@ const PARSE_OPTION = { forwardDate: false };
  * parse. Null (no prefilter) when the patterns cannot be combined faithfully.
  */
 let anyPattern: RegExp | null | undefined;
+/** Whether a regex source has an alternation outside every group ("a|b", not "(a|b)c"). */
+function hasTopLevelBar(src: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
 function chronoMayMatch(text: string, anchor: Date): boolean {
   if (anyPattern === undefined) {
     anyPattern = null;
@@ -39,7 +54,14 @@ function chronoMayMatch(text: string, anchor: Date): boolean {
       const flags = patterns[0]?.flags;
       // same flags, none stateful, and no back-references (their numbers would shift in an alternation)
       if (patterns.length && patterns.every((p) => p.flags === flags && !/[gy]/.test(p.flags) && !/\\[1-9]|\\k</.test(p.source))) {
-        anyPattern = new RegExp(patterns.map((p) => `(?:${p.source})`).join('|'), flags);
+        // (the patterns that open with chrono's word boundary "(\W|^)" share one: the same texts match, in one
+        // boundary test per position instead of one per pattern)
+        const LEAD = '(\\W|^)';
+        const led = patterns.filter((p) => p.source.startsWith(LEAD) && !/^[?*+{]/.test(p.source.slice(LEAD.length)) && !hasTopLevelBar(p.source));
+        const rest = patterns.filter((p) => !led.includes(p));
+        const alts = rest.map((p) => `(?:${p.source})`);
+        if (led.length) alts.unshift(`(?:\\W|^)(?:${led.map((p) => `(?:${p.source.slice(LEAD.length)})`).join('|')})`);
+        anyPattern = new RegExp(alts.join('|'), flags);
       }
     } catch {
       anyPattern = null;
