@@ -95,11 +95,13 @@ const INSERT_EVENT_SQL = `INSERT INTO events (id, ${EVENT_COLUMNS.join(', ')}, e
 
 /**
  * The stored events a coded event may merge into, on plain columns (findStoredMatch): same country, date
- * within MAX_DAY_GAP, none with a contribution of the coded event's document. Parameters: the first and
- * last day, the country, the document id. Follows a SELECT (and a leading column).
+ * within MAX_DAY_GAP. Parameters: the first and last day, the country. Follows a SELECT (and a leading
+ * column). CANDIDATE_SELECT_OTHER also leaves out those with a contribution of the coded event's document
+ * (one more parameter: the document id).
  */
 const CANDIDATE_SELECT = `e.seq, e.latitude, e.longitude, e.location FROM events e
-  WHERE e.sort_date >= ? AND e.sort_date <= ? AND lower(e.country) = lower(CAST(? AS TEXT))
+  WHERE e.sort_date >= ? AND e.sort_date <= ? AND lower(e.country) = lower(CAST(? AS TEXT))`;
+const CANDIDATE_SELECT_OTHER = `${CANDIDATE_SELECT}
     AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.event_seq = e.seq AND c.document_id = ?)`;
 type CandidateRow = { seq: number | string; latitude: number | null; longitude: number | null; location: string | null };
 
@@ -674,26 +676,32 @@ export class CoreStore implements Store {
   /**
    * For each of a document's coded events, the rows findStoredMatch would select for it before any of
    * them is written: one query for the whole document (a UNION ALL of the per-event selects, 16 at most
-   * per statement) instead of one per event. While its events are written, the only rows that stop
-   * qualifying are the stored events it merges into (they gain a contribution of this document, which
-   * addEvents excludes), and the events it creates never qualify for its later events, so these rows less
-   * the merged ones are what each per-event query would have returned. Null when some event names
-   * another document (then each event is queried on its own).
+   * per statement) instead of one per event, and the events the document already contributes to (one
+   * query by document; normally none) left out here rather than by a subquery per candidate row (a
+   * contribution lookup for each of hundreds of same-country rows in a large store). While its events are
+   * written, the only rows that stop qualifying are the stored events it merges into (they gain a
+   * contribution of this document, which addEvents excludes), and the events it creates never qualify for
+   * its later events, so these rows less the merged ones are what each per-event query would have
+   * returned. Null when some event names another document (then each event is queried on its own).
    */
   private async candidateRows(tx: Tx, documentId: string, coded: CodedEvent[]): Promise<(CandidateRow[] | null)[] | null> {
     if (coded.some((ev) => ev.document_id !== documentId)) return null;
     const out: (CandidateRow[] | null)[] = coded.map(() => null);
     const dated = coded.flatMap((ev, i) => (ev.event_date ? [i] : []));
+    if (!dated.length) return out;
+    const own = new Set((await tx.all<{ s: number | string }>('SELECT event_seq AS s FROM contributions WHERE document_id = ?', [documentId])).map((r) => Number(r.s)));
     for (let c = 0; c < dated.length; c += 16) {
       const chunk = dated.slice(c, c + 16);
       const params: Param[] = [];
       const sql = chunk.map((i, k) => {
         const ev = coded[i]!;
         out[i] = [];
-        params.push(addDays(ev.event_date!, -MAX_DAY_GAP), addDays(ev.event_date!, MAX_DAY_GAP), ev.country, ev.document_id);
+        params.push(addDays(ev.event_date!, -MAX_DAY_GAP), addDays(ev.event_date!, MAX_DAY_GAP), ev.country);
         return `SELECT ${k} AS k, ${CANDIDATE_SELECT}`;
       }).join(' UNION ALL ');
-      for (const r of await tx.all<CandidateRow & { k: number | string }>(sql, params)) out[chunk[Number(r.k)]!]!.push(r);
+      for (const r of await tx.all<CandidateRow & { k: number | string }>(sql, params)) {
+        if (!own.size || !own.has(Number(r.seq))) out[chunk[Number(r.k)]!]!.push(r);
+      }
     }
     return out;
   }
@@ -707,7 +715,7 @@ export class CoreStore implements Store {
   private async findStoredMatch(tx: Tx, ev: CodedEvent, rows?: CandidateRow[]): Promise<{ seq: number; id: string; result: MatchResult } | null> {
     if (!ev.event_date) return null;
     rows ??= await tx.all<CandidateRow>(
-      `SELECT ${CANDIDATE_SELECT}`,
+      `SELECT ${CANDIDATE_SELECT_OTHER}`,
       [addDays(ev.event_date, -MAX_DAY_GAP), addDays(ev.event_date, MAX_DAY_GAP), ev.country, ev.document_id],
     );
     if (!rows.length) return null;
