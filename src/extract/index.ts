@@ -205,10 +205,12 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     return re.test(sentence);
   };
   // the whole admin name a name stands for in a country (a pure function of the gazetteer: remembered)
-  const adminNameCache = new Map<string, string | null>();
+  // (one map per country, keyed by the name itself: no key string to build and hash per call)
+  const adminNameCache = new Map<string, Map<string, string | null>>();
   const adminNameOf = (name: string, country: string | null): string | null => {
-    const key = `${name}\u0001${country ?? ''}`;
-    let v = adminNameCache.get(key);
+    let byName = adminNameCache.get(country ?? '');
+    if (!byName) adminNameCache.set(country ?? '', (byName = new Map()));
+    let v = byName.get(name);
     if (v === undefined) {
       const admins = candidatesOf(geocoder, name).filter((c) => (c.kind === 'admin1' || c.kind === 'admin2' || c.kind === 'admin3') && (!country || c.country === country));
       if (!admins.length) v = null;
@@ -217,19 +219,20 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         admins.sort((a, b) => rank[a.kind]! - rank[b.kind]!);
         v = admins[0]!.name;
       }
-      if (adminNameCache.size > 50_000) adminNameCache.clear();
-      adminNameCache.set(key, v);
+      if (byName.size > 50_000) byName.clear();
+      byName.set(name, v);
     }
     return v;
   };
-  const adminCache = new Map<string, boolean>();
+  const adminCache = new Map<string, Map<string, boolean>>();
   const isAdminName = (name: string, country: string | null): boolean => {
-    const key = `${name}\u0001${country ?? ''}`;
-    let v = adminCache.get(key);
+    let byName = adminCache.get(country ?? '');
+    if (!byName) adminCache.set(country ?? '', (byName = new Map()));
+    let v = byName.get(name);
     if (v === undefined) {
       v = candidatesOf(geocoder, name).some((c) => (c.kind === 'admin1' || c.kind === 'country') && (!country || c.country === country));
-      if (adminCache.size > 50_000) adminCache.clear();
-      adminCache.set(key, v);
+      if (byName.size > 50_000) byName.clear();
+      byName.set(name, v);
     }
     return v;
   };
