@@ -105,6 +105,17 @@ const CANDIDATE_SELECT_OTHER = `${CANDIDATE_SELECT}
     AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.event_seq = e.seq AND c.document_id = ?)`;
 type CandidateRow = { seq: number | string; latitude: number | null; longitude: number | null; location: string | null };
 
+/** INSERT of `n` event_actors rows (texts kept: the same few counts come again and again). */
+const eventActorsSqls: string[] = [];
+function eventActorsSql(n: number): string {
+  let sql = eventActorsSqls[n];
+  if (sql === undefined) {
+    sql = `INSERT INTO event_actors (actor_id, event_seq) VALUES ${Array(n).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`;
+    if (n <= 64) eventActorsSqls[n] = sql;
+  }
+  return sql;
+}
+
 function actorNames(e: CodedEvent): string[] {
   const names = [e.actor1, e.actor2, ...(e.assoc_actor_1 ?? '').split(';'), ...(e.assoc_actor_2 ?? '').split(';')];
   return [...new Set(names.map((n) => (n ?? '').trim().toLowerCase()).filter((n) => n.length > 0))];
@@ -153,9 +164,12 @@ function addStats(deltas: StatsDeltas, changes: readonly (readonly [StoredEvent,
       sub_event_type: e.sub_event_type, review_status: e.review_status, actor1: e.actor1, actor2: e.actor2 ?? '',
     };
     for (const [table, def] of STATS_DEFS) {
-      const key = def.key.map((k) => v[k]!);
-      const id = `${table}\u0000${key.join('\u0000')}`;
-      const d = deltas.get(id) ?? deltas.set(id, { table, key, n: 0, f: 0 }).get(id)!;
+      // the id is `${table}\0${key.join('\0')}` (join: a missing value is ''), built without an intermediate array
+      const cols = def.key;
+      let id: string = table;
+      for (let i = 0; i < cols.length; i++) id += '\u0000' + (v[cols[i]!] ?? '');
+      let d = deltas.get(id);
+      if (!d) deltas.set(id, (d = { table, key: cols.map((k) => v[k]!), n: 0, f: 0 }));
       d.n += sign;
       d.f += sign * (e.fatalities ?? 0);
     }
@@ -891,10 +905,9 @@ export class CoreStore implements Store {
       }
       ids.push(id);
     }
-    await tx.run(
-      `INSERT INTO event_actors (actor_id, event_seq) VALUES ${ids.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`,
-      ids.flatMap((id) => [id, seq]),
-    );
+    const params: Param[] = [];
+    for (const id of ids) params.push(id, seq);
+    await tx.run(eventActorsSql(ids.length), params);
   }
 
   // -------------------------------------------------------------------------------------------- read
