@@ -116,6 +116,27 @@ function eventActorsSql(n: number): string {
   return sql;
 }
 
+/** Rows addEvents writes after its loop (see there): event_data (seq, data) and event_actors (actor_id, event_seq). */
+type PendingWrites = { data: Param[][]; actors: Param[][] };
+
+/** Rows per multi-row INSERT of insertRows (its statement texts are kept: one per row count up to this). */
+const INSERT_ROWS_MAX = 32;
+const insertRowsSqls = new Map<string, string>();
+
+/** INSERT `rows` (each one `tuple`'s parameters) with `head` VALUES … `tail`, in statements of up to INSERT_ROWS_MAX rows, in order. */
+async function insertRows(tx: Tx, head: string, tuple: string, tail: string, rows: Param[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_ROWS_MAX) {
+    const chunk = rows.slice(i, i + INSERT_ROWS_MAX);
+    const k = `${head}\u0000${tuple}\u0000${tail}\u0000${chunk.length}`;
+    let sql = insertRowsSqls.get(k);
+    if (sql === undefined) {
+      sql = `${head} ${Array(chunk.length).fill(tuple).join(', ')}${tail}`;
+      insertRowsSqls.set(k, sql);
+    }
+    await tx.run(sql, chunk.flat());
+  }
+}
+
 function actorNames(e: CodedEvent): string[] {
   const names = [e.actor1, e.actor2, ...(e.assoc_actor_1 ?? '').split(';'), ...(e.assoc_actor_2 ?? '').split(';')];
   return [...new Set(names.map((n) => (n ?? '').trim().toLowerCase()).filter((n) => n.length > 0))];
@@ -660,6 +681,10 @@ export class CoreStore implements Store {
     const now = new Date().toISOString();
     const near = await this.candidateRows(tx, documentId, coded);
     const merged = new Set<number>(); // stored events this document merged into: no longer candidates
+    // the JSON and actor links of the events created here, written after the loop in multi-row INSERTs:
+    // nothing reads them before (later events of this document never consider its own events, see
+    // candidateRows); only with candidateRows' rows, as the per-event queries could see them
+    const pending: PendingWrites | undefined = near ? { data: [], actors: [] } : undefined;
     for (let i = 0; i < coded.length; i++) {
       const ev = coded[i]!;
       const match = await this.findStoredMatch(tx, ev, near?.[i]?.filter((r) => !merged.has(Number(r.seq))));
@@ -673,9 +698,13 @@ export class CoreStore implements Store {
       } else {
         // a new event has this one report until this document's events are written (later events of
         // the same document never merge into it), so its full row is written once, here
-        const created = await this.createEvent(tx, ev, docRow ?? null);
+        const created = await this.createEvent(tx, ev, docRow ?? null, pending);
         touched.set(created.seq, { kind: 'created', event: created.event });
       }
+    }
+    if (pending) {
+      await insertRows(tx, 'INSERT INTO event_data (seq, data) VALUES', '(?, ?)', '', pending.data);
+      await insertRows(tx, 'INSERT INTO event_actors (actor_id, event_seq) VALUES', '(?, ?)', ' ON CONFLICT DO NOTHING', pending.actors);
     }
     const events: StoredEvent[] = [];
     for (const [seq, t] of touched) {
@@ -772,6 +801,7 @@ export class CoreStore implements Store {
     tx: Tx,
     ev: CodedEvent,
     doc: { source: string | null; url: string | null; title: string | null; published: string | null } | null,
+    pending?: PendingWrites,
   ): Promise<{ seq: number; event: StoredEvent }> {
     const now = new Date().toISOString();
     // combine() of one report is a copy of that report; `ev` is this store's own parsed copy (nothing
@@ -808,8 +838,13 @@ export class CoreStore implements Store {
     const data = event.event_id_cnty === ev.event_id_cnty && coded.endsWith('}') && !/^\{\s*\}$/.test(coded)
       ? `${coded.slice(0, -1)},"sources":${JSON.stringify(event.sources)},"review_status":${JSON.stringify(event.review_status)},"created_at":${JSON.stringify(now)},"updated_at":${JSON.stringify(now)}}`
       : JSON.stringify(event);
-    await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?)', [seq, data]);
-    await this.indexActors(tx, seq, actorNames(event));
+    if (pending) {
+      pending.data.push([seq, data]);
+      for (const id of await this.actorIdsOf(tx, actorNames(event))) pending.actors.push([id, seq]);
+    } else {
+      await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?)', [seq, data]);
+      await this.indexActors(tx, seq, actorNames(event));
+    }
     this.aggregate(tx, [[event, 1]]);
     return { seq, event };
   }
@@ -894,6 +929,14 @@ export class CoreStore implements Store {
    */
   private async indexActors(tx: Tx, seq: number, names: string[]): Promise<void> {
     if (!names.length) return;
+    const ids = await this.actorIdsOf(tx, names);
+    const params: Param[] = [];
+    for (const id of ids) params.push(id, seq);
+    await tx.run(eventActorsSql(ids.length), params);
+  }
+
+  /** The actors' ids of these names, in order (see indexActors). */
+  private async actorIdsOf(tx: Tx, names: string[]): Promise<number[]> {
     const ids: number[] = [];
     for (const name of names) {
       let id = this.actorIds.get(name);
@@ -905,9 +948,7 @@ export class CoreStore implements Store {
       }
       ids.push(id);
     }
-    const params: Param[] = [];
-    for (const id of ids) params.push(id, seq);
-    await tx.run(eventActorsSql(ids.length), params);
+    return ids;
   }
 
   // -------------------------------------------------------------------------------------------- read
