@@ -249,9 +249,10 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
     return out.sort((a, b) => a.start - b.start);
   }
 
-  function findTriggers(text: string, base: number): TriggerMention[] {
+  /** `matches`: the trigger regex's matches in `text`, when the caller has them already. */
+  function findTriggers(text: string, base: number, matches: Iterable<RegExpExecArray> = wordMatches(lex.triggerRe, text)): TriggerMention[] {
     const out: TriggerMention[] = [];
-    for (const m of wordMatches(lex.triggerRe, text)) {
+    for (const m of matches) {
       let gi = 0;
       for (let i = 1; i < m.length; i++) {
         if (m[i] !== undefined) {
@@ -346,17 +347,27 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
 
     // ---- mentions, sentence by sentence
     // triggers first: the costlier mentions (dates, actors, weapons) are only looked for where an event may be
-    const sentences: SentenceInfo[] = splitSentences(text).map((s, index) => {
-      const triggers = findTriggers(s.text, s.start);
-      const live = triggers.some((t) => !t.hedged);
-      const dates = live ? findDates(s.text, anchor, s.start) : []; // (findDates looks for its date words first)
+    const split = splitSentences(text);
+    // (each finder runs over all the sentences back to back, its regexes' large compiled code kept hot, before the
+    // next: the trigger regex first, then what live sentences, and those with a toll, need)
+    const triggerMatches = split.map((s) => [...wordMatches(lex.triggerRe, s.text)]);
+    const triggersOf = split.map((s, index) => findTriggers(s.text, s.start, triggerMatches[index]));
+    const liveOf = triggersOf.map((triggers) => triggers.some((t) => !t.hedged));
+    const datesOf = split.map((s, index) => (liveOf[index] ? findDates(s.text, anchor, s.start) : [])); // (findDates looks for its date words first)
+    const casualtiesOf = split.map((s) => (CASUALTY_HINT.test(s.text) ? findCasualties(s.text, s.start) : []));
+    const actorsOf = split.map((s, index) => (liveOf[index] || casualtiesOf[index]!.length ? findActors(s.text, s.start) : []));
+    const weaponsOf = split.map((s, index) => (liveOf[index] ? findWeapons(s.text, s.start) : []));
+    const sentences: SentenceInfo[] = split.map((s, index) => {
+      const triggers = triggersOf[index]!;
+      const live = liveOf[index]!;
+      const dates = datesOf[index]!;
       const sinceDate = dates.some((d) => d.since);
       const recent = dates.some((d) => !d.old && !d.since);
       // without a publication date nothing can be judged old by its distance to it
       const oldOnly = !!published && dates.some((d) => d.old) && !recent;
       const yearOld = live ? /\b(?:in|since|until|by|of|from)\s+(?:\w+\s+)?(?:19|20)\d\d\b/i.exec(s.text) : null;
       const oldYear = yearOld ? Number(/(?:19|20)\d\d/.exec(yearOld[0])![0]) < anchor.getUTCFullYear() && !recent : false;
-      const casualties = CASUALTY_HINT.test(s.text) ? findCasualties(s.text, s.start) : [];
+      const casualties = casualtiesOf[index]!;
       if (casualties.length && PROVISIONAL.test(s.text)) for (const c of casualties) c.provisional = true;
       for (const c of casualties) c.sentence = index;
       return {
@@ -366,9 +377,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         text: s.text,
         index,
         dates,
-        actors: live || casualties.length ? findActors(s.text, s.start) : [],
+        actors: actorsOf[index]!,
         triggers,
-        weapons: live ? findWeapons(s.text, s.start) : [],
+        weapons: weaponsOf[index]!,
         casualties,
         places: [],
         background: live ? lex.backgroundRe.test(s.text) || oldOnly || oldYear : false,
