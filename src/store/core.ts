@@ -116,8 +116,8 @@ function eventActorsSql(n: number): string {
   return sql;
 }
 
-/** Rows addEvents writes after its loop (see there): event_data (seq, data) and event_actors (actor_id, event_seq). */
-type PendingWrites = { data: Param[][]; actors: Param[][] };
+/** Rows addEvents writes later (see there): contributions (event_seq, document_id, coded), event_data (seq, data), event_actors (actor_id, event_seq). */
+type PendingWrites = { contributions: Param[][]; data: Param[][]; actors: Param[][] };
 
 /** Rows per multi-row INSERT of insertRows (its statement texts are kept: one per row count up to this). */
 const INSERT_ROWS_MAX = 32;
@@ -681,15 +681,22 @@ export class CoreStore implements Store {
     const now = new Date().toISOString();
     const near = await this.candidateRows(tx, documentId, coded);
     const merged = new Set<number>(); // stored events this document merged into: no longer candidates
-    // the JSON and actor links of the events created here, written after the loop in multi-row INSERTs:
-    // nothing reads them before (later events of this document never consider its own events, see
-    // candidateRows); only with candidateRows' rows, as the per-event queries could see them
-    const pending: PendingWrites | undefined = near ? { data: [], actors: [] } : undefined;
+    // the contributions, JSON and actor links of the events created here, written later in multi-row
+    // INSERTs (contributions before the next merge's, so every contribution keeps its seq): nothing reads
+    // them before (later events of this document never consider its own events, see candidateRows); only
+    // with candidateRows' rows, as the per-event queries could see them
+    const pending: PendingWrites | undefined = near ? { contributions: [], data: [], actors: [] } : undefined;
+    const flushContributions = async () => {
+      if (!pending?.contributions.length) return;
+      await insertRows(tx, 'INSERT INTO contributions (event_seq, document_id, coded) VALUES', '(?, ?, ?)', '', pending.contributions);
+      pending.contributions = [];
+    };
     for (let i = 0; i < coded.length; i++) {
       const ev = coded[i]!;
       const match = await this.findStoredMatch(tx, ev, near?.[i]?.filter((r) => !merged.has(Number(r.seq))));
       if (match) {
         merged.add(match.seq);
+        await flushContributions();
         const cseq = await this.insertContribution(tx, match.seq, ev);
         await tx.run('INSERT INTO merge_log (event_id, document_id, contribution_seq, score, reason, at) VALUES (?, ?, ?, ?, ?, ?)', [
           match.id, documentId, cseq, match.result.score, match.result.reason, now,
@@ -703,6 +710,7 @@ export class CoreStore implements Store {
       }
     }
     if (pending) {
+      await flushContributions();
       await insertRows(tx, 'INSERT INTO event_data (seq, data) VALUES', '(?, ?)', '', pending.data);
       await insertRows(tx, 'INSERT INTO event_actors (actor_id, event_seq) VALUES', '(?, ?)', ' ON CONFLICT DO NOTHING', pending.actors);
     }
@@ -832,7 +840,8 @@ export class CoreStore implements Store {
       }
     }
     const coded = JSON.stringify(ev);
-    await tx.run('INSERT INTO contributions (event_seq, document_id, coded) VALUES (?, ?, ?)', [seq, ev.document_id, coded]);
+    if (pending) pending.contributions.push([seq, ev.document_id, coded]);
+    else await tx.run('INSERT INTO contributions (event_seq, document_id, coded) VALUES (?, ?, ?)', [seq, ev.document_id, coded]);
     // the event is the report plus four fields after its own (and its id, when unchanged): its JSON is
     // the report's JSON with those appended, the text JSON.stringify(event) gives, without serialising twice
     const data = event.event_id_cnty === ev.event_id_cnty && coded.endsWith('}') && !/^\{\s*\}$/.test(coded)
