@@ -603,7 +603,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         other =
           rest.find(
             (a) =>
-              (a.start >= f.end || (a.start >= f.triggers[0]!.end && TARGET_AFTER.test(text.slice(a.end, a.end + 24)))) && (!agent || (a.start !== agent.start && JSON.stringify(a.ref) !== JSON.stringify(agent.ref))) && !insideSpans(a, victimSpans) && a.start < f.end + 140 &&
+              (a.start >= f.end || (a.start >= f.triggers[0]!.end && TARGET_AFTER.test(text.slice(a.end, a.end + 24)))) && (!agent || (a.start !== agent.start && refKey(a.ref) !== refKey(agent.ref))) && !insideSpans(a, victimSpans) && a.start < f.end + 140 &&
               (!isPattern(a, 'civilians') || /(?:target\w*|attack\w*|against|on|at|hit\w*|shell\w*|struck|strik\w+|fire on|killing|injuring|wounding)\s+(?:the\s+)?(?:[\w-]+\s+)?$/i.test(between(Math.max(f.end, a.start - 40), a.start))),
           ) ?? null;
       }
@@ -764,9 +764,9 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
       }
       if (cls === 'vac') other = null; // ACLED: the victims of one-sided violence are civilians
       f.actor1 = agent;
-      f.assoc = assoc && JSON.stringify(assoc.ref) !== JSON.stringify(agent.ref) ? assoc : null;
+      f.assoc = assoc && refKey(assoc.ref) !== refKey(agent.ref) ? assoc : null;
       if (agent.ref.kind === 'named' || agent.ref.kind === 'pattern') lastAgent = agent.source ? lastAgent : agent;
-      f.actor2 = other && !(other.ref.kind === agent.ref.kind && JSON.stringify(other.ref) === JSON.stringify(agent.ref)) ? other : null;
+      f.actor2 = other && !(other.ref.kind === agent.ref.kind && refKey(other.ref) === refKey(agent.ref)) ? other : null;
       // sides of a fight in the text's order, unless the report names the second side, and only it, as the one
       // that attacked ("clashes between the army and X … X attacked checkpoints"): ACLED lists the initiator first
       if (cls === 'clash' && f.actor2) {
@@ -776,7 +776,7 @@ export function createExtractor(geocoder: Geocoder, opts: ExtractorOptions = {})
         if (starters.has(n2) && !starters.has(n1)) [f.actor1, f.actor2] = [f.actor2, f.actor1];
       }
       f.victim2 = null;
-      if (!f.actor2 && victimActor && JSON.stringify(victimActor.ref) !== JSON.stringify(agent.ref)) f.victim2 = victimActor;
+      if (!f.actor2 && victimActor && refKey(victimActor.ref) !== refKey(agent.ref)) f.victim2 = victimActor;
       if (cls === 'vac' && f.victim2 && !(f.victim2.ref.kind === 'pattern' && f.victim2.ref.pattern === 'civilians')) f.victim2 = null;
       if (!f.actor2 && !f.victim2 && (cls === 'vac' || cls === 'abduct' || cls === 'arrest' || cls === 'sexual' || (cls === 'mob' && (victims.length > 0 || s.triggers.some((t) => /lynch/i.test(t.text)))))) {
         f.victim2 = { ref: { kind: 'pattern', pattern: 'civilians', country: null }, span: f.triggers[0]! };
@@ -1307,6 +1307,17 @@ function isWeakToll(c: CasualtyMention): boolean {
 }
 
 // (helpers of extract() at module level: named closures made per sentence, frame or event cost a __name call each under tsx)
+
+const refKeys = new WeakMap<ActorRef, string>();
+/** JSON.stringify of an actor reference, made once per reference object (references are never changed). */
+function refKey(ref: ActorRef): string {
+  let k = refKeys.get(ref);
+  if (k === undefined) {
+    k = JSON.stringify(ref);
+    refKeys.set(ref, k);
+  }
+  return k;
+}
 
 /** A span told inside one of the victim phrases. */
 function insideSpans(a: Pos, spans: (readonly [number, number])[]): boolean {
