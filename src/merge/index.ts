@@ -56,9 +56,22 @@ const COMPATIBLE_TYPES: readonly (readonly EventType[])[] = [
   ['Protests', 'Riots'],
 ];
 
+/** normaliseName's results by input (it is pure; names repeat across candidates, reports and fields). */
+const normalised = new Map<string, string>();
+
 /** Lower-case, strip diacritics, punctuation and leading articles: "Al-Shaalah" ~ "al shaalah". */
 export function normaliseName(s: string | null | undefined): string {
   if (!s) return '';
+  let out = normalised.get(s);
+  if (out === undefined) {
+    out = normaliseUncached(s);
+    if (normalised.size >= 20_000) normalised.clear();
+    normalised.set(s, out);
+  }
+  return out;
+}
+
+function normaliseUncached(s: string): string {
   return s
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
@@ -203,7 +216,12 @@ function better(a: Contribution, b: Contribution, g: Group): boolean {
 
 function unionStrings(lists: readonly (readonly string[])[]): string[] {
   const seen = new Map<string, string>();
-  for (const l of lists) for (const s of l) if (!seen.has(normaliseName(s))) seen.set(normaliseName(s), s);
+  for (const l of lists) {
+    for (const s of l) {
+      const k = normaliseName(s);
+      if (!seen.has(k)) seen.set(k, s);
+    }
+  }
   return [...seen.values()];
 }
 
@@ -222,7 +240,10 @@ export function combine(contributions: readonly Contribution[]): CodedEvent {
     let best = first;
     for (const c of sorted) if (better(c, best, g)) best = c;
     const src = best.coded as unknown as Record<string, unknown>;
-    for (const f of g.fields) target[f] = structuredClone(src[f]);
+    for (const f of g.fields) {
+      const v = src[f];
+      target[f] = typeof v === 'object' && v !== null ? structuredClone(v) : v; // a primitive is its own copy
+    }
   }
   let maxF = first;
   let maxI = first;
