@@ -779,18 +779,24 @@ export class CoreStore implements Store {
       .map((r) => Number(r.seq))
       .sort((a, b) => a - b);
     if (!seqs.length) return null;
-    const candidates: (StoredEvent & { _seq: number })[] = [];
+    const candidates: StoredEvent[] = [];
+    // each candidate's seq beside it (not a copy with one more field: `{ ...parsed, _seq }` is built field by field)
+    const seqOf = new Map<StoredEvent, number>();
     for (let i = 0; i < seqs.length; i += 500) {
       const chunk = seqs.slice(i, i + 500);
       const got = await tx.all<{ seq: number | string; data: string }>(`SELECT seq, data FROM event_data WHERE seq IN (${chunk.map(() => '?').join(', ')})`, chunk);
       const bySeq = new Map(got.map((g) => [Number(g.seq), g.data]));
       for (const q of chunk) {
         const data = bySeq.get(q);
-        if (data) candidates.push({ ...(JSON.parse(data) as StoredEvent), _seq: q });
+        if (data) {
+          const c = JSON.parse(data) as StoredEvent;
+          candidates.push(c);
+          seqOf.set(c, q);
+        }
       }
     }
     const best = findMatch(candidates, ev);
-    return best ? { seq: best.event._seq, id: best.event.event_id_cnty, result: best.result } : null;
+    return best ? { seq: seqOf.get(best.event)!, id: best.event.event_id_cnty, result: best.result } : null;
   }
 
   private async insertContribution(tx: Tx, eventSeq: number, ev: CodedEvent): Promise<number> {
