@@ -226,6 +226,43 @@ export function* wordMatches(re: RegExp, text: string, before: RegExp = LETTER_O
   }
 }
 
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+/**
+ * TOKEN_RE's matches in a plain text (PLAIN_TEXT: its letters and digits are ASCII), found by a scan of
+ * character codes: runs of letters and digits, joined by one ' ’ . - or / between two of them. Curly
+ * apostrophes in the words are made straight.
+ */
+function asciiTokens(text: string, starts: number[], ends: number[], words: string[]): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isAsciiAlnum(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const s = i;
+    let curly = false;
+    for (;;) {
+      while (i < n && isAsciiAlnum(text.charCodeAt(i))) i++;
+      if (i + 1 < n && isAsciiAlnum(text.charCodeAt(i + 1))) {
+        const j = text.charCodeAt(i);
+        if (j === 39 || j === 46 || j === 45 || j === 47 || j === 0x2019) {
+          if (j === 0x2019) curly = true;
+          i++;
+          continue;
+        }
+      }
+      break;
+    }
+    const w = text.slice(s, i);
+    starts.push(s);
+    ends.push(i);
+    words.push(curly ? w.replace(/’/g, "'") : w);
+  }
+}
+
 /** The lower-cased token i, made once when first asked for. */
 function lowerAt(lower: string[], words: string[], i: number): string {
   let v = lower[i];
@@ -255,12 +292,15 @@ export function matchActors(lex: Lexicon, text: string): ActorMatch[] {
   const tokRe = plainTwin(TOKEN_RE, text);
   // (on a plain text every token is ASCII: its length and first character tell most words from any alias's first word)
   const filter = tokRe !== TOKEN_RE ? lex.actorTokenFilter : null;
-  tokRe.lastIndex = 0;
-  for (let m = tokRe.exec(text); m; m = tokRe.exec(text)) {
-    const w = m[0].includes('’') ? m[0].replace(/’/g, "'") : m[0];
-    starts.push(m.index);
-    ends.push(m.index + m[0].length);
-    words.push(w);
+  if (filter) asciiTokens(text, starts, ends, words);
+  else {
+    tokRe.lastIndex = 0;
+    for (let m = tokRe.exec(text); m; m = tokRe.exec(text)) {
+      const w = m[0].includes('’') ? m[0].replace(/’/g, "'") : m[0];
+      starts.push(m.index);
+      ends.push(m.index + m[0].length);
+      words.push(w);
+    }
   }
   const n = words.length;
   const out: ActorMatch[] = [];
