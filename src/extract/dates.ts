@@ -84,6 +84,10 @@ const RELATIVE_DAY = /\b(?:today|yesterday|tonight|last night|this morning|this 
 const HINT_G = /\b(?:today|tonight|yesterday|night|morning|evening|afternoon|dawn|noon|midnight|(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|ago|week|weeks|weekend|month|months|year|years|day|days|hours?|now|earlier|later|\d{4}|\d{1,2}[/.-]\d{1,2})\b/gi;
 
 const WORD_CHAR = /\w/;
+/** ECMAScript white space and line terminators: what \s matches (\S: anything else). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 /** A date word at the start of a window cut inside a word (no word boundary before it there), or at its end. */
 const HINT_AT_START = new RegExp(`^${HINT_G.source.slice(2)}`, 'i');
 const HINT_AT_END = new RegExp(`${HINT_G.source.slice(0, -2)}$`, 'i');
@@ -149,9 +153,9 @@ export function findDates(text: string, anchor: Date, base = 0): DateMention[] {
   for (const [a, b] of hard) {
     // widen to word boundaries so no word is cut in half
     let s = a;
-    while (s > 0 && /\S/.test(text[s - 1]!)) s--;
+    while (s > 0 && !isSpace(text.charCodeAt(s - 1))) s--;
     let e = b;
-    while (e < text.length && /\S/.test(text[e]!)) e++;
+    while (e < text.length && !isSpace(text.charCodeAt(e))) e++;
     for (const d of findDatesIn(text.slice(s, e), anchor, base + s, text, s)) out.push(d);
   }
   return out;
