@@ -137,6 +137,22 @@ async function insertRows(tx: Tx, head: string, tuple: string, tail: string, row
   }
 }
 
+/** recompute's read of an event: what it keeps, its JSON as last written, and its columns (see writeEvent). */
+const RECOMPUTE_ROW_SQL = `SELECT e.id, e.edits, e.created_at, d.data AS old, ${EVENT_COLUMNS.map((c) => `e.${c}`).join(', ')}
+  FROM events e LEFT JOIN event_data d ON d.seq = e.seq WHERE e.seq = ?`;
+
+/** UPDATE of the event columns in `mask` (bit i: EVENT_COLUMNS[i]) and updated_at (texts kept by mask). */
+const updateEventSqls = new Map<number, string>();
+function updateEventSql(mask: number): string {
+  let sql = updateEventSqls.get(mask);
+  if (sql === undefined) {
+    const sets = EVENT_COLUMNS.filter((_, i) => mask & (1 << i)).map((c) => `${c} = ?`);
+    sql = `UPDATE events SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE seq = ?`;
+    if (updateEventSqls.size < 1000) updateEventSqls.set(mask, sql);
+  }
+  return sql;
+}
+
 function actorNames(e: CodedEvent): string[] {
   const names = [e.actor1, e.actor2, ...(e.assoc_actor_1 ?? '').split(';'), ...(e.assoc_actor_2 ?? '').split(';')];
   return [...new Set(names.map((n) => (n ?? '').trim().toLowerCase()).filter((n) => n.length > 0))];
@@ -880,8 +896,8 @@ export class CoreStore implements Store {
 
   /** Recompute an event from its contributions and edits, write it back, and return it. */
   private async recompute(tx: Tx, seq: number): Promise<StoredEvent> {
-    const [row] = await tx.all<{ id: string; edits: string; review_status: string; created_at: string; old: string | null }>(
-      'SELECT e.id, e.edits, e.review_status, e.created_at, d.data AS old FROM events e LEFT JOIN event_data d ON d.seq = e.seq WHERE e.seq = ?',
+    const [row] = await tx.all<{ id: string; edits: string; review_status: string; created_at: string; old: string | null } & Record<string, unknown>>(
+      RECOMPUTE_ROW_SQL,
       [seq],
     );
     if (!row) throw new Error(`event #${seq} vanished`);
@@ -915,7 +931,7 @@ export class CoreStore implements Store {
     event.created_at = row.created_at;
     event.updated_at = new Date().toISOString();
     const old = row.old === null ? null : (JSON.parse(row.old) as StoredEvent);
-    await this.writeEvent(tx, seq, event, old);
+    await this.writeEvent(tx, seq, event, old, row);
     return event;
   }
 
@@ -923,14 +939,22 @@ export class CoreStore implements Store {
    * Write an event's columns, JSON, stats aggregates and actor index (the index only when its actors
    * changed); `old` is the event as last written (null = new event).
    */
-  private async writeEvent(tx: Tx, seq: number, event: StoredEvent, old: StoredEvent | null): Promise<void> {
+  private async writeEvent(tx: Tx, seq: number, event: StoredEvent, old: StoredEvent | null, stored: Record<string, unknown>): Promise<void> {
     this.aggregate(tx, old ? [[old, -1], [event, 1]] : [[event, 1]]);
     const oldActors = old ? actorNames(old) : null;
-    const cols = eventColumns(event);
-    await tx.run(
-      `UPDATE events SET ${EVENT_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE seq = ?`,
-      [...(Object.values(cols) as Param[]), event.updated_at, seq],
-    );
+    const cols = eventColumns(event) as Record<string, unknown>;
+    // only the columns whose value differs from the row's (`stored`, as read by recompute): setting a
+    // column to the value it holds changes nothing but costs a delete and an insert in each of its
+    // indexes (a merge usually changes a column or two of the fourteen)
+    let mask = 0;
+    const params: Param[] = [];
+    EVENT_COLUMNS.forEach((c, i) => {
+      if (cols[c] === stored[c]) return;
+      mask |= 1 << i;
+      params.push(cols[c] as Param);
+    });
+    params.push(event.updated_at, seq);
+    await tx.run(updateEventSql(mask), params);
     await tx.run('INSERT INTO event_data (seq, data) VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET data = excluded.data', [seq, JSON.stringify(event)]);
     const names = actorNames(event);
     if (oldActors && oldActors.length === names.length && oldActors.every((n, i) => n === names[i])) return;
