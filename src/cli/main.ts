@@ -46,8 +46,8 @@ one line per document in input order: {"id":…,"events":[…]}; a bad line prin
 
 Stores documents and their events. PATH may be a text/markdown/HTML file, a .jsonl bulk file or a folder.
 Re-ingesting the same content adds nothing. Uses FRONTLINE_DATABASE_URL when set, else the SQLite file (default ./frontline.db).
---workers N: extraction threads (default: the number of cores, at most 8, for inputs of 1 MB or more;
-0, the default for smaller inputs, extracts in the main thread).
+--workers N: extraction threads (default, for inputs of 1 MB or more on machines of 4 cores or more: one
+per core but one, at most 8; otherwise 0, extraction in the main thread).
 The result is the same whatever N is.`,
   serve: `Usage: frontline serve [--db FILE] [--port N] [--host H] [--no-feeds]
 
@@ -223,8 +223,9 @@ async function ingestCommand(argv: string[]) {
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) fail(`--workers must be a whole number from 0 to 64 (got "${values.workers}")`);
   const { createExtractorPool, defaultWorkers } = await import('../extract/pool.js');
-  // workers cost a second of start-up each (their own gazetteer): worth it from about a hundred reports
-  const threads = workers ?? ((await inputBytes(positionals)) >= POOL_MIN_BYTES ? defaultWorkers() : 0);
+  // workers cost a second of start-up each (their own gazetteer): worth it from a few hundred reports,
+  // on machines of 4 cores or more (defaultWorkers)
+  const threads = workers ?? (defaultWorkers() > 0 && (await inputBytes(positionals)) >= POOL_MIN_BYTES ? defaultWorkers() : 0);
   const [{ ingestPaths }, extractor, store] = await Promise.all([
     import('../ingest/index.js'),
     // the pool's workers load the gazetteer in parallel with each other and with the store's opening

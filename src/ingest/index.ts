@@ -85,7 +85,7 @@ const KNOWN_EXT = new Set([...TEXT_EXT, ...HTML_EXT, ...JSONL_EXT]);
 const BATCH_DOCS = 64;
 const BATCH_CHARS = 4_000_000;
 /** Batches extracted or written at the same time. */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 4;
 
 /** Normalise a date given by a header, meta tag or JSON field to YYYY-MM-DD (or YYYY-MM / YYYY); null if unusable. */
 export function normalisePublished(v: unknown): string | null {
@@ -286,8 +286,9 @@ export async function ingestPaths(store: Store, paths: string[], extractor: Inge
   };
   let batch: { doc: SourceDocument; where: Omit<IngestError, 'error'>; unit: number }[] = [];
   let batchBytes = 0;
-  // Up to two batches are in flight: while one batch's events are written (this thread), the next one is
-  // extracted (by a pool's workers) and files are read on. The store serialises the writes in order.
+  // Up to four batches are in flight: while one batch's events are written (this thread), the next ones
+  // are stored and extracted (by a pool's workers) and files are read on. (With two, the next batch's
+  // documents were queued for storing behind the write, so its extraction waited for it.)
   // A batch's events are written after the previous batch's (its extractions wait for that batch), so
   // events merge in input order whatever order the workers finish in.
   const inFlight: Promise<void>[] = [];
