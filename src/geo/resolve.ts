@@ -99,6 +99,28 @@ interface Scored {
   dist?: number;
 }
 
+interface ExactHit {
+  i: number;
+  same: boolean;
+  weak: boolean;
+  letters: number;
+}
+
+interface LooseHit {
+  i: number;
+  best: number;
+}
+
+interface NameInfo {
+  key: string;
+  loose: string;
+  exact: ExactHit[];
+  vowel: number[] | null;
+  looseHits: Map<string, LooseHit[]> | null;
+}
+
+const ARABIC_RE = /[\u0600-\u06ff]/;
+
 const KIND_BONUS: Record<Place['kind'], number> = {
   populated: 6, neighbourhood: -6, region: 12, admin1: 3, admin2: 0, admin3: -2, country: 4,
 };
@@ -219,63 +241,118 @@ export class Resolver {
     return target;
   }
 
+  /** Per-name parts of a lookup that do not depend on the context (bounded; see nameInfo). */
+  private readonly nameMemo = new Map<string, NameInfo | null>();
+
+  /**
+   * What a lookup of `target` finds whatever the context: its keys, the exact-key candidates with how
+   * literally they match, and (on first use) the vowel-variant and loose candidates. Null for an empty key.
+   */
+  private nameInfo(target: string): NameInfo | null {
+    let info = this.nameMemo.get(target);
+    if (info !== undefined) return info;
+    const nk = nameKeys(target);
+    const key = nk.key;
+    if (!key) info = null;
+    else {
+      const lit = literal(target);
+      const exact: ExactHit[] = [];
+      for (const i of this.g.ids(key)) {
+        const p = this.g.places[i]!;
+        const alts = this.g.alts[i]!;
+        const same = literal(p.name) === lit || alts.some((a) => a[0] !== '~' && literal(a) === lit);
+        // matched only through a weak name ("Sarja" for "Western Sarja")
+        const weak = !same && !this.strongKeys(i).includes(key);
+        // same key, different letters ("Nayrabiyeh" for "Nayrab"): the more letters differ, the less likely
+        let letters = 0;
+        if (!same) {
+          letters = Infinity;
+          if (p.name[0] !== '~' && !ARABIC_RE.test(p.name)) letters = Math.min(letters, editDistance(lit, literal(p.name)));
+          for (const n of alts) if (n[0] !== '~' && !ARABIC_RE.test(n)) letters = Math.min(letters, editDistance(lit, literal(n)));
+        }
+        exact.push({ i, same, weak, letters });
+      }
+      info = { key, loose: nk.loose, exact, vowel: null, looseHits: null };
+    }
+    if (this.nameMemo.size >= 20000) this.nameMemo.clear();
+    this.nameMemo.set(target, info);
+    return info;
+  }
+
+  /** Places of the keys one vowel away from the key, in the order the variants list them, each once. */
+  private vowelIds(info: NameInfo): number[] {
+    if (info.vowel) return info.vowel;
+    const out: number[] = [];
+    const seen = new Set<number>();
+    for (const v of vowelVariants(info.key)) {
+      for (const i of this.g.ids(v)) {
+        if (seen.has(i)) continue;
+        seen.add(i);
+        out.push(i);
+      }
+    }
+    return (info.vowel = out);
+  }
+
+  /**
+   * Loose-key (consonant skeleton) candidates close enough to the key, with their edit distance, in
+   * bucket order. `country` matters only for a big bucket (searched within the report's country alone).
+   */
+  private looseHits(info: NameInfo, country: string | undefined): LooseHit[] {
+    const all = this.g.looseIds(info.loose);
+    const memoKey = all.length <= 300 ? '' : country ?? '-';
+    const memo = (info.looseHits ??= new Map());
+    let hits = memo.get(memoKey);
+    if (hits) return hits;
+    hits = [];
+    // a big bucket (short skeletons) is only searched within the report's country
+    const loose = all.length <= 300 ? all : country ? all.filter((i) => this.g.places[i]!.iso2 === country) : [];
+    if (loose.length <= 3000) {
+      const key = info.key;
+      const max = Math.max(2, Math.floor(key.length / 3));
+      for (const i of loose) {
+        let best = Infinity;
+        for (const k of this.allKeys(i)) {
+          if (Math.abs(k.length - key.length) >= best) continue;
+          best = Math.min(best, editDistance(key, k));
+        }
+        if (best > max) continue;
+        hits.push({ i, best });
+      }
+    }
+    memo.set(memoKey, hits);
+    return hits;
+  }
+
   private lookup(target: string, ctx: GeoContext = {}): Scored[] {
-    const key = normalizeName(target);
-    if (!key) return [];
+    const info = this.nameInfo(target);
+    if (!info) return [];
     const out: Scored[] = [];
     const seen = new Set<number>();
-    const lit = literal(target);
-    for (const i of this.g.ids(key)) {
-      seen.add(i);
-      const p = this.g.places[i]!;
-      const alts = this.g.alts[i]!;
-      const same = literal(p.name) === lit || alts.some((a) => a[0] !== '~' && literal(a) === lit);
-      // matched only through a weak name ("Sarja" for "Western Sarja")
-      const weak = !same && !this.strongKeys(i).includes(key);
-      // same key, different letters ("Nayrabiyeh" for "Nayrab"): the more letters differ, the less likely
-      let far = 0;
-      let letters = 0;
-      if (!same) {
-        letters = Infinity;
-        for (const n of [p.name, ...alts]) if (n[0] !== '~' && !/[\u0600-\u06ff]/.test(n)) letters = Math.min(letters, editDistance(lit, literal(n)));
-        far = Number.isFinite(letters) ? Math.min(12, letters * 2) : 0;
-      }
-      out.push({ i, p, score: (same ? 17 : weak ? 7 : 12) - far, exact: true, lit: same, letters });
+    for (const e of info.exact) {
+      seen.add(e.i);
+      const far = e.same ? 0 : Number.isFinite(e.letters) ? Math.min(12, e.letters * 2) : 0;
+      out.push({ i: e.i, p: this.g.places[e.i]!, score: (e.same ? 17 : e.weak ? 7 : 12) - far, exact: true, lit: e.same, letters: e.letters });
     }
     // one vowel written differently, added or left out ("al-Sobha" = "Sabha", "Tal'adah" = "Tilaada",
     // "Hamdaniya" = "Hamadaniyeh"): nearer than any consonant-skeleton match, never as near as the key itself
     // also when every exact name lies outside the named areas or far from the report's other places
     // ("the al-Hamdaniya desert" by Maadan: Hamadaniyeh near it, not Hamdaniyeh 200 km off)
-    const home = this.g.findCountry(ctx.country ?? null)?.iso2;
+    const country = this.g.findCountry(ctx.country ?? null);
+    const home = country?.iso2;
     const fitting = (c: Scored): boolean => (!home || c.p.iso2 === home) && this.inHints(c.p, ctx) &&
       (!ctx.nearby?.length || ctx.nearby.some((q) => haversineKm(c.p, q) < 50));
     if (!out.some(fitting)) {
-      for (const v of vowelVariants(key)) {
-        for (const i of this.g.ids(v)) {
-          if (seen.has(i)) continue;
-          seen.add(i);
-          out.push({ i, p: this.g.places[i]!, score: 1, exact: false, dist: 1 });
-        }
+      for (const i of this.vowelIds(info)) {
+        if (seen.has(i)) continue;
+        seen.add(i);
+        out.push({ i, p: this.g.places[i]!, score: 1, exact: false, dist: 1 });
       }
     }
-    const lk = nameKeys(target).loose;
-    if (lk) {
-      const all = this.g.looseIds(lk);
-      const country = this.g.findCountry(ctx.country ?? null);
-      // a big bucket (short skeletons) is only searched within the report's country
-      const loose = all.length <= 300 ? all : country ? all.filter((i) => this.g.places[i]!.iso2 === country.iso2) : [];
-      if (loose.length <= 3000) {
-        for (const i of loose) {
-          if (seen.has(i)) continue;
-          const p = this.g.places[i]!;
-          let best = Infinity;
-          for (const k of this.allKeys(i)) {
-            if (Math.abs(k.length - key.length) >= best) continue;
-            best = Math.min(best, editDistance(key, k));
-          }
-          if (best > Math.max(2, Math.floor(key.length / 3))) continue;
-          out.push({ i, p, score: 4 - 6 * best, exact: false, dist: best });
-        }
+    if (info.loose) {
+      for (const h of this.looseHits(info, country?.iso2)) {
+        if (seen.has(h.i)) continue;
+        out.push({ i: h.i, p: this.g.places[h.i]!, score: 4 - 6 * h.best, exact: false, dist: h.best });
       }
     }
     return out;
@@ -667,6 +744,17 @@ export function vowelVariants(key: string): string[] {
 
 /** The letters of a name, without case, diacritics, punctuation or article. */
 function literal(s: string): string {
+  let l = literalMemo.get(s);
+  if (l === undefined) {
+    l = literalOf(s);
+    if (literalMemo.size >= 100000) literalMemo.clear();
+    literalMemo.set(s, l);
+  }
+  return l;
+}
+const literalMemo = new Map<string, string>();
+
+function literalOf(s: string): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
     .replace(/^(?:al|el|ad|ed|ash|esh|as|es|at|et|ar|er|az|ez|an|en)[\s'’-]+/, '').replace(/[^a-z0-9\u0621-\u064a]/g, '')
     .replace(/(.)\1+/g, '$1');
