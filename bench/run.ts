@@ -29,7 +29,7 @@ import { generateCorpus } from './corpus.js';
 import { runGeoBench } from './geo.bench.js';
 import { benchExtract, benchGeoLoad, benchGeoMentions } from './lib/pipeline.js';
 import { benchIngest, freshSqlite, preExtracted, startPool, writeJsonl } from './lib/ingest.js';
-import type { ExtractorPool } from '../src/extract/pool.js';
+import { defaultWorkers, type ExtractorPool } from '../src/extract/pool.js';
 import { deleteStaleEventSets, ensureSqliteEvents, pgEventsDb, schemaKey, staleEventDbs } from './lib/events.js';
 import { startPg, type BenchPg } from './lib/pg.js';
 import { spawnPgFill } from './lib/pg-fill.js';
@@ -207,13 +207,15 @@ try {
     const isSqlite = name === 'SQLite';
     // SQLite runs in this process, so its CPU time is the whole ingest on one core (as for extraction)
     const cpu = (f: typeof full) => (isSqlite ? ` (${fmt(f.docsPerCpuS)} docs/CPU-s)` : '');
-    row('ingest', `ingest into ${name}, with extraction in this thread (${full.docs} reports)`, `${fmt(full.docsPerS)} docs/s, ${fmt(full.eventsPerS)} events/s${cpu(full)}`);
+    // the target is read on what `frontline ingest` does by default on this machine (see defaultWorkers)
+    const byDefault = defaultWorkers() > 0 ? pooled : full;
+    const target = (f: typeof full): [string?, boolean?] => (isSqlite && f === byDefault ? ['≥ 300 docs/s (wall)', f.docsPerS >= 300] : []);
+    row('ingest', `ingest into ${name}, with extraction in this thread (${full.docs} reports)`, `${fmt(full.docsPerS)} docs/s, ${fmt(full.eventsPerS)} events/s${cpu(full)}`, ...target(full));
     row(
       'ingest',
       `ingest into ${name}, extraction in ${pool.pool.size} worker threads (${pooled.docs} reports; pool start ${fmt(pool.startMs)} ms)`,
       `${fmt(pooled.docsPerS)} docs/s, ${fmt(pooled.eventsPerS)} events/s`,
-      isSqlite ? '≥ 300 docs/s (wall)' : undefined,
-      isSqlite ? pooled.docsPerS >= 300 : undefined,
+      ...target(pooled),
     );
     row('ingest', `ingest into ${name}, events extracted beforehand (${storeOnly.docs} reports)`, `${fmt(storeOnly.docsPerS)} docs/s, ${fmt(storeOnly.eventsPerS)} events/s${cpu(storeOnly)}`);
   }
