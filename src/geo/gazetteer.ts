@@ -25,6 +25,9 @@ export const PLACE_COLUMNS = ['id', 'kind', 'name', 'lat', 'lon', 'iso2', 'admin
 /** Shared by the many places without alternate names (never mutated: aliases replace it with a new array). */
 const NO_ALTS: string[] = [];
 
+/** What ids() and looseIds() return for an unknown key (frozen: callers only read the lists). */
+const NO_IDS: number[] = Object.freeze([]) as unknown as number[];
+
 const KINDS = new Set<PlaceKind>(['country', 'admin1', 'admin2', 'admin3', 'populated', 'neighbourhood', 'region']);
 
 export class Gazetteer {
@@ -38,13 +41,13 @@ export class Gazetteer {
   /** Indexes of the places with this primary key. */
   ids(key: string): number[] {
     const v = this.byKey.get(key);
-    return v === undefined ? [] : typeof v === 'number' ? [v] : v;
+    return v === undefined ? NO_IDS : typeof v === 'number' ? [v] : v;
   }
 
   /** Indexes of the places with this loose key. */
   looseIds(key: string): number[] {
     const v = this.byLoose.get(key);
-    return v === undefined ? [] : typeof v === 'number' ? [v] : v;
+    return v === undefined ? NO_IDS : typeof v === 'number' ? [v] : v;
   }
   readonly prefixes = new Set<string>();
   readonly countries = new Map<string, CountryInfo>(); // by iso2

@@ -145,8 +145,16 @@ export function nameTokens(s: string): string[] {
 
 /** The primary matching key: tokens folded and joined without spaces. */
 export function normalizeName(s: string): string {
-  return nameTokens(s).join('');
+  let k = keyMemo.get(s);
+  if (k === undefined) {
+    k = nameTokens(s).join('');
+    // bounded: the geocoder asks for the same names (admin areas, hints, places' own names) again and again
+    if (keyMemo.size >= 100000) keyMemo.clear();
+    keyMemo.set(s, k);
+  }
+  return k;
 }
+const keyMemo = new Map<string, string>();
 
 /** Consonant skeleton of one key (first letter kept, vowels/semivowels dropped). */
 function skeleton(key: string): string {

@@ -228,6 +228,29 @@ export class Resolver {
 
   /** Key of an admin-area hint: the whole hint if it names an area ("Rural Damascus", "Lower Shabelle"), else its target. */
   private hintKey(hint: string): string {
+    let k = this.hintKeyMemo.get(hint);
+    if (k === undefined) {
+      k = this.hintKeyOf(hint);
+      if (this.hintKeyMemo.size >= 20000) this.hintKeyMemo.clear();
+      this.hintKeyMemo.set(hint, k);
+    }
+    return k;
+  }
+  private readonly hintKeyMemo = new Map<string, string>();
+
+  /** The admin areas (and countries) a hint's key names, in index order (read-only, memoised). */
+  private hintAreas(hint: string): Place[] {
+    let a = this.hintAreaMemo.get(hint);
+    if (a === undefined) {
+      a = this.g.ids(this.hintKey(hint)).map((i) => this.g.places[i]!).filter(isArea);
+      if (this.hintAreaMemo.size >= 20000) this.hintAreaMemo.clear();
+      this.hintAreaMemo.set(hint, a);
+    }
+    return a;
+  }
+  private readonly hintAreaMemo = new Map<string, Place[]>();
+
+  private hintKeyOf(hint: string): string {
     const whole = normalizeName(hint);
     if (this.g.ids(whole).some((i) => isArea(this.g.places[i]!))) return whole;
     const target = normalizeName(parseMention(hint).target);
@@ -551,7 +574,7 @@ export class Resolver {
     if (!hints.length) return true;
     let named = false;
     for (const h of hints) {
-      const areas = this.g.ids(this.hintKey(h)).map((i) => this.g.places[i]!).filter(isArea);
+      const areas = this.hintAreas(h);
       if (!areas.length) continue;
       named = true;
       if (areas.some((a) => a === p || inside(p, a))) return true;
