@@ -10,8 +10,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/frontline.js');
 const SEED = path.resolve(ROOT, '../shared/mission/seed-article.txt');
 
-function run(args: string[], input?: string | Buffer) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', timeout: 60_000 });
+function run(args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', timeout: 60_000, env });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -123,19 +123,21 @@ test('output into a reader that stops early (| head) ends quietly with status 0'
 
 test('ingest --workers N extracts in N worker threads and stores what the main thread would; a bad N is refused', () => {
   const samples = path.join(ROOT, 'data/samples/reports.jsonl');
+  // two SQLite files (with FRONTLINE_DATABASE_URL set, both runs would write one PostgreSQL database)
+  const env = { ...process.env, FRONTLINE_DATABASE_URL: '' };
   const summaries = [0, 2].map((n) => {
-    const r = run(['ingest', samples, '--db', path.join(tmp, `workers-${n}.db`), '--workers', String(n), '--quiet']);
+    const r = run(['ingest', samples, '--db', path.join(tmp, `workers-${n}.db`), '--workers', String(n), '--quiet'], undefined, env);
     assert.equal(r.code, 0, r.err);
     return JSON.parse(r.out) as { documents: number; events_created: number };
   });
   assert.deepEqual(summaries[1], summaries[0]);
   assert.ok(summaries[0]!.events_created > 0);
   const exported = [0, 2].map((n) => {
-    const r = run(['export', '--db', path.join(tmp, `workers-${n}.db`), '--format', 'jsonl']);
+    const r = run(['export', '--db', path.join(tmp, `workers-${n}.db`), '--format', 'jsonl'], undefined, env);
     return r.out.replace(/"(?:created|updated)_at":"[^"]*"/g, '');
   });
   assert.equal(exported[1], exported[0]);
-  const bad = run(['ingest', samples, '--db', path.join(tmp, 'workers-x.db'), '--workers', 'many']);
+  const bad = run(['ingest', samples, '--db', path.join(tmp, 'workers-x.db'), '--workers', 'many'], undefined, env);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--workers must be a whole number/);
 });
