@@ -75,6 +75,18 @@ export function parseMention(raw: string, depth = 0): Parsed {
   return { target: s, mode: 'plain', dir: null };
 }
 
+/** parseMention of a whole mention, memoised per string (bounded); the result is shared: read it, never change it. */
+function parseCached(raw: string): Parsed {
+  let p = parseMemo.get(raw);
+  if (p === undefined) {
+    p = parseMention(raw);
+    if (parseMemo.size >= 20000) parseMemo.clear();
+    parseMemo.set(raw, p);
+  }
+  return p;
+}
+const parseMemo = new Map<string, Parsed>();
+
 function stripTail(s: string): string {
   return s.replace(/\s+(?:province|governorate|city)$/i, '');
 }
@@ -253,10 +265,10 @@ export class Resolver {
   private hintKeyOf(hint: string): string {
     const whole = normalizeName(hint);
     if (this.g.ids(whole).some((i) => isArea(this.g.places[i]!))) return whole;
-    const target = normalizeName(parseMention(hint).target);
+    const target = normalizeName(parseCached(hint).target);
     if (this.g.ids(target).some((i) => isArea(this.g.places[i]!))) return target;
     // a misspelt area name ("Quinetra"): the area whose key is one letter away
-    const lk = nameKeys(parseMention(hint).target).loose;
+    const lk = nameKeys(parseCached(hint).target).loose;
     for (const i of lk ? this.g.looseIds(lk) : []) {
       const p = this.g.places[i]!;
       if (isArea(p) && p.kind !== 'country' && editDistance(target, normalizeName(p.name)) <= 1) return normalizeName(p.name);
@@ -419,7 +431,7 @@ export class Resolver {
   resolve(mention: string, ctx: GeoContext = {}): GeoResolution | null {
     if (!mention || !mention.trim() || mention.length > MAX_MENTION) return null;
     // the whole mention first: "Rural Damascus", "Eastern Ghouta", "Jabal al-Zawiya"
-    const whole = parseMention(mention);
+    const whole = parseCached(mention);
     let parsed: Parsed = whole;
     let cands = this.lookup(whole.target, ctx);
     if (!cands.length && whole.mode === 'plain') return this.unknownInArea(whole, ctx);
@@ -584,7 +596,7 @@ export class Resolver {
 
   /** Scored candidates, best first (for debugging and the eval's miss table). */
   explain(mention: string, ctx: GeoContext = {}): { name: string; kind: string; admin1: string | null; lat: number; lon: number; score: number; exact: boolean }[] {
-    const parsed = parseMention(mention);
+    const parsed = parseCached(mention);
     const c = this.lookup(parsed.target, ctx);
     this.score(c, ctx, parsed.mode, parsed.settlement);
     return c.sort((a, b) => b.score - a.score).map((s) => ({ name: s.p.name, kind: s.p.kind, admin1: s.p.admin1, lat: s.p.lat, lon: s.p.lon, score: Math.round(s.score * 10) / 10, exact: s.exact }));
@@ -680,25 +692,28 @@ export class Resolver {
 
   private toResolution(p: Place, parsed: Parsed): GeoResolution {
     const c = this.g.countryOf(p.iso2);
-    const base = {
-      country: c?.name ?? p.country, iso: c?.iso ?? p.iso,
-      admin1: p.admin1, admin2: p.admin2, admin3: p.admin3,
-      latitude: round4(p.lat), longitude: round4(p.lon), geo_note: null as string | null,
-    };
+    const country = c?.name ?? p.country, iso = c?.iso ?? p.iso;
+    // one literal per case (no spread of a base object), keys in the order the spread gave them:
+    // country, iso, admin1, admin2, admin3, latitude, longitude, geo_note, place, location, geo_precision
     if (p.kind === 'admin1' || p.kind === 'admin2' || p.kind === 'admin3' || p.kind === 'country') {
       const cityLike = p.kind !== 'country' && parsed.mode === 'countryside' && parsed.dir === null;
       return {
-        ...base, place: null, location: p.kind === 'admin1' ? (p.admin1 ?? p.name) : p.name,
+        country, iso,
         admin1: p.kind === 'country' ? null : p.admin1,
         admin2: p.kind === 'admin2' || p.kind === 'admin3' ? p.admin2 : null,
         admin3: p.kind === 'admin3' ? p.admin3 : null,
+        latitude: round4(p.lat), longitude: round4(p.lon),
+        geo_note: p.kind === 'country' ? `country only; placed at the capital (${c?.capital || p.name})` : null,
+        place: null, location: p.kind === 'admin1' ? (p.admin1 ?? p.name) : p.name,
         geo_precision: cityLike ? 2 : 3,
-        geo_note: p.kind === 'country' ? `country only; placed at the capital (${this.g.countryOf(p.iso2)?.capital || p.name})` : null,
       };
     }
-    if (p.kind === 'region') return { ...base, place: p, location: p.name, geo_precision: 2 };
-    const near = parsed.mode === 'near' || parsed.mode === 'countryside' || parsed.mode === 'area';
-    return { ...base, place: p, location: p.name, geo_precision: near ? 2 : 1 };
+    const near = p.kind !== 'region' && (parsed.mode === 'near' || parsed.mode === 'countryside' || parsed.mode === 'area');
+    return {
+      country, iso, admin1: p.admin1, admin2: p.admin2, admin3: p.admin3,
+      latitude: round4(p.lat), longitude: round4(p.lon), geo_note: null,
+      place: p, location: p.name, geo_precision: p.kind === 'region' || near ? 2 : 1,
+    };
   }
 }
 
