@@ -320,7 +320,13 @@ export class Resolver {
     const out: number[] = [];
     const seen = new Set<number>();
     for (const v of vowelVariants(info.key)) {
-      for (const i of this.g.ids(v)) {
+      const ids = this.g.byKey.get(v);
+      if (ids === undefined) continue;
+      if (typeof ids === 'number') {
+        if (!seen.has(ids)) { seen.add(ids); out.push(ids); }
+        continue;
+      }
+      for (const i of ids) {
         if (seen.has(i)) continue;
         seen.add(i);
         out.push(i);
@@ -359,6 +365,15 @@ export class Resolver {
     return hits;
   }
 
+  /**
+   * A candidate that fits the context: in the country (iso2, when known), in the named areas, and near
+   * the report's other places (when there are any). A method, not a closure per call (tsx wraps named closures).
+   */
+  private fits(c: Scored, iso2: string | undefined, ctx: GeoContext): boolean {
+    return (!iso2 || c.p.iso2 === iso2) && this.inHints(c.p, ctx) &&
+      (!ctx.nearby?.length || ctx.nearby.some((q) => haversineKm(c.p, q) < 50));
+  }
+
   private lookup(target: string, ctx: GeoContext = {}): Scored[] {
     const info = this.nameInfo(target);
     if (!info) return [];
@@ -375,9 +390,7 @@ export class Resolver {
     // ("the al-Hamdaniya desert" by Maadan: Hamadaniyeh near it, not Hamdaniyeh 200 km off)
     const country = this.g.findCountry(ctx.country ?? null);
     const home = country?.iso2;
-    const fitting = (c: Scored): boolean => (!home || c.p.iso2 === home) && this.inHints(c.p, ctx) &&
-      (!ctx.nearby?.length || ctx.nearby.some((q) => haversineKm(c.p, q) < 50));
-    if (!out.some(fitting)) {
+    if (!out.some((c) => this.fits(c, home, ctx))) {
       for (const i of this.vowelIds(info)) {
         if (seen.has(i)) continue;
         seen.add(i);
@@ -458,9 +471,7 @@ export class Resolver {
       cands = cands.filter((c) => c.p.iso2 === country.iso2 || (c.exact && this.g.nearCountry(c.p, country.iso2)));
     }
     // spelling-variant (loose) matches only when no exact match fits the country and the named areas
-    const near = (c: Scored): boolean => !ctx.nearby?.length || ctx.nearby.some((q) => haversineKm(c.p, q) < 50);
-    const fits = (c: Scored): boolean => (!country || c.p.iso2 === country.iso2) && this.inHints(c.p, ctx) && near(c);
-    if (cands.some((c) => c.exact && fits(c))) cands = cands.filter((c) => c.exact);
+    if (cands.some((c) => c.exact && this.fits(c, country?.iso2, ctx))) cands = cands.filter((c) => c.exact);
     if (!cands.length) return this.unknownInArea(parsed, ctx);
     const mode = parsed.mode;
     // directional / countryside phrases about an admin area or a country mean the area itself
@@ -482,10 +493,9 @@ export class Resolver {
     // whatever the hints say, unless the best candidate is the town it is named after (inside it) or a
     // city in its own right (Kyiv, Sanaa: a capital city apart from the province of its name)
     const a1 = distinct.find((c) => c.lit && c.p.kind === 'admin1' && (!country || c.p.iso2 === country.iso2));
-    const city = (c: Scored): boolean => c.p.kind === 'populated' && c.p.population >= 50000;
-    if (a1 && a1 !== best && !inside(best.p, a1.p) && !adminish && !city(best)) {
+    if (a1 && a1 !== best && !inside(best.p, a1.p) && !adminish && !isCity(best)) {
       // ("Sanaa" with a hint around a village Sana': the capital city of that name, else the area)
-      const big = distinct.find((c) => c.lit && city(c) && c.p.iso2 === a1.p.iso2);
+      const big = distinct.find((c) => c.lit && isCity(c) && c.p.iso2 === a1.p.iso2);
       const r = this.toResolution(big?.p ?? a1.p, parsed);
       if (big && r.place) r.location = plainName(this.displayName(big.i, parsed.target));
       return r;
@@ -525,9 +535,8 @@ export class Resolver {
 
   private ambiguous(parsed: Parsed, a: Scored, b: Scored, all: Scored[], ctx: GeoContext): GeoResolution | null {
     const n = all.filter((c) => a.score - c.score < 6).length;
-    const shared = (k: 'admin1' | 'admin2'): string | null => (a.p.iso2 === b.p.iso2 && a.p[k] && a.p[k] === b.p[k] ? a.p[k] : null);
-    const a2 = a.p.iso2 === 'SY' ? shared('admin2') : null;
-    const a1 = shared('admin1');
+    const a2 = a.p.iso2 === 'SY' ? sharedAdmin(a, b, 'admin2') : null;
+    const a1 = sharedAdmin(a, b, 'admin1');
     const area = a2 ? this.findAdmin(a.p.iso2, 'admin2', a2, a1) : a1 ? this.findAdmin(a.p.iso2, 'admin1', a1, a1) : null;
     void ctx;
     if (!area) return null;
@@ -546,9 +555,8 @@ export class Resolver {
   private wellKnownAbroad(cands: Scored[], home: string, ctx: GeoContext): Scored | null {
     let best: Scored | null = null;
     let bestRank = -1;
+    // a spelling one letter away at home, in the named areas (computed on first need)
     let homeVariant: boolean | null = null;
-    const variantAtHome = (): boolean =>
-      (homeVariant ??= cands.some((c) => c.p.iso2 === home && !c.exact && (c.dist ?? Infinity) <= 1 && this.inHints(c.p, ctx)));
     for (const c of cands) {
       if (!c.exact) continue;
       // the name at home: written the same or one letter off ("Qabul"), not a mere key collision ("Qabula")
@@ -561,7 +569,7 @@ export class Resolver {
       const capital = normalizeName(this.g.countryOf(c.p.iso2)?.capital ?? '') === key;
       const seat = !!c.p.admin1 && normalizeName(c.p.admin1) === key && c.p.population > 0;
       if (!capital && !seat && c.p.population < 100000) continue;
-      if (!capital && variantAtHome()) continue;
+      if (!capital && (homeVariant ??= cands.some((v) => v.p.iso2 === home && !v.exact && (v.dist ?? Infinity) <= 1 && this.inHints(v.p, ctx)))) continue;
       const rank = (capital ? 1e10 : 0) + c.p.population;
       if (rank > bestRank) { best = c; bestRank = rank; }
     }
@@ -715,6 +723,16 @@ export class Resolver {
       place: p, location: p.name, geo_precision: p.kind === 'region' || near ? 2 : 1,
     };
   }
+}
+
+/** A city in its own right (50,000 people or more). */
+function isCity(c: Scored): boolean {
+  return c.p.kind === 'populated' && c.p.population >= 50000;
+}
+
+/** The admin area of level k two candidates share (same country), or null. */
+function sharedAdmin(a: Scored, b: Scored, k: 'admin1' | 'admin2'): string | null {
+  return a.p.iso2 === b.p.iso2 && a.p[k] && a.p[k] === b.p[k] ? a.p[k] : null;
 }
 
 const LEVEL: Record<string, number> = { country: 0, admin1: 1, admin2: 2, admin3: 3 };
