@@ -97,28 +97,17 @@ export function benchGeoMentions(geo: Geocoder, warm: SourceDocument[], runs: So
   let lookups = 0;
   let resolveMs = 0;
   let lookupMs = 0;
+  const clock = <T>(call: () => T, add: (ms: number) => void): T => {
+    const t = performance.now();
+    const r = call();
+    add(performance.now() - t);
+    return r;
+  };
+  const scan = (ms: number) => ((lookupMs += ms), lookups++);
   const timed: Geocoder = {
-    candidates: (m) => {
-      const t = performance.now();
-      const r = geo.candidates(m);
-      lookupMs += performance.now() - t;
-      lookups++;
-      return r;
-    },
-    isPrefix: (m) => {
-      const t = performance.now();
-      const r = geo.isPrefix(m);
-      lookupMs += performance.now() - t;
-      lookups++;
-      return r;
-    },
-    resolve: (m, ctx) => {
-      const t = performance.now();
-      const r = geo.resolve(m, ctx);
-      resolveMs += performance.now() - t;
-      resolves++;
-      return r;
-    },
+    candidates: (m) => clock(() => geo.candidates(m), scan),
+    isPrefix: (m) => clock(() => geo.isPrefix(m), scan),
+    resolve: (m, ctx) => clock(() => geo.resolve(m, ctx), (ms) => ((resolveMs += ms), resolves++)),
   };
   const ex = createExtractor(timed);
   for (const d of warm) ex.extract(d);

@@ -12,6 +12,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { memoize } from '../model/memo.js';
 
 const ARABIC = /[\u0600-\u06ff]/;
 const ARTICLES = new Set([
@@ -144,17 +145,8 @@ export function nameTokens(s: string): string[] {
 }
 
 /** The primary matching key: tokens folded and joined without spaces. */
-export function normalizeName(s: string): string {
-  let k = keyMemo.get(s);
-  if (k === undefined) {
-    k = nameTokens(s).join('');
-    // bounded: the geocoder asks for the same names (admin areas, hints, places' own names) again and again
-    if (keyMemo.size >= 100000) keyMemo.clear();
-    keyMemo.set(s, k);
-  }
-  return k;
-}
-const keyMemo = new Map<string, string>();
+// (memoised: the geocoder asks for the same names, admin areas, hints and places' own, again and again)
+export const normalizeName: (s: string) => string = memoize((s) => nameTokens(s).join(''), 100000);
 
 /** Consonant skeleton of one key (first letter kept, vowels/semivowels dropped). */
 function skeleton(key: string): string {

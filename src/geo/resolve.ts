@@ -7,6 +7,7 @@
 import type { GeoContext, GeoResolution, Place } from './types.js';
 import type { Gazetteer } from './gazetteer.js';
 import { haversineKm as greatCircleKm } from '../model/distance.js';
+import { memoize } from '../model/memo.js';
 import { editDistance, isArticle, nameKeys, nameTokens, normalizeName } from './normalize.js';
 
 /** Great-circle distance in km between two gazetteer points (see src/model/distance.ts). */
@@ -76,16 +77,7 @@ export function parseMention(raw: string, depth = 0): Parsed {
 }
 
 /** parseMention of a whole mention, memoised per string (bounded); the result is shared: read it, never change it. */
-function parseCached(raw: string): Parsed {
-  let p = parseMemo.get(raw);
-  if (p === undefined) {
-    p = parseMention(raw);
-    if (parseMemo.size >= 20000) parseMemo.clear();
-    parseMemo.set(raw, p);
-  }
-  return p;
-}
-const parseMemo = new Map<string, Parsed>();
+const parseCached = memoize(parseMention, 20000);
 
 function stripTail(s: string): string {
   return s.replace(/\s+(?:province|governorate|city)$/i, '');
@@ -799,16 +791,7 @@ export function vowelVariants(key: string): string[] {
 }
 
 /** The letters of a name, without case, diacritics, punctuation or article. */
-function literal(s: string): string {
-  let l = literalMemo.get(s);
-  if (l === undefined) {
-    l = literalOf(s);
-    if (literalMemo.size >= 100000) literalMemo.clear();
-    literalMemo.set(s, l);
-  }
-  return l;
-}
-const literalMemo = new Map<string, string>();
+const literal = memoize(literalOf, 100000);
 
 function literalOf(s: string): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()

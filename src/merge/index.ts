@@ -33,6 +33,7 @@
  */
 import type { CodedEvent, EventType, EvidenceField } from '../model/index.js';
 import { haversineKm } from '../model/distance.js';
+import { memoize } from '../model/memo.js';
 
 export const MAX_DISTANCE_KM = 5;
 export const DIFFERENT_NAME_KM = 2;
@@ -56,19 +57,10 @@ const COMPATIBLE_TYPES: readonly (readonly EventType[])[] = [
   ['Protests', 'Riots'],
 ];
 
-/** normaliseName's results by input (it is pure; names repeat across candidates, reports and fields). */
-const normalised = new Map<string, string>();
-
 /** Lower-case, strip diacritics, punctuation and leading articles: "Al-Shaalah" ~ "al shaalah". */
 export function normaliseName(s: string | null | undefined): string {
   if (!s) return '';
-  let out = normalised.get(s);
-  if (out === undefined) {
-    out = normaliseUncached(s);
-    if (normalised.size >= 20_000) normalised.clear();
-    normalised.set(s, out);
-  }
-  return out;
+  return normalised(s);
 }
 
 function normaliseUncached(s: string): string {
@@ -82,6 +74,8 @@ function normaliseUncached(s: string): string {
     .replace(/^(the|al|el|ad|an|ar|as|at|az) /, '')
     .replace(/\s+/g, ' ');
 }
+/** normaliseName's results by input (it is pure; names repeat across candidates, reports and fields). */
+const normalised = memoize(normaliseUncached, 20_000);
 
 const UNKNOWN_ACTOR = /^(unidentified|unknown)\b/i;
 

@@ -8,3 +8,4 @@ export * from './formats.js';
 export * from './api.js';
 export * from './text.js';
 export * from './distance.js';
+export * from './memo.js';
